@@ -1,0 +1,69 @@
+// What a run tells its observer on the main thread (the CLI's console, a progress panel, a
+// library user). Plain data; the console layer renders it, the run database keeps it all.
+import type { FailureKind, ResultName, SeverityName, StreamName } from '../storage/schema.js';
+
+export interface LiveMessage {
+  readonly jobId: number;
+  readonly path: string;
+  /** Unix seconds. */
+  readonly ts: number;
+  readonly severity: SeverityName;
+  readonly stream: StreamName;
+  readonly text: string;
+}
+
+export interface JobStarted {
+  readonly id: number;
+  readonly path: string;
+  readonly ts: number;
+  readonly pid: number;
+  /** The expanded command line, for display. */
+  readonly command: string;
+}
+
+export interface NodeEnded {
+  readonly id: number;
+  readonly path: string;
+  readonly kind: 'job' | 'group' | 'array';
+  readonly ts: number;
+  readonly result: ResultName;
+  /** Seconds from start to end; 0 for nodes that never started. */
+  readonly duration: number;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly failure: FailureKind | null;
+  /** The job's first ERROR or CRITICAL line, for triage. */
+  readonly firstError: string | null;
+  /** Leaf jobs this end settles (more than 1 when a pruned group aborts its whole subtree). */
+  readonly jobs: number;
+}
+
+export interface RunTally {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly aborted: number;
+}
+
+export interface RunEnded {
+  readonly ts: number;
+  readonly result: 'success' | 'failure' | 'interrupted';
+  readonly exitCode: 0 | 1 | 130;
+  readonly tally: RunTally;
+  /** Dotted paths of failed leaf jobs, in the order they failed. */
+  readonly failedPaths: readonly string[];
+  readonly dbPath: string;
+}
+
+/** Receives a run's events in order; every method is optional so observers take what they need. */
+export interface RunObserver {
+  runStarted?(info: { readonly ts: number; readonly jobCount: number; readonly dbPath: string; readonly trackingDir: string }): void;
+  message?(message: LiveMessage): void;
+  jobStarted?(job: JobStarted): void;
+  nodeEnded?(node: NodeEnded): void;
+  /** Ctrl+C or SIGTERM was received; `force` on the second one. */
+  stopping?(info: { readonly force: boolean; readonly graceSeconds: number }): void;
+  /** Runner diagnostics (`-v` shows them); not job output. */
+  debug?(text: string): void;
+  runEnded?(end: RunEnded): void;
+}

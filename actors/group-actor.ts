@@ -1,0 +1,250 @@
+// A group or array actor owns its children: it launches each one when its dependencies allow
+// (jobs also wait for a slot from the throttle), prunes those whose dependencies went the
+// wrong way as ABORTED, passes stop requests down, and reports its own result upwards once
+// every child is complete.
+import { defineActor, type ActorContext, type Address, type ChildExit } from '../runtime/index.js';
+import type { PlannedNode } from '../spec/plan.js';
+import { Result, Severity, Stream, type ResultCode } from '../storage/schema.js';
+import { dependencyVerdict } from './group/dependencies.js';
+import { JobActorType } from './job-actor.js';
+import { localOutbox, type Outbox } from './outbox-actor.js';
+import type { GroupInit, GroupMessage, JobMessage, RunSettings, RunWiring, Stop } from './protocol.js';
+
+type Phase = 'waiting' | 'queued' | 'running' | 'done';
+
+interface Child {
+  readonly node: PlannedNode;
+  phase: Phase;
+  result: ResultCode;
+  /** Dependencies not complete yet. */
+  pending: number;
+  address: Address<Stop> | null;
+}
+
+const now = (): number => Date.now() / 1000;
+
+export class GroupActor {
+  #context: ActorContext<GroupMessage>;
+  #init: GroupInit;
+  #settings: RunSettings;
+  #wiring: RunWiring;
+  #outbox: Outbox;
+  #children = new Map<number, Child>();
+  /** Sibling id → ids of the siblings that wait for it. */
+  #dependents = new Map<number, number[]>();
+  #byAddress = new Map<number, Child>();
+  #open: number;
+  #running = 0;
+  #failed = false;
+  #stopping = false;
+  #interrupted = false;
+  #startedAt = now();
+  #nextHost = 0;
+
+  constructor(context: ActorContext<GroupMessage>, init: GroupInit) {
+    this.#context = context;
+    this.#init = init;
+    this.#settings = init.settings;
+    this.#wiring = init.wiring;
+    this.#outbox = localOutbox();
+    const { node } = init;
+    this.#outbox.change({ k: 'started', id: node.id, ts: this.#startedAt, pid: null });
+    for (const id of node.children) {
+      const planned = this.#planned(id);
+      const deps = [...planned.deps.pass, ...planned.deps.fail, ...planned.deps.done];
+      this.#children.set(id, { node: planned, phase: 'waiting', result: Result.unknown, pending: new Set(deps).size, address: null });
+      for (const dep of new Set(deps)) {
+        const list = this.#dependents.get(dep);
+        if (list === undefined) this.#dependents.set(dep, [id]);
+        else list.push(id);
+      }
+    }
+    this.#open = this.#children.size;
+    for (const child of this.#children.values()) if (child.pending === 0) this.#ready(child);
+    this.#maybeFinish();
+  }
+
+  #planned(id: number): PlannedNode {
+    return this.#init.subtree[id - this.#init.node.id]!;
+  }
+
+  receive(message: GroupMessage): void {
+    switch (message.type) {
+      case 'granted':
+        this.#granted(message.id);
+        return;
+      case 'child-ended':
+        this.#ended(message.id, message.result);
+        return;
+      case 'runtime.child-exit':
+        this.#exited(message);
+        return;
+      case 'stop':
+        this.#stop(message);
+        return;
+    }
+  }
+
+  /** All dependencies of `child` are complete: launch it or prune it. */
+  #ready(child: Child): void {
+    if (this.#stopping) {
+      this.#abort(child, 'the run is stopping');
+      return;
+    }
+    const verdict = dependencyVerdict(child.node.deps, (id) => this.#children.get(id)!.result, (id) => this.#children.get(id)!.node.ident);
+    if (verdict !== null) {
+      this.#abort(child, verdict);
+      return;
+    }
+    if (child.node.kind === 'job') {
+      child.phase = 'queued';
+      this.#context.send(this.#wiring.throttle, { type: 'acquire', from: this.#context.self, id: child.node.id });
+    } else {
+      this.#launchGroup(child);
+    }
+  }
+
+  #granted(id: number): void {
+    const child = this.#children.get(id);
+    if (child === undefined || child.phase !== 'queued' || child.node.kind !== 'job') {
+      this.#context.send(this.#wiring.throttle, { type: 'release' });
+      return;
+    }
+    if (this.#stopping) {
+      this.#context.send(this.#wiring.throttle, { type: 'release' });
+      this.#abort(child, 'the run is stopping');
+      return;
+    }
+    const hosts = this.#wiring.jobHosts;
+    const host = hosts[this.#nextHost++ % hosts.length]!;
+    child.phase = 'running';
+    this.#running++;
+    this.#outbox.change({ k: 'launched', id, ts: now() });
+    const address = this.#context.spawn(JobActorType, { job: child.node, settings: this.#settings, wiring: this.#wiring }, { host });
+    this.#track(child, address);
+  }
+
+  #launchGroup(child: Child): void {
+    const node = child.node;
+    if (node.kind === 'job') return;
+    const base = this.#init.node.id;
+    child.phase = 'running';
+    this.#running++;
+    this.#outbox.change({ k: 'launched', id: node.id, ts: now() });
+    const subtree = this.#init.subtree.slice(node.id - base, node.subtreeEnd - base + 1);
+    const address = this.#context.spawn(GroupActorType, { node, subtree, settings: this.#settings, wiring: this.#wiring });
+    this.#track(child, address);
+  }
+
+  #track(child: Child, address: Address<JobMessage> | Address<GroupMessage>): void {
+    child.address = address as Address<Stop>;
+    this.#byAddress.set(address, child);
+  }
+
+  #ended(id: number, result: ResultCode): void {
+    const child = this.#children.get(id);
+    if (child === undefined || child.phase === 'done') return;
+    if (child.address !== null) this.#byAddress.delete(child.address);
+    if (child.phase === 'running') {
+      this.#running--;
+      if (child.node.kind === 'job') this.#context.send(this.#wiring.throttle, { type: 'release' });
+    }
+    this.#complete(child, result);
+  }
+
+  /** A child stopped: normal stops were already reported; a crash becomes that child's failure. */
+  #exited(exit: ChildExit): void {
+    const child = this.#byAddress.get(exit.child);
+    if (child === undefined || exit.error === undefined) return;
+    const node = child.node;
+    const ts = now();
+    const text = `internal error: ${exit.error.message}`;
+    this.#outbox.message(node.id, ts, Severity.CRITICAL, Stream.runtime, text, null);
+    this.#outbox.change({ k: 'ended', id: node.id, ts, result: Result.failure, failure: 'internal', exitCode: null, signal: null, counts: null, cpuPeak: null, rssPeak: null });
+    if (node.kind !== 'job') this.#outbox.change({ k: 'aborted', from: node.id + 1, to: node.subtreeEnd, ts });
+    this.#outbox.event({ e: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'CRITICAL', stream: 'runtime', text } });
+    this.#outbox.event({
+      e: 'ended',
+      node: { id: node.id, path: node.path, kind: node.kind, ts, result: 'failure', duration: 0, exitCode: null, signal: null, failure: 'internal', firstError: text, jobs: node.kind === 'job' ? 1 : 0 },
+    });
+    this.#ended(node.id, Result.failure);
+  }
+
+  #stop(stop: Stop): void {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#interrupted = true;
+      this.#context.send(this.#wiring.throttle, { type: 'cancel', from: this.#context.self });
+    }
+    for (const child of this.#children.values()) {
+      if (child.phase === 'running' && child.address !== null) this.#context.send(child.address, stop);
+      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, 'the run is stopping');
+    }
+    this.#maybeFinish();
+  }
+
+  #abort(child: Child, reason: string): void {
+    const node = child.node;
+    const ts = now();
+    const text = `pruned: ${reason}`;
+    this.#outbox.message(node.id, ts, Severity.WARNING, Stream.runtime, text, null);
+    this.#outbox.change({ k: 'aborted', from: node.id, to: node.subtreeEnd, ts });
+    if (Severity.WARNING >= this.#settings.consoleSeverity && !this.#stopping) {
+      this.#outbox.event({ e: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'WARNING', stream: 'runtime', text } });
+    }
+    this.#outbox.event({
+      e: 'ended',
+      node: { id: node.id, path: node.path, kind: node.kind, ts, result: 'aborted', duration: 0, exitCode: null, signal: null, failure: null, firstError: null, jobs: this.#leaves(node) },
+    });
+    this.#complete(child, Result.aborted);
+  }
+
+  #leaves(node: PlannedNode): number {
+    if (node.kind === 'job') return 1;
+    let count = 0;
+    for (let id = node.id; id <= node.subtreeEnd; id++) if (this.#planned(id).kind === 'job') count++;
+    return count;
+  }
+
+  #complete(child: Child, result: ResultCode): void {
+    child.phase = 'done';
+    child.result = result;
+    this.#open--;
+    if (result === Result.failure) this.#failed = true;
+    for (const id of this.#dependents.get(child.node.id) ?? []) {
+      const dependent = this.#children.get(id)!;
+      if (dependent.phase !== 'waiting') continue;
+      if (--dependent.pending === 0) this.#ready(dependent);
+    }
+    this.#maybeFinish();
+  }
+
+  #maybeFinish(): void {
+    if (this.#open > 0) return;
+    const node = this.#init.node;
+    const ts = now();
+    const result: ResultCode = this.#failed ? Result.failure : this.#interrupted ? Result.aborted : Result.success;
+    this.#outbox.change({
+      k: 'ended',
+      id: node.id,
+      ts,
+      result,
+      failure: this.#failed ? 'child' : null,
+      exitCode: null,
+      signal: null,
+      counts: null,
+      cpuPeak: null,
+      rssPeak: null,
+    });
+    const resultName = result === Result.failure ? 'failure' : result === Result.aborted ? 'aborted' : 'success';
+    this.#outbox.event({
+      e: 'ended',
+      node: { id: node.id, path: node.path, kind: node.kind, ts, result: resultName, duration: ts - this.#startedAt, exitCode: null, signal: null, failure: this.#failed ? 'child' : null, firstError: null, jobs: 0 },
+    });
+    this.#context.send(this.#context.parent as Address<GroupMessage>, { type: 'child-ended', id: node.id, result });
+    this.#open = Number.POSITIVE_INFINITY; // finished: never report twice
+    this.#context.stop();
+  }
+}
+
+export const GroupActorType = defineActor<GroupInit, GroupMessage>('group', (init, context) => new GroupActor(context, init));

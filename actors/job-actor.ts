@@ -1,0 +1,233 @@
+// A job actor supervises one child process: it starts it directly (no shell) in its own
+// process group with stdin closed, turns stdout and stderr into INFO and ERROR lines, samples
+// its process tree, stops it on request (SIGTERM, then SIGKILL after the grace period), and
+// reports pass or fail to its group.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
+import type { PlannedJob } from '../spec/plan.js';
+import { Result, Severity, Stream, type SeverityLevel, type SeverityName, type StreamCode } from '../storage/schema.js';
+import { LineSplitter } from './job/line-splitter.js';
+import { hostSampler, type TreeSample } from './job/sampler.js';
+import { describeSpawnError } from './job/spawn-error.js';
+import { judge } from './job/verdict.js';
+import { localOutbox, type Outbox } from './outbox-actor.js';
+import type { GroupMessage, JobInit, JobMessage, RunSettings } from './protocol.js';
+
+const SEVERITY_NAME: Readonly<Record<number, SeverityName>> = { 10: 'DEBUG', 20: 'INFO', 30: 'WARNING', 40: 'ERROR', 50: 'CRITICAL' };
+const STREAM_NAME = ['stdout', 'stderr', 'api', 'runtime'] as const;
+/** Only this much of a first error line travels to the console. */
+const FIRST_ERROR_CHARS = 1000;
+
+const now = (): number => Date.now() / 1000;
+
+/** Quotes an argument for display only (the command never goes through a shell). */
+const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
+
+class JobActor {
+  #context: ActorContext<JobMessage>;
+  #job: PlannedJob;
+  #settings: RunSettings;
+  #outbox: Outbox;
+  #child: ChildProcess | null = null;
+  #pid: number | null = null;
+  #startedAt = 0;
+  #counts: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+  #firstError: string | null = null;
+  #cpuPeak: number | null = null;
+  #rssPeak: number | null = null;
+  #splitters: [LineSplitter, LineSplitter];
+  #stopping = false;
+  #graceTimer: NodeJS.Timeout | null = null;
+  #unsubscribeFlow: () => void;
+  #done = false;
+
+  constructor(context: ActorContext<JobMessage>, init: JobInit) {
+    this.#context = context;
+    this.#job = init.job;
+    this.#settings = init.settings;
+    this.#outbox = localOutbox();
+    this.#splitters = [
+      new LineSplitter((text, raw) => this.#line(Stream.stdout, Severity.INFO, text, raw)),
+      new LineSplitter((text, raw) => this.#line(Stream.stderr, Severity.ERROR, text, raw)),
+    ];
+    this.#unsubscribeFlow = this.#outbox.onFlow((paused) => context.send(context.self, { type: 'flow', paused }));
+    this.#start();
+  }
+
+  get command(): string {
+    return [this.#job.command, ...this.#job.args].map(quote).join(' ');
+  }
+
+  #start(): void {
+    const job = this.#job;
+    const self = this.#context.self;
+    const send = (message: JobMessage): void => this.#context.send(self, message);
+    this.#startedAt = now();
+    const child = spawn(job.command, job.args, {
+      cwd: job.cwd,
+      env: { ...process.env, ...job.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a stop reaches every process the job started.
+      detached: true,
+    });
+    this.#child = child;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) send({ type: 'spawn-failed', code: error.code ?? 'UNKNOWN', message: error.message });
+    });
+    if (child.pid === undefined) return;
+    this.#pid = child.pid;
+    child.stdout!.on('data', (chunk: Buffer) => send({ type: 'output', stream: 0, chunk }));
+    child.stderr!.on('data', (chunk: Buffer) => send({ type: 'output', stream: 1, chunk }));
+    child.on('close', (code, signal) => send({ type: 'closed', code, signal }));
+    if (this.#outbox.paused) this.#flow(true);
+    this.#outbox.change({ k: 'started', id: job.id, ts: this.#startedAt, pid: child.pid });
+    this.#outbox.event({ e: 'started', job: { id: job.id, path: job.path, ts: this.#startedAt, pid: child.pid, command: this.command } });
+    hostSampler(this.#settings.interval).watch(child.pid, (sample) => send({ type: 'sample', ...sample }));
+  }
+
+  receive(message: JobMessage): void {
+    switch (message.type) {
+      case 'output':
+        this.#splitters[message.stream].push(message.chunk as Buffer);
+        return;
+      case 'closed':
+        this.#splitters[0].end();
+        this.#splitters[1].end();
+        this.#finish(message.code, message.signal, false);
+        return;
+      case 'spawn-failed':
+        this.#runtimeLine(Severity.ERROR, describeSpawnError(message.code, message.message, this.#job.command, this.#job.cwd));
+        this.#finish(null, null, true);
+        return;
+      case 'sample':
+        this.#sample(message);
+        return;
+      case 'stop':
+        this.#stop(message.force);
+        return;
+      case 'grace-expired':
+        this.#signal('SIGKILL');
+        return;
+      case 'flow':
+        this.#flow(message.paused);
+        return;
+    }
+  }
+
+  #line(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null): void {
+    // Blank lines carry nothing and would count a stray stderr newline as an error (as Gator).
+    if (text.trim() === '') return;
+    this.#record(stream, severity, text, raw);
+  }
+
+  #runtimeLine(severity: SeverityLevel, text: string): void {
+    this.#record(Stream.runtime, severity, text, null);
+  }
+
+  #record(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null): void {
+    const ts = now();
+    this.#counts[severity / 10 - 1]!++;
+    if (severity >= Severity.ERROR && this.#firstError === null) this.#firstError = text.slice(0, FIRST_ERROR_CHARS);
+    this.#outbox.message(this.#job.id, ts, severity, stream, text, raw);
+    if (severity >= this.#settings.consoleSeverity) {
+      this.#outbox.event({
+        e: 'message',
+        message: { jobId: this.#job.id, path: this.#job.path, ts, severity: SEVERITY_NAME[severity]!, stream: STREAM_NAME[stream], text },
+      });
+    }
+  }
+
+  #sample(sample: TreeSample): void {
+    this.#cpuPeak = Math.max(this.#cpuPeak ?? 0, sample.cpu);
+    this.#rssPeak = Math.max(this.#rssPeak ?? 0, sample.rss);
+    this.#outbox.sample({ jobId: this.#job.id, ts: sample.ts, nproc: sample.nproc, cpuPercent: sample.cpu, rssBytes: sample.rss });
+    this.#outbox.change({ k: 'progress', id: this.#job.id, counts: [...this.#counts], cpuPeak: this.#cpuPeak, rssPeak: this.#rssPeak });
+  }
+
+  #stop(force: boolean): void {
+    if (this.#done) return;
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#runtimeLine(Severity.WARNING, force ? 'stopping: killing the job (SIGKILL)' : `stopping: sent SIGTERM, SIGKILL in ${this.#settings.grace} s`);
+    }
+    if (force) {
+      this.#signal('SIGKILL');
+      return;
+    }
+    this.#signal('SIGTERM');
+    this.#graceTimer ??= setTimeout(() => this.#context.send(this.#context.self, { type: 'grace-expired' }), this.#settings.grace * 1000);
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    if (this.#pid === null) return;
+    try {
+      process.kill(-this.#pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  }
+
+  #flow(paused: boolean): void {
+    const child = this.#child;
+    if (child === null || child.pid === undefined) return;
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream === null) continue;
+      if (paused) stream.pause();
+      else stream.resume();
+    }
+  }
+
+  #finish(exitCode: number | null, signal: NodeJS.Signals | null, spawnFailed: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    const endedAt = now();
+    if (this.#stopping) {
+      // Whatever the leader left behind in its group must not outlive the run.
+      this.#signal('SIGKILL');
+      if (signal !== null) this.#runtimeLine(Severity.ERROR, `terminated by ${signal} while the run was stopping`);
+    }
+    const verdict = judge({ exitCode, signal, counts: this.#counts, spawnFailed, interrupted: this.#stopping }, this.#settings.limits);
+    if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
+    const job = this.#job;
+    this.#outbox.change({
+      k: 'ended',
+      id: job.id,
+      ts: endedAt,
+      result: verdict.result,
+      failure: verdict.failure,
+      exitCode,
+      signal,
+      counts: [...this.#counts],
+      cpuPeak: this.#cpuPeak,
+      rssPeak: this.#rssPeak,
+    });
+    this.#outbox.event({
+      e: 'ended',
+      node: {
+        id: job.id,
+        path: job.path,
+        kind: 'job',
+        ts: endedAt,
+        result: verdict.result === Result.success ? 'success' : 'failure',
+        duration: endedAt - this.#startedAt,
+        exitCode,
+        signal,
+        failure: verdict.failure,
+        firstError: this.#firstError,
+        jobs: 1,
+      },
+    });
+    this.#context.send(this.#context.parent as Address<GroupMessage>, { type: 'child-ended', id: job.id, result: verdict.result });
+    this.#context.stop();
+  }
+
+  stopped(): void {
+    if (this.#pid !== null) hostSampler(this.#settings.interval).unwatch(this.#pid);
+    if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
+    this.#unsubscribeFlow();
+    // An actor that failed must not leave its processes running.
+    if (!this.#done) this.#signal('SIGKILL');
+  }
+}
+
+export const JobActorType = defineActor<JobInit, JobMessage>('job', (init, context) => new JobActor(context, init));

@@ -1,0 +1,111 @@
+// Every actor's protocol, one discriminated union each. Messages are plain data: they cross
+// threads by structured clone.
+import type { Address, ChildExit } from '../runtime/index.js';
+import type { PlannedGroup, PlannedJob, PlannedNode } from '../spec/plan.js';
+import type { WriteBatch } from '../storage/batch.js';
+import type { ResultCode, SeverityLevel } from '../storage/schema.js';
+import type { LiveMessage, JobStarted, NodeEnded } from './events.js';
+
+export interface MessageLimits {
+  /** A job fails when its count at that severity is greater than the limit; null = unlimited. */
+  readonly warning: number | null;
+  readonly error: number | null;
+  readonly critical: number | null;
+}
+
+/** Settings every job and group actor needs, fixed for the run. */
+export interface RunSettings {
+  readonly limits: MessageLimits;
+  /** Seconds between resource samples. */
+  readonly interval: number;
+  /** Seconds between SIGTERM and SIGKILL when stopping. */
+  readonly grace: number;
+  /** Messages at or above this severity are forwarded to the console. */
+  readonly consoleSeverity: SeverityLevel;
+}
+
+/** Where a job or group sends what it produces. */
+export interface RunWiring {
+  readonly run: Address<RunMessage>;
+  readonly storage: Address<StorageMessage>;
+  readonly throttle: Address<ThrottleMessage>;
+  /** The outbox actor of each job host, indexed by host. */
+  readonly outboxes: readonly (Address<OutboxMessage> | null)[];
+  /** Hosts that run job actors, round-robin. */
+  readonly jobHosts: readonly number[];
+}
+
+/** What the console is told, batched by each host's outbox. */
+export type ConsoleEvent =
+  | { readonly e: 'message'; readonly message: LiveMessage }
+  | { readonly e: 'started'; readonly job: JobStarted }
+  | { readonly e: 'ended'; readonly node: NodeEnded }
+  | { readonly e: 'debug'; readonly text: string };
+
+/** A child's report to its parent group when it completes. */
+export interface ChildEnded {
+  readonly type: 'child-ended';
+  readonly id: number;
+  readonly result: ResultCode;
+}
+
+export interface Stop {
+  readonly type: 'stop';
+  /** SIGKILL at once instead of SIGTERM and a grace period. */
+  readonly force: boolean;
+}
+
+export type RunMessage =
+  | { readonly type: 'events'; readonly from: Address<OutboxMessage>; readonly events: readonly ConsoleEvent[] }
+  | { readonly type: 'drained'; readonly host: number }
+  | { readonly type: 'outbox-ready'; readonly host: number }
+  | { readonly type: 'storage-finished'; readonly error: string | null }
+  | Stop
+  | ChildEnded
+  | ChildExit;
+
+export type StorageMessage =
+  | { readonly type: 'write'; readonly from: Address<OutboxMessage>; readonly batch: WriteBatch; readonly rows: number }
+  | { readonly type: 'drained'; readonly host: number }
+  | {
+      readonly type: 'finish';
+      readonly replyTo: Address<RunMessage>;
+      readonly hosts: readonly number[];
+      readonly end: { readonly endedAt: number; readonly result: ResultCode; readonly exitCode: number };
+    };
+
+export type OutboxMessage =
+  | { readonly type: 'stored'; readonly rows: number }
+  | { readonly type: 'shown'; readonly events: number }
+  | { readonly type: 'drain' };
+
+export type ThrottleMessage =
+  | { readonly type: 'acquire'; readonly from: Address<GroupMessage>; readonly id: number }
+  | { readonly type: 'release' }
+  /** Forget queued requests of a group that is stopping. */
+  | { readonly type: 'cancel'; readonly from: Address<GroupMessage> };
+
+export type GroupMessage = { readonly type: 'granted'; readonly id: number } | ChildEnded | Stop | ChildExit;
+
+export type JobMessage =
+  | Stop
+  | { readonly type: 'output'; readonly stream: 0 | 1; readonly chunk: Uint8Array }
+  | { readonly type: 'closed'; readonly code: number | null; readonly signal: NodeJS.Signals | null }
+  | { readonly type: 'spawn-failed'; readonly code: string; readonly message: string }
+  | { readonly type: 'sample'; readonly ts: number; readonly nproc: number; readonly cpu: number; readonly rss: number }
+  | { readonly type: 'grace-expired' }
+  | { readonly type: 'flow'; readonly paused: boolean };
+
+export interface GroupInit {
+  readonly node: PlannedGroup;
+  /** The group's whole subtree, indexed by `id - node.id`. */
+  readonly subtree: readonly PlannedNode[];
+  readonly settings: RunSettings;
+  readonly wiring: RunWiring;
+}
+
+export interface JobInit {
+  readonly job: PlannedJob;
+  readonly settings: RunSettings;
+  readonly wiring: RunWiring;
+}

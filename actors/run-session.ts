@@ -1,0 +1,109 @@
+// Starting a run: create its database from the plan, boot the threads, spawn the run actor,
+// and hand back a handle that can stop the run and resolves when it has ended.
+import { availableParallelism, hostname } from 'node:os';
+import { Kernel } from '../runtime/index.js';
+import type { Plan } from '../spec/plan.js';
+import { RunDatabaseError } from '../storage/errors.js';
+import { RunWriter, type NodeRow } from '../storage/writer.js';
+import catalog from './catalog.js';
+import type { RunEnded, RunObserver } from './events.js';
+import type { RunSettings } from './protocol.js';
+import { RunActorType } from './run-actor.js';
+
+export interface RunRequest {
+  readonly plan: Plan;
+  readonly dbPath: string;
+  readonly runId: string;
+  readonly settings: RunSettings;
+  /** Jobs running at once (`-j`). */
+  readonly slots: number;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  /** Recorded in the run row so that a run can be repeated. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Set when this run repeats jobs of an earlier one: that run's id, and old node id per new job id. */
+  readonly rerun?: { readonly runId: string; readonly nodeOrigins: ReadonlyMap<number, number> };
+  /** Threads that run jobs; defaults to the number of CPUs, at most the slots. */
+  readonly jobThreads?: number;
+}
+
+export interface RunHandle {
+  /** Resolves once every job has ended and the database is closed. */
+  readonly done: Promise<RunEnded>;
+  /** First call: SIGTERM every running job and SIGKILL after the grace period; `force`: SIGKILL at once. */
+  stop(force: boolean): void;
+}
+
+/** Quotes an argument for display only (jobs never go through a shell). */
+const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
+
+function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
+  for (const node of plan.nodes) {
+    const job = node.kind === 'job' ? node : null;
+    yield {
+      id: node.id,
+      parentId: node.parentId,
+      subtreeEnd: node.subtreeEnd,
+      kind: node.kind,
+      ident: node.ident,
+      path: node.path,
+      arrayIndex: node.arrayIndex,
+      arrayIndices: node.arrayIndices,
+      command: job === null ? null : [job.command, ...job.args].map(quote).join(' '),
+      argv: job === null ? null : [job.command, ...job.args],
+      env: job === null ? null : job.env,
+      cwd: job === null ? null : job.cwd,
+      rerunOf: origins?.get(node.id) ?? null,
+    };
+  }
+}
+
+export async function startRun(request: RunRequest, observer: RunObserver): Promise<RunHandle> {
+  const startedAt = Date.now() / 1000;
+  RunWriter.create(
+    request.dbPath,
+    {
+      id: request.runId,
+      specPath: request.plan.specPath,
+      startedAt,
+      host: hostname(),
+      argv: request.argv,
+      cwd: request.cwd,
+      pid: process.pid,
+      options: request.options,
+      rerunOf: request.rerun?.runId ?? null,
+    },
+    nodeRows(request.plan, request.rerun?.nodeOrigins),
+  ).close();
+
+  const jobThreads = Math.max(1, Math.min(request.jobThreads ?? availableParallelism(), request.slots, 16));
+  const kernel = await Kernel.start({ workers: 1 + jobThreads, catalog, catalogUrl: new URL('./catalog.js', import.meta.url) });
+  const jobHosts = Array.from({ length: jobThreads }, (_, i) => i + 2);
+  observer.runStarted?.({ ts: startedAt, jobCount: request.plan.jobCount, dbPath: request.dbPath, trackingDir: request.dbPath.replace(/\/[^/]*$/, '') });
+
+  let finish!: (end: RunEnded, storageError: string | null) => void;
+  const settled = new Promise<{ end: RunEnded; storageError: string | null }>((resolve) => {
+    finish = (end, storageError) => resolve({ end, storageError });
+  });
+
+  const run = kernel.main.spawn(RunActorType, {
+    plan: request.plan,
+    dbPath: request.dbPath,
+    settings: request.settings,
+    slots: request.slots,
+    storageHost: 1,
+    jobHosts,
+    observer,
+    onEnd: (end, storageError) => finish(end, storageError),
+  });
+
+  const done = settled.then(async ({ end, storageError }) => {
+    await kernel.shutdown();
+    if (storageError !== null) throw new RunDatabaseError(request.dbPath, storageError);
+    return end;
+  });
+  return {
+    done,
+    stop: (force) => kernel.main.send(run, { type: 'stop', force }),
+  };
+}

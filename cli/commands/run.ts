@@ -1,0 +1,148 @@
+// `gator run SPEC`: check the spec, plan it, run it, and report. Nothing is launched when the
+// spec has a problem.
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import type { RunEnded } from '../../actors/events.js';
+import type { MessageLimits } from '../../actors/protocol.js';
+import { startRun, type RunRequest } from '../../actors/run-session.js';
+import { createRunConsole, renderReport } from '../../console/index.js';
+import { loadSpec, planRun, SpecError } from '../../spec/index.js';
+import type { Plan } from '../../spec/plan.js';
+import { readRunReport } from '../../storage/readers/triage.js';
+import { Severity } from '../../storage/schema.js';
+import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
+import { prepareTracking } from '../tracking.js';
+import { UsageError } from '../usage-error.js';
+import { handleSignals } from '../signals.js';
+
+export interface RunFlags {
+  readonly tracking?: string;
+  readonly interval: number;
+  readonly jobs: number;
+  readonly limitWarning: number | null;
+  readonly limitError: number | null;
+  readonly limitCritical: number | null;
+  readonly grace: number;
+  readonly verbose: boolean;
+  readonly quiet: boolean;
+  readonly allMsg: boolean;
+  readonly progress: boolean;
+  readonly statusInterval: number;
+  readonly color?: boolean;
+  readonly json: boolean;
+  readonly id?: string;
+}
+
+/** Adds the options shared by `run` and `rerun`. */
+export const addRunOptions = (command: Command): Command =>
+  command
+    .option('--tracking <dir>', 'directory for this run\'s database (default: ./tracking/<timestamp>, linked from ./tracking/latest)')
+    .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
+    .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
+    .option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)', parseLimit, null)
+    .option('--limit-error <n>', 'a job fails with more ERROR messages than this (stderr lines are ERROR)', parseLimit, 0)
+    .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this', parseLimit, 0)
+    .option('--grace <seconds>', 'on Ctrl+C or SIGTERM, seconds between SIGTERM and SIGKILL of running jobs', parseSeconds, 5)
+    .option('--progress', 'show a live progress panel under the log on a terminal', false)
+    .option('--status-interval <seconds>', 'without a terminal, print a status line this often', parseSeconds, 10)
+    .option('--all-msg', 'show every line of every job, not only WARNING and above', false)
+    .option('-v, --verbose', 'also show the runner\'s own DEBUG detail', false)
+    .option('--quiet', 'show only failures and the final tally', false)
+    .addOption(new Option('--color', 'force colour').conflicts('noColor'))
+    .addOption(new Option('--no-color', 'never colour (NO_COLOR in the environment does the same)'))
+    .option('--json', 'write the end-of-run report as JSON to stdout (human output goes to stderr)', false);
+
+export function register(program: Command): void {
+  const command = program
+    .command('run')
+    .description('run the jobs of a Gator YAML spec and record everything in one SQLite database')
+    .argument('<spec>', 'the YAML spec (!JobGroup, !JobArray or !Job at the top)')
+    .option('--id <ident>', 'name of the root node when the spec gives none (default: the spec file\'s name)');
+  addRunOptions(command).action(async (spec: string, flags: RunFlags) => {
+    process.exitCode = await runSpec(spec, flags, program.args);
+  });
+}
+
+/** Loads and plans the spec; a spec problem is one line on stderr and exit code 2. */
+async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[]): Promise<number> {
+  let plan: Plan;
+  try {
+    const root = loadSpec(specPath);
+    plan = planRun(root, { specPath, launchDir: process.cwd(), baseEnv: process.env, ...(flags.id === undefined ? {} : { rootIdent: flags.id }) });
+  } catch (error) {
+    if (error instanceof SpecError) {
+      process.stderr.write(`gator: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  return executePlan(plan, flags, argv);
+}
+
+/** Runs a plan with the console the flags ask for; resolves to the exit code. Used by `run` and `rerun`. */
+export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun']): Promise<number> {
+  let tracking: { dir: string; dbPath: string };
+  try {
+    tracking = prepareTracking(flags.tracking);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gator: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const human = flags.json ? process.stderr : process.stdout;
+  const runConsole = createRunConsole({
+    stream: human,
+    progress: flags.progress,
+    color: flags.color,
+    verbose: flags.verbose,
+    quiet: flags.quiet,
+    allMessages: flags.allMsg,
+    statusInterval: flags.statusInterval,
+    env: process.env,
+  });
+  const limits: MessageLimits = { warning: flags.limitWarning, error: flags.limitError, critical: flags.limitCritical };
+  const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
+  let handle;
+  try {
+    handle = await startRun(
+      {
+        plan,
+        dbPath: tracking.dbPath,
+        runId: randomUUID(),
+        settings: { limits, interval: flags.interval, grace: flags.grace, consoleSeverity },
+        slots: flags.jobs,
+        argv: ['gator', ...argv],
+        cwd: process.cwd(),
+        options: { jobs: flags.jobs, interval: flags.interval, grace: flags.grace, limits },
+        ...(rerun === undefined ? {} : { rerun }),
+      },
+      runConsole.observer,
+    );
+  } catch (error) {
+    runConsole.close();
+    throw error;
+  }
+  const signals = handleSignals((force) => handle.stop(force));
+  let end: RunEnded;
+  try {
+    end = await handle.done;
+  } finally {
+    signals.dispose();
+    runConsole.close();
+  }
+  writeReport(end, flags, human);
+  return end.exitCode;
+}
+
+function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteStream): void {
+  const report = readRunReport(end.dbPath);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ ...report, result: end.result, exitCode: end.exitCode, tally: end.tally }, null, 2)}\n`);
+  }
+  if (!flags.quiet || end.tally.failed > 0) {
+    human.write(renderReport(report, { color: false, width: human.columns ?? 100 }));
+  }
+}

@@ -1,0 +1,116 @@
+// The kernel boots the hosts: the main thread is host 0 and each worker thread is one more.
+// Every pair of hosts gets its own MessageChannel, so actor traffic never detours via main.
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MAX_HOSTS } from './address.js';
+import type { ActorCatalog } from './actor.js';
+import { HostCrashError, toErrorInfo } from './errors.js';
+import { Host } from './host.js';
+import type { Batch, Frame } from './wire.js';
+
+export interface KernelOptions {
+  /** Worker threads to start (hosts 1..workers). */
+  readonly workers: number;
+  /** The catalog module every worker imports; main uses `catalog` directly. */
+  readonly catalogUrl: URL;
+  readonly catalog: ActorCatalog;
+  /** Called when a worker thread dies unexpectedly (its actors' parents are told too). */
+  readonly onHostCrash?: (error: HostCrashError) => void;
+  readonly resourceLimits?: { maxOldGenerationSizeMb?: number };
+}
+
+export class Kernel {
+  readonly main: Host;
+  readonly hostCount: number;
+  #workers: Worker[] = [];
+  #mainPorts: (MessagePort | null)[] = [];
+  #shuttingDown = false;
+  #alive = new Set<number>();
+
+  private constructor(hostCount: number, catalog: ActorCatalog) {
+    this.hostCount = hostCount;
+    this.main = new Host(0, hostCount, catalog, () => undefined);
+  }
+
+  /** Starts the worker threads and resolves once every one is ready to receive. */
+  static async start(options: KernelOptions): Promise<Kernel> {
+    const hostCount = options.workers + 1;
+    if (options.workers < 1 || hostCount > MAX_HOSTS) throw new RangeError(`workers must be between 1 and ${MAX_HOSTS - 1}`);
+    const kernel = new Kernel(hostCount, options.catalog);
+    // ports[a][b]: the port host a uses to talk to host b.
+    const ports: (MessagePort | null)[][] = Array.from({ length: hostCount }, () => new Array<MessagePort | null>(hostCount).fill(null));
+    for (let a = 0; a < hostCount; a++) {
+      for (let b = a + 1; b < hostCount; b++) {
+        const { port1, port2 } = new MessageChannel();
+        ports[a]![b] = port1;
+        ports[b]![a] = port2;
+      }
+    }
+    kernel.#mainPorts = ports[0]!;
+    kernel.#mainPorts.forEach((port, index) => {
+      if (port === null) return;
+      kernel.main.connect(index, port);
+      port.on('message', (batch: Batch) => kernel.main.receive(batch));
+      // Ports must not keep the process alive on their own; workers and timers do.
+      port.unref();
+    });
+    const ready: Promise<void>[] = [];
+    for (let index = 1; index < hostCount; index++) {
+      const workerPorts = ports[index]!;
+      const worker = new Worker(new URL('./host-worker.js', import.meta.url), {
+        workerData: { hostIndex: index, hostCount, catalogUrl: options.catalogUrl.href, ports: workerPorts },
+        transferList: workerPorts.filter((port): port is MessagePort => port !== null),
+        ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+      });
+      kernel.#workers.push(worker);
+      kernel.#alive.add(index);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+        }),
+      );
+      worker.on('error', (error) => kernel.#crashed(index, error));
+      worker.on('exit', (code) => {
+        if (!kernel.#shuttingDown && kernel.#alive.has(index)) kernel.#crashed(index, new Error(`thread exited with code ${code}`));
+        kernel.#alive.delete(index);
+      });
+    }
+    await Promise.all(ready);
+    return kernel;
+  }
+
+  #crashed(index: number, cause: unknown, onHostCrash?: (error: HostCrashError) => void): void {
+    if (!this.#alive.delete(index)) return;
+    const error = new HostCrashError(index, { cause });
+    const info = { ...toErrorInfo(error), message: `${error.message}: ${cause instanceof Error ? cause.message : String(cause)}` };
+    const frame: Frame = { t: 'host-down', host: index, error: info };
+    for (const host of this.#alive) this.#mainPorts[host]?.postMessage([frame]);
+    this.main.hostDown(index, info);
+    this.#crashHandlers.forEach((handler) => handler(error));
+    onHostCrash?.(error);
+  }
+
+  #crashHandlers = new Set<(error: HostCrashError) => void>();
+
+  /** Registers a listener for worker threads that die unexpectedly. */
+  onHostCrash(handler: (error: HostCrashError) => void): void {
+    this.#crashHandlers.add(handler);
+  }
+
+  /** Asks every worker to stop and waits for the threads to end, terminating stragglers after `timeoutMs`. */
+  async shutdown(timeoutMs = 5000): Promise<void> {
+    this.#shuttingDown = true;
+    const exits = this.#workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          if (worker.threadId === -1) resolve();
+          worker.once('exit', () => resolve());
+        }),
+    );
+    for (const host of this.#alive) this.#mainPorts[host]?.postMessage([{ t: 'shutdown' } satisfies Frame]);
+    const timer = setTimeout(() => this.#workers.forEach((worker) => void worker.terminate()), timeoutMs);
+    await Promise.all(exits);
+    clearTimeout(timer);
+    for (const port of this.#mainPorts) port?.close();
+  }
+}

@@ -1,0 +1,21 @@
+// The protocol between hosts. Frames are plain data and travel in arrays: one postMessage per
+// batch, not per message.
+import type { Address } from './address.js';
+import type { ErrorInfo } from './errors.js';
+
+export type Frame =
+  | { readonly t: 'deliver'; readonly to: Address<never>; readonly message: unknown }
+  | { readonly t: 'spawn'; readonly address: Address<never>; readonly kind: string; readonly init: unknown; readonly parent: Address<never> | null }
+  | { readonly t: 'exit'; readonly address: Address<never>; readonly parent: Address<never>; readonly error?: ErrorInfo }
+  | { readonly t: 'host-down'; readonly host: number; readonly error: ErrorInfo }
+  | { readonly t: 'shutdown' };
+
+export type Batch = readonly Frame[];
+
+/** What a worker host receives at start-up. */
+export interface HostBootData {
+  readonly hostIndex: number;
+  readonly hostCount: number;
+  /** URL of the module whose default export is the ActorCatalog. */
+  readonly catalogUrl: string;
+}

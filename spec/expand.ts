@@ -1,0 +1,95 @@
+// `$VAR` expansion for command, args, cwd and env values. Jobs are executed directly, never
+// through a shell, so this is the only expansion they get: `$NAME`, `${NAME}` and
+// `${NAME:-default}` (default used when NAME is unset or empty; it may itself hold
+// variables). Unset names expand to the empty string, as in Gator. `$$` is a literal `$`, and
+// a `$` not followed by a name or `{` is kept as is (so `cost: 5$` needs no escaping).
+
+export type Lookup = (name: string) => string | undefined;
+
+class TemplateError extends Error {}
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * Scans `text` from `start`. With `inBraces`, stops at the `}` closing a default value and
+ * returns its index. `lookup` null means "only check the syntax".
+ */
+function scan(text: string, start: number, lookup: Lookup | null, inBraces: boolean): { out: string; end: number } {
+  let out = '';
+  let i = start;
+  while (i < text.length) {
+    const c = text[i];
+    if (inBraces && c === '}') return { out, end: i };
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+    } else if (next !== undefined && NAME_START.test(next)) {
+      let j = i + 2;
+      while (j < text.length && NAME_CHAR.test(text[j] ?? '')) j++;
+      const name = text.slice(i + 1, j);
+      if (lookup !== null) out += lookup(name) ?? '';
+      i = j;
+    } else if (next === '{') {
+      let j = i + 2;
+      while (j < text.length && NAME_CHAR.test(text[j] ?? '')) j++;
+      const name = text.slice(i + 2, j);
+      if (name === '' || !NAME_START.test(name)) {
+        throw new TemplateError(
+          j >= text.length ? 'unterminated ${' : `bad variable name in \${${text.slice(i + 2, j + 1)}…`,
+        );
+      }
+      if (text[j] === '}') {
+        if (lookup !== null) out += lookup(name) ?? '';
+        i = j + 1;
+      } else if (text.startsWith(':-', j)) {
+        const inner = scan(text, j + 2, lookup, true);
+        if (inner.end >= text.length) throw new TemplateError(`unterminated \${${name}:-…`);
+        if (lookup !== null) {
+          const value = lookup(name);
+          out += value === undefined || value === '' ? inner.out : value;
+        }
+        i = inner.end + 1;
+      } else if (j >= text.length) {
+        throw new TemplateError(`unterminated \${${name}`);
+      } else {
+        throw new TemplateError(
+          `unsupported expansion \${${name}${text[j] ?? ''}…}: only $NAME, \${NAME} and \${NAME:-default} are supported (write $$ for a literal $)`,
+        );
+      }
+    } else {
+      out += '$';
+      i++;
+    }
+  }
+  if (inBraces) return { out, end: text.length };
+  return { out, end: i };
+}
+
+/** What is wrong with a template, or undefined if it expands cleanly. */
+export function templateProblem(text: string): string | undefined {
+  if (!text.includes('$')) return undefined;
+  try {
+    scan(text, 0, null, false);
+    return undefined;
+  } catch (err) {
+    if (err instanceof TemplateError) return err.message;
+    throw err;
+  }
+}
+
+export function hasVariables(text: string): boolean {
+  return text.includes('$');
+}
+
+/** Expands `text`; it must have passed templateProblem (a malformed one throws a plain Error). */
+export function expandVars(text: string, lookup: Lookup): string {
+  if (!text.includes('$')) return text;
+  return scan(text, 0, lookup, false).out;
+}

@@ -1,0 +1,57 @@
+// What the storage actor receives: plain data, columnar for messages so that a batch of
+// thousands of lines crosses threads as a few arrays rather than thousands of objects.
+import type { FailureKind, ResultCode, SeverityLevel, StreamCode } from './schema.js';
+
+export interface MessageColumns {
+  readonly jobId: number[];
+  readonly ts: number[];
+  readonly severity: SeverityLevel[];
+  readonly stream: StreamCode[];
+  readonly text: string[];
+  /** The line's bytes when they are not valid UTF-8 (text then holds U+FFFD replacements); else null. */
+  readonly raw: (Uint8Array | null)[];
+}
+
+export type MessageCounts = readonly [debug: number, info: number, warning: number, error: number, critical: number];
+
+export type NodeChange =
+  | { readonly k: 'launched'; readonly id: number; readonly ts: number }
+  | { readonly k: 'started'; readonly id: number; readonly ts: number; readonly pid: number | null }
+  | { readonly k: 'progress'; readonly id: number; readonly counts: MessageCounts; readonly cpuPeak: number | null; readonly rssPeak: number | null }
+  | {
+      readonly k: 'ended';
+      readonly id: number;
+      readonly ts: number;
+      readonly result: ResultCode;
+      readonly failure: FailureKind | null;
+      readonly exitCode: number | null;
+      readonly signal: string | null;
+      readonly counts: MessageCounts | null;
+      readonly cpuPeak: number | null;
+      readonly rssPeak: number | null;
+    }
+  /** Every node of the id range that has not ended becomes complete and aborted (a pruned subtree). */
+  | { readonly k: 'aborted'; readonly from: number; readonly to: number; readonly ts: number };
+
+export interface SampleRow {
+  readonly jobId: number;
+  readonly ts: number;
+  readonly nproc: number;
+  readonly cpuPercent: number;
+  readonly rssBytes: number;
+}
+
+export interface MetricRow {
+  readonly jobId: number;
+  readonly name: string;
+  readonly value: number;
+}
+
+export interface WriteBatch {
+  readonly messages?: MessageColumns;
+  readonly changes?: readonly NodeChange[];
+  readonly samples?: readonly SampleRow[];
+  readonly metrics?: readonly MetricRow[];
+}
+
+export const emptyMessageColumns = (): MessageColumns => ({ jobId: [], ts: [], severity: [], stream: [], text: [], raw: [] });

@@ -1,0 +1,292 @@
+// The end-of-run report read back from a run database: a row per top-level group and array, and
+// the failures grouped by their first ERROR line (numbers and hex normalised so seeds and
+// addresses don't split a bucket). Reads only the public views, so it works on any database a
+// user can query, live (WAL) or after a crash.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface Counts {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly aborted: number;
+  /** Leaf jobs without a final result (the run was interrupted or is still live). */
+  readonly unfinished: number;
+}
+
+export interface GroupRow extends Counts {
+  readonly path: string;
+  /** `group` / `array`, or `jobs` for the leaf jobs directly under the root, gathered in one row. */
+  readonly kind: 'group' | 'array' | 'job' | 'jobs';
+  /** Seconds from the first start to the last end below it; null when nothing ran. */
+  readonly duration: number | null;
+  /** The largest peak RSS of any one job below it, bytes. */
+  readonly peakRss: number | null;
+}
+
+export interface ReportLine {
+  readonly ts: number;
+  readonly severity: string;
+  readonly stream: string;
+  readonly text: string;
+}
+
+export interface FailureExample {
+  readonly path: string;
+  readonly jobId: number;
+  /** Why it failed in words: exit code, signal, message counts. */
+  readonly reason: string;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly failure: string | null;
+  readonly firstError: string | null;
+  /** The job's last lines, oldest first. */
+  readonly lastLines: readonly ReportLine[];
+  /** The command that shows its whole log. */
+  readonly replay: string;
+}
+
+export interface FailureBucket {
+  /** The first ERROR line with numbers and hex normalised; a reason when there is no ERROR line. */
+  readonly signature: string;
+  readonly count: number;
+  /** Every failed job in the bucket, in the order they ended. */
+  readonly paths: readonly string[];
+  readonly example: FailureExample;
+}
+
+export interface RunReport {
+  readonly dbPath: string;
+  readonly run: {
+    readonly id: string;
+    readonly specPath: string;
+    readonly startedAt: number;
+    readonly endedAt: number | null;
+    readonly result: string;
+    readonly exitCode: number | null;
+  } | null;
+  readonly totals: Counts & { readonly duration: number | null; readonly peakRss: number | null };
+  readonly groups: readonly GroupRow[];
+  readonly failures: { readonly jobs: number; readonly buckets: readonly FailureBucket[] };
+}
+
+export interface ReadReportOptions {
+  /** How many of an example's last lines to keep. */
+  readonly contextLines?: number;
+}
+
+interface NodeRow {
+  readonly id: number;
+  readonly parent_id: number | null;
+  readonly path: string;
+  readonly kind: 'job' | 'group' | 'array';
+  readonly result: string;
+  readonly exit_code: number | null;
+  readonly signal: string | null;
+  readonly failure: string | null;
+  readonly started_at: number | null;
+  readonly ended_at: number | null;
+  readonly rss_peak: number | null;
+  readonly msg_error: number;
+  readonly msg_critical: number;
+  readonly msg_warning: number;
+}
+
+const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
+const shellQuote = (word: string): string => (SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+/** `gator replay <db> --job <path>`, with the database path relative to the cwd when that is shorter. */
+export const replayCommand = (dbPath: string, jobPath: string, cwd: string = process.cwd()): string => {
+  const relative = path.relative(cwd, dbPath);
+  const shown = relative !== '' && !relative.startsWith('..') && relative.length < dbPath.length ? relative : dbPath;
+  return `gator replay ${shellQuote(shown)} --job ${shellQuote(jobPath)}`;
+};
+
+/**
+ * The bucket key of an error line: hex (0x…, or 8+ hex digits with a digit in them) becomes
+ * `<hex>`, every number `<n>`, runs of spaces one space, so `seed 17 at 0x7f3a` and `seed 4 at
+ * 0x1b00` share a bucket.
+ */
+export const errorSignature = (line: string): string =>
+  line
+    .trim()
+    .replace(/0x[0-9a-f]+/gi, '<hex>')
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>')
+    .replace(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, '<n>')
+    .replace(/\s+/g, ' ');
+
+const reasonOf = (row: NodeRow): string => {
+  switch (row.failure) {
+    case 'exit':
+      return `exit code ${row.exit_code ?? '?'}`;
+    case 'signal':
+      return `killed by ${row.signal ?? 'a signal'}`;
+    case 'error-count':
+      return `${row.msg_error} ERROR line${row.msg_error === 1 ? '' : 's'} over the limit`;
+    case 'critical-count':
+      return `${row.msg_critical} CRITICAL line${row.msg_critical === 1 ? '' : 's'} over the limit`;
+    case 'warning-count':
+      return `${row.msg_warning} WARNING line${row.msg_warning === 1 ? '' : 's'} over the limit`;
+    case 'spawn':
+      return 'could not start';
+    case 'interrupted':
+      return 'interrupted';
+    case 'cut-off':
+      return 'cut off';
+    case 'child':
+      return 'a child failed';
+    default:
+      if (row.signal !== null) return `killed by ${row.signal}`;
+      if (row.exit_code !== null && row.exit_code !== 0) return `exit code ${row.exit_code}`;
+      return row.failure ?? 'failed';
+  }
+};
+
+class Tally {
+  total = 0;
+  passed = 0;
+  failed = 0;
+  aborted = 0;
+  unfinished = 0;
+  firstStart: number | null = null;
+  lastEnd: number | null = null;
+  peakRss: number | null = null;
+
+  add(row: NodeRow): void {
+    this.total += 1;
+    if (row.result === 'success') this.passed += 1;
+    else if (row.result === 'failure') this.failed += 1;
+    else if (row.result === 'aborted') this.aborted += 1;
+    else this.unfinished += 1;
+    if (row.started_at !== null && (this.firstStart === null || row.started_at < this.firstStart)) this.firstStart = row.started_at;
+    if (row.ended_at !== null && (this.lastEnd === null || row.ended_at > this.lastEnd)) this.lastEnd = row.ended_at;
+    if (row.rss_peak !== null && (this.peakRss === null || row.rss_peak > this.peakRss)) this.peakRss = row.rss_peak;
+  }
+
+  counts(): Counts & { duration: number | null; peakRss: number | null } {
+    const duration = this.firstStart !== null && this.lastEnd !== null ? Math.max(0, this.lastEnd - this.firstStart) : null;
+    return { total: this.total, passed: this.passed, failed: this.failed, aborted: this.aborted, unfinished: this.unfinished, duration, peakRss: this.peakRss };
+  }
+}
+
+/** For every node, the root's child it sits under (itself for the root's children). */
+const topLevelOf = (rows: readonly NodeRow[], rootId: number): Map<number, number> => {
+  const parents = new Map(rows.map((row) => [row.id, row.parent_id]));
+  const top = new Map<number, number>();
+  const resolve = (id: number): number => {
+    const known = top.get(id);
+    if (known !== undefined) return known;
+    const parent = parents.get(id) ?? null;
+    const answer = parent === null || parent === rootId ? id : resolve(parent);
+    top.set(id, answer);
+    return answer;
+  };
+  for (const row of rows) if (row.id !== rootId) resolve(row.id);
+  return top;
+};
+
+const groupRows = (rows: readonly NodeRow[]): { groups: GroupRow[]; totals: Tally } => {
+  const totals = new Tally();
+  const root = rows.find((row) => row.parent_id === null);
+  const leaves = rows.filter((row) => row.kind === 'job');
+  for (const leaf of leaves) totals.add(leaf);
+  if (root === undefined) return { groups: [], totals };
+  if (root.kind === 'job') return { groups: [{ path: root.path, kind: 'job', ...totals.counts() }], totals };
+  const top = topLevelOf(rows, root.id);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const tallies = new Map<number, Tally>();
+  const direct = new Tally();
+  for (const leaf of leaves) {
+    const topId = top.get(leaf.id) ?? leaf.id;
+    if (topId === leaf.id) {
+      direct.add(leaf);
+      continue;
+    }
+    let tally = tallies.get(topId);
+    if (tally === undefined) tallies.set(topId, (tally = new Tally()));
+    tally.add(leaf);
+  }
+  const groups: GroupRow[] = [];
+  // Rows in spec order (node ids are assigned depth-first), groups and arrays with no leaf too.
+  for (const row of rows) {
+    if (row.parent_id !== root.id || row.kind === 'job') continue;
+    const tally = tallies.get(row.id) ?? new Tally();
+    groups.push({ path: byId.get(row.id)?.path ?? row.path, kind: row.kind, ...tally.counts() });
+  }
+  if (direct.total > 0) groups.push({ path: root.path, kind: 'jobs', ...direct.counts() });
+  return { groups, totals };
+};
+
+/** Reads the end-of-run report from a run database, through its public views only. */
+export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): RunReport => {
+  const contextLines = options.contextLines ?? 8;
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const runRow = db
+      .prepare<[], { id: string; spec_path: string; started_at: number; ended_at: number | null; result: string; exit_code: number | null }>(
+        'SELECT id, spec_path, started_at, ended_at, result, exit_code FROM run LIMIT 1',
+      )
+      .get();
+    const rows = db
+      .prepare<[], NodeRow>(
+        `SELECT id, parent_id, path, kind, result, exit_code, signal, failure, started_at, ended_at, rss_peak,
+                msg_error, msg_critical, msg_warning
+         FROM jobs ORDER BY id`,
+      )
+      .all();
+    const { groups, totals } = groupRows(rows);
+
+    const firstError = db.prepare<[number], { text: string }>(
+      `SELECT text FROM messages WHERE job_id = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1`,
+    );
+    const lastLines = db.prepare<[number, number], ReportLine>(
+      'SELECT ts, severity, stream, text FROM messages WHERE job_id = ? ORDER BY id DESC LIMIT ?',
+    );
+    const failed = rows
+      .filter((row) => row.kind === 'job' && row.result === 'failure')
+      .sort((a, b) => (a.ended_at ?? Infinity) - (b.ended_at ?? Infinity) || a.id - b.id);
+    const buckets = new Map<string, { rows: NodeRow[]; firstError: string | null }>();
+    for (const row of failed) {
+      const error = firstError.get(row.id)?.text ?? null;
+      const signature = error === null ? `(no ERROR line) ${reasonOf(row)}` : errorSignature(error);
+      const bucket = buckets.get(signature);
+      if (bucket === undefined) buckets.set(signature, { rows: [row], firstError: error });
+      else bucket.rows.push(row);
+    }
+    const failureBuckets: FailureBucket[] = [...buckets.entries()]
+      .map(([signature, bucket]): FailureBucket => {
+        const example = bucket.rows[0] as NodeRow;
+        return {
+          signature,
+          count: bucket.rows.length,
+          paths: bucket.rows.map((row) => row.path),
+          example: {
+            path: example.path,
+            jobId: example.id,
+            reason: reasonOf(example),
+            exitCode: example.exit_code,
+            signal: example.signal,
+            failure: example.failure,
+            firstError: bucket.firstError,
+            lastLines: lastLines.all(example.id, contextLines).reverse(),
+            replay: replayCommand(dbPath, example.path),
+          },
+        };
+      })
+      // Biggest bucket first: the triage view starts with what broke the most jobs.
+      .sort((a, b) => b.count - a.count);
+
+    return {
+      dbPath,
+      run:
+        runRow === undefined
+          ? null
+          : { id: runRow.id, specPath: runRow.spec_path, startedAt: runRow.started_at, endedAt: runRow.ended_at, result: runRow.result, exitCode: runRow.exit_code },
+      totals: totals.counts(),
+      groups,
+      failures: { jobs: failed.length, buckets: failureBuckets },
+    };
+  } finally {
+    db.close();
+  }
+};

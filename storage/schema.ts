@@ -1,0 +1,155 @@
+// The run database layout. Tables are internal and lean (integers for enums, one row per
+// line); the views are the public SQL interface documented in docs/database.md.
+
+/** Marks a file as a Gator run database (`PRAGMA application_id`), "GATR" in ASCII. */
+export const APPLICATION_ID = 0x47415452;
+/** Bumped on every incompatible change of the tables; readers check it. */
+export const SCHEMA_VERSION = 1;
+
+export const Severity = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
+export type SeverityName = keyof typeof Severity;
+export type SeverityLevel = (typeof Severity)[SeverityName];
+export const SEVERITY_NAMES: readonly SeverityName[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+
+export const Stream = { stdout: 0, stderr: 1, api: 2, runtime: 3 } as const;
+export type StreamName = keyof typeof Stream;
+export type StreamCode = (typeof Stream)[StreamName];
+export const STREAM_NAMES: readonly StreamName[] = ['stdout', 'stderr', 'api', 'runtime'];
+
+export const NodeKindCode = { job: 0, group: 1, array: 2 } as const;
+export type NodeKindName = keyof typeof NodeKindCode;
+
+export const State = { pending: 0, launched: 1, running: 2, complete: 3 } as const;
+export type StateName = keyof typeof State;
+export type StateCode = (typeof State)[StateName];
+
+export const Result = { unknown: 0, success: 1, failure: 2, aborted: 3 } as const;
+export type ResultName = keyof typeof Result;
+export type ResultCode = (typeof Result)[ResultName];
+
+/** Why a job failed; stored so reports can say it without re-deriving it. */
+export type FailureKind = 'exit' | 'signal' | 'error-count' | 'warning-count' | 'critical-count' | 'spawn' | 'interrupted' | 'cut-off' | 'child' | 'internal';
+
+const caseOf = (column: string, names: readonly string[], codes: readonly number[]): string =>
+  `CASE ${column} ${names.map((name, i) => `WHEN ${codes[i]} THEN '${name}'`).join(' ')} END`;
+
+const severityCase = (column: string): string =>
+  caseOf(column, SEVERITY_NAMES, SEVERITY_NAMES.map((name) => Severity[name]));
+const streamCase = (column: string): string =>
+  caseOf(column, STREAM_NAMES, STREAM_NAMES.map((name) => Stream[name]));
+
+export const TABLES = `
+CREATE TABLE run_info (
+  id TEXT NOT NULL,
+  spec_path TEXT NOT NULL,
+  started_at REAL NOT NULL,
+  ended_at REAL,
+  result INTEGER NOT NULL DEFAULT 0,
+  exit_code INTEGER,
+  host TEXT NOT NULL,
+  argv TEXT NOT NULL,
+  cwd TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  options TEXT NOT NULL,
+  rerun_of TEXT,
+  heartbeat_at REAL
+) STRICT;
+
+CREATE TABLE node (
+  id INTEGER PRIMARY KEY,
+  parent_id INTEGER,
+  subtree_end INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  ident TEXT NOT NULL,
+  path TEXT NOT NULL,
+  array_index INTEGER,
+  array_indices TEXT,
+  state INTEGER NOT NULL DEFAULT 0,
+  result INTEGER NOT NULL DEFAULT 0,
+  failure TEXT,
+  exit_code INTEGER,
+  signal TEXT,
+  pid INTEGER,
+  started_at REAL,
+  ended_at REAL,
+  command TEXT,
+  argv TEXT,
+  env TEXT,
+  cwd TEXT,
+  rerun_of INTEGER,
+  msg_debug INTEGER NOT NULL DEFAULT 0,
+  msg_info INTEGER NOT NULL DEFAULT 0,
+  msg_warning INTEGER NOT NULL DEFAULT 0,
+  msg_error INTEGER NOT NULL DEFAULT 0,
+  msg_critical INTEGER NOT NULL DEFAULT 0,
+  cpu_peak REAL,
+  rss_peak INTEGER
+) STRICT;
+CREATE INDEX node_path ON node(path);
+CREATE INDEX node_parent ON node(parent_id);
+
+CREATE TABLE message (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL,
+  ts REAL NOT NULL,
+  severity INTEGER NOT NULL,
+  stream INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  raw BLOB
+) STRICT;
+CREATE INDEX message_job_severity ON message(job_id, severity);
+
+CREATE TABLE sample (
+  job_id INTEGER NOT NULL,
+  ts REAL NOT NULL,
+  nproc INTEGER NOT NULL,
+  cpu_percent REAL NOT NULL,
+  rss_bytes INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sample_job ON sample(job_id, ts);
+
+CREATE TABLE metric (
+  job_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (job_id, name)
+) STRICT, WITHOUT ROWID;
+`;
+
+export const VIEWS = `
+CREATE VIEW jobs AS
+SELECT id, parent_id, path, ident,
+  CASE kind WHEN 0 THEN 'job' WHEN 1 THEN 'group' WHEN 2 THEN 'array' END AS kind,
+  array_index,
+  ${caseOf('state', ['pending', 'launched', 'running', 'complete'], [0, 1, 2, 3])} AS state,
+  ${caseOf('result', ['unknown', 'success', 'failure', 'aborted'], [0, 1, 2, 3])} AS result,
+  exit_code, started_at, ended_at, command, cwd,
+  msg_debug, msg_info, msg_warning, msg_error, msg_critical, cpu_peak, rss_peak,
+  failure, signal, array_indices, pid, argv, env, rerun_of
+FROM node;
+
+CREATE VIEW messages AS
+SELECT m.id AS id, m.job_id AS job_id, n.path AS job_path, m.ts AS ts,
+  ${severityCase('m.severity')} AS severity,
+  ${streamCase('m.stream')} AS stream,
+  m.text AS text
+FROM message m JOIN node n ON n.id = m.job_id;
+
+CREATE VIEW samples AS
+SELECT s.job_id AS job_id, n.path AS job_path, s.ts AS ts, s.nproc AS nproc,
+  s.cpu_percent AS cpu_percent, s.rss_bytes AS rss_bytes
+FROM sample s JOIN node n ON n.id = s.job_id;
+
+CREATE VIEW metrics AS
+SELECT x.job_id AS job_id, n.path AS job_path, x.name AS name, x.value AS value
+FROM metric x JOIN node n ON n.id = x.job_id;
+
+CREATE VIEW run AS
+SELECT id, spec_path, started_at, ended_at,
+  ${caseOf('result', ['unknown', 'success', 'failure', 'interrupted'], [0, 1, 2, 3])} AS result,
+  exit_code, host, argv, rerun_of, pid, heartbeat_at
+FROM run_info;
+`;
+
+/** The public views and what each is for, for `gator query --schema` and the docs. */
+export const PUBLIC_VIEWS = ['jobs', 'messages', 'samples', 'metrics', 'run'] as const;

@@ -1,0 +1,238 @@
+// The only writer of a run database. One instance lives in the storage actor's thread; every
+// batch it is handed becomes one transaction, so readers never see half a batch.
+import Database from 'better-sqlite3';
+import type { MessageColumns, NodeChange, WriteBatch } from './batch.js';
+import { RunDatabaseError } from './errors.js';
+import { APPLICATION_ID, NodeKindCode, Result, SCHEMA_VERSION, State, TABLES, VIEWS, type NodeKindName, type ResultCode } from './schema.js';
+
+export interface RunInfo {
+  readonly id: string;
+  readonly specPath: string;
+  readonly startedAt: number;
+  readonly host: string;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly pid: number;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly rerunOf: string | null;
+}
+
+export interface NodeRow {
+  readonly id: number;
+  readonly parentId: number | null;
+  readonly subtreeEnd: number;
+  readonly kind: NodeKindName;
+  readonly ident: string;
+  readonly path: string;
+  readonly arrayIndex: number | null;
+  readonly arrayIndices: readonly number[];
+  /** Jobs only: the display command line, argv, spec env overlay and cwd. */
+  readonly command: string | null;
+  readonly argv: readonly string[] | null;
+  readonly env: Readonly<Record<string, string>> | null;
+  readonly cwd: string | null;
+  readonly rerunOf: number | null;
+}
+
+/** Rows per multi-row INSERT: one statement call per 128 lines is far cheaper than 128 calls. */
+const CHUNK = 128;
+
+type Statement = Database.Statement;
+
+// Buffers become plain Uint8Arrays when they cross threads; SQLite binds Buffers as BLOBs.
+const asBuffer = (bytes: Uint8Array | null | undefined): Buffer | null =>
+  bytes === null || bytes === undefined ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+export class RunWriter {
+  readonly path: string;
+  #db: Database.Database;
+  #insertMessages: Statement;
+  #insertMessage: Statement;
+  #insertSample: Statement;
+  #upsertMetric: Statement;
+  #launched: Statement;
+  #started: Statement;
+  #progress: Statement;
+  #ended: Statement;
+  #aborted: Statement;
+  #heartbeat: Statement;
+  #finish: Statement;
+  #writeBatch: (batch: WriteBatch) => void;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.#db = db;
+    const row = '(?, ?, ?, ?, ?, ?)';
+    this.#insertMessages = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw) VALUES ${new Array(CHUNK).fill(row).join(', ')}`);
+    this.#insertMessage = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw) VALUES ${row}`);
+    this.#insertSample = db.prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, ?, ?, ?)');
+    this.#upsertMetric = db.prepare('INSERT INTO metric (job_id, name, value) VALUES (?, ?, ?) ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value');
+    this.#launched = db.prepare(`UPDATE node SET state = ${State.launched} WHERE id = ? AND state < ${State.launched}`);
+    this.#started = db.prepare(`UPDATE node SET state = ${State.running}, started_at = ?, pid = ? WHERE id = ?`);
+    this.#progress = db.prepare(
+      'UPDATE node SET msg_debug = ?, msg_info = ?, msg_warning = ?, msg_error = ?, msg_critical = ?, cpu_peak = ?, rss_peak = ? WHERE id = ?',
+    );
+    this.#ended = db.prepare(
+      `UPDATE node SET state = ${State.complete}, ended_at = ?, result = ?, failure = ?, exit_code = ?, signal = ?,
+         msg_debug = coalesce(?, msg_debug), msg_info = coalesce(?, msg_info), msg_warning = coalesce(?, msg_warning),
+         msg_error = coalesce(?, msg_error), msg_critical = coalesce(?, msg_critical),
+         cpu_peak = coalesce(?, cpu_peak), rss_peak = coalesce(?, rss_peak)
+       WHERE id = ?`,
+    );
+    this.#aborted = db.prepare(
+      `UPDATE node SET state = ${State.complete}, result = ${Result.aborted}, ended_at = ? WHERE id BETWEEN ? AND ? AND state <> ${State.complete}`,
+    );
+    this.#heartbeat = db.prepare('UPDATE run_info SET heartbeat_at = ?');
+    this.#finish = db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?');
+    this.#writeBatch = db.transaction((batch: WriteBatch) => this.#apply(batch));
+  }
+
+  /** Opens a database made by `create`, in the thread that will write it. */
+  static open(path: string): RunWriter {
+    try {
+      const db = new Database(path, { fileMustExist: true });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      return new RunWriter(path, db);
+    } catch (error) {
+      throw new RunDatabaseError(path, 'cannot open the run database', { cause: error });
+    }
+  }
+
+  /** Creates the database file with its schema, the run row and one row per planned node. */
+  static create(path: string, info: RunInfo, nodes: Iterable<NodeRow>): RunWriter {
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      db.exec(TABLES);
+      db.exec(VIEWS);
+    } catch (error) {
+      throw new RunDatabaseError(path, 'cannot create the run database', { cause: error });
+    }
+    const writer = new RunWriter(path, db);
+    try {
+      writer.#insertRun(info);
+      writer.#insertNodes(nodes);
+    } catch (error) {
+      db.close();
+      throw new RunDatabaseError(path, 'cannot record the run plan', { cause: error });
+    }
+    return writer;
+  }
+
+  #insertRun(info: RunInfo): void {
+    this.#db
+      .prepare(
+        `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(info.id, info.specPath, info.startedAt, info.host, JSON.stringify(info.argv), info.cwd, info.pid, JSON.stringify(info.options), info.rerunOf, info.startedAt);
+  }
+
+  #insertNodes(nodes: Iterable<NodeRow>): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, command, argv, env, cwd, rerun_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#db.transaction(() => {
+      for (const node of nodes) {
+        insert.run(
+          node.id,
+          node.parentId,
+          node.subtreeEnd,
+          NodeKindCode[node.kind],
+          node.ident,
+          node.path,
+          node.arrayIndex,
+          node.arrayIndices.length === 0 ? null : node.arrayIndices.join(','),
+          node.command,
+          node.argv === null ? null : JSON.stringify(node.argv),
+          node.env === null ? null : JSON.stringify(node.env),
+          node.cwd,
+          node.rerunOf,
+        );
+      }
+    })();
+  }
+
+  /** Applies a batch in one transaction. */
+  write(batch: WriteBatch): void {
+    try {
+      this.#writeBatch(batch);
+    } catch (error) {
+      throw new RunDatabaseError(this.path, 'cannot write to the run database', { cause: error });
+    }
+  }
+
+  heartbeat(ts: number): void {
+    this.#heartbeat.run(ts);
+  }
+
+  finish(end: { readonly endedAt: number; readonly result: ResultCode; readonly exitCode: number }): void {
+    this.#finish.run(end.endedAt, end.result, end.exitCode, end.endedAt);
+  }
+
+  close(): void {
+    if (!this.#db.open) return;
+    // Fold the WAL back so the file is self-contained once the run is over.
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db.close();
+  }
+
+  #apply(batch: WriteBatch): void {
+    if (batch.messages !== undefined) this.#applyMessages(batch.messages);
+    for (const sample of batch.samples ?? []) {
+      this.#insertSample.run(sample.jobId, sample.ts, sample.nproc, sample.cpuPercent, sample.rssBytes);
+    }
+    for (const metric of batch.metrics ?? []) this.#upsertMetric.run(metric.jobId, metric.name, metric.value);
+    for (const change of batch.changes ?? []) this.#applyChange(change);
+  }
+
+  #applyMessages(columns: MessageColumns): void {
+    const count = columns.jobId.length;
+    const params: unknown[] = new Array(CHUNK * 6);
+    let i = 0;
+    for (; i + CHUNK <= count; i += CHUNK) {
+      for (let j = 0; j < CHUNK; j++) {
+        const at = j * 6;
+        const row = i + j;
+        params[at] = columns.jobId[row];
+        params[at + 1] = columns.ts[row];
+        params[at + 2] = columns.severity[row];
+        params[at + 3] = columns.stream[row];
+        params[at + 4] = columns.text[row];
+        params[at + 5] = asBuffer(columns.raw[row]);
+      }
+      this.#insertMessages.run(params);
+    }
+    for (; i < count; i++) {
+      this.#insertMessage.run(columns.jobId[i], columns.ts[i], columns.severity[i], columns.stream[i], columns.text[i], asBuffer(columns.raw[i]));
+    }
+  }
+
+  #applyChange(change: NodeChange): void {
+    switch (change.k) {
+      case 'launched':
+        this.#launched.run(change.id);
+        return;
+      case 'started':
+        this.#started.run(change.ts, change.pid, change.id);
+        return;
+      case 'progress':
+        this.#progress.run(...change.counts, change.cpuPeak, change.rssPeak, change.id);
+        return;
+      case 'ended': {
+        const counts = change.counts ?? [null, null, null, null, null];
+        this.#ended.run(change.ts, change.result, change.failure, change.exitCode, change.signal, ...counts, change.cpuPeak, change.rssPeak, change.id);
+        return;
+      }
+      case 'aborted':
+        this.#aborted.run(change.ts, change.from, change.to);
+        return;
+    }
+  }
+}

@@ -1,0 +1,486 @@
+// Builds realistic run databases straight from the schema DDL, so reader and CLI tests do not
+// need the runner: a finished run, a run whose runner was SIGKILLed (cut off), and a live run
+// written by a child process that keeps appending while the test reads.
+//
+// Run as a script it is that child: `node --import tsx test/helpers/make-run-db.ts live DB`
+// creates the standard run, prints `ready` and then obeys lines on stdin:
+//   `message TEXT`      append an INFO line to the running job top.sims.sim_4
+//   `finish CODE`       complete the run with that exit code, close the db and exit
+// It appends a line every 100 ms and refreshes the heartbeat every 500 ms meanwhile.
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import {
+  APPLICATION_ID,
+  NodeKindCode,
+  Result,
+  SCHEMA_VERSION,
+  Severity,
+  State,
+  Stream,
+  TABLES,
+  VIEWS,
+  type FailureKind,
+  type NodeKindName,
+  type ResultName,
+  type SeverityName,
+  type StateName,
+  type StreamName,
+} from '../../storage/schema.js';
+
+export interface RunInfoFixture {
+  readonly id: string;
+  readonly specPath: string;
+  readonly startedAt: number;
+  readonly host?: string;
+  readonly pid?: number;
+  readonly argv?: readonly string[];
+  readonly rerunOf?: string | null;
+  readonly heartbeatAt?: number | null;
+}
+
+export interface NodeFixture {
+  readonly state?: StateName;
+  readonly result?: ResultName;
+  readonly failure?: FailureKind | null;
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly pid?: number | null;
+  readonly startedAt?: number | null;
+  readonly endedAt?: number | null;
+  readonly arrayIndex?: number | null;
+  readonly arrayIndices?: readonly number[] | null;
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly cpuPeak?: number | null;
+  readonly rssPeak?: number | null;
+  readonly rerunOf?: number | null;
+}
+
+export interface MessageFixture {
+  readonly ts: number;
+  readonly severity?: SeverityName;
+  readonly stream?: StreamName;
+  readonly text: string;
+}
+
+const COUNTER: Readonly<Record<SeverityName, string>> = {
+  DEBUG: 'msg_debug',
+  INFO: 'msg_info',
+  WARNING: 'msg_warning',
+  ERROR: 'msg_error',
+  CRITICAL: 'msg_critical',
+};
+
+/** Writes a run database the way the storage actor lays it out (pre-order node ids, counters kept). */
+export class RunDbBuilder {
+  readonly db: Database.Database;
+  readonly #paths = new Map<number, string>();
+  readonly #parents = new Map<number, number | null>();
+  #nextId = 0;
+  readonly #insertMessage: Database.Statement;
+
+  constructor(readonly file: string, run: RunInfoFixture) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`application_id = ${APPLICATION_ID}`);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.db.exec(TABLES);
+    this.db.exec(VIEWS);
+    this.db
+      .prepare(
+        `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)`,
+      )
+      .run(
+        run.id,
+        run.specPath,
+        run.startedAt,
+        run.host ?? hostname(),
+        JSON.stringify(run.argv ?? ['gator', 'run', run.specPath]),
+        '/work',
+        run.pid ?? process.pid,
+        run.rerunOf ?? null,
+        run.heartbeatAt === undefined ? run.startedAt : run.heartbeatAt,
+      );
+    this.#insertMessage = this.db.prepare('INSERT INTO message (job_id, ts, severity, stream, text) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  group(parent: number | null, ident: string, fields: NodeFixture = {}): number {
+    return this.#node(parent, 'group', ident, fields);
+  }
+
+  array(parent: number | null, ident: string, fields: NodeFixture = {}): number {
+    return this.#node(parent, 'array', ident, fields);
+  }
+
+  job(parent: number | null, ident: string, fields: NodeFixture = {}): number {
+    return this.#node(parent, 'job', ident, fields);
+  }
+
+  path(id: number): string {
+    const path = this.#paths.get(id);
+    if (path === undefined) throw new Error(`no node ${id}`);
+    return path;
+  }
+
+  update(id: number, fields: NodeFixture): void {
+    const sets: string[] = [];
+    const values: (string | number | null)[] = [];
+    const put = (column: string, value: string | number | null | undefined): void => {
+      if (value === undefined) return;
+      sets.push(`${column} = ?`);
+      values.push(value);
+    };
+    put('state', fields.state === undefined ? undefined : State[fields.state]);
+    put('result', fields.result === undefined ? undefined : Result[fields.result]);
+    put('failure', fields.failure);
+    put('exit_code', fields.exitCode);
+    put('signal', fields.signal);
+    put('pid', fields.pid);
+    put('started_at', fields.startedAt);
+    put('ended_at', fields.endedAt);
+    put('cpu_peak', fields.cpuPeak);
+    put('rss_peak', fields.rssPeak);
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE node SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  /** Appends messages and bumps the job's counters, in one transaction. */
+  messages(jobId: number, messages: readonly MessageFixture[]): void {
+    const counts = new Map<SeverityName, number>();
+    this.db.transaction(() => {
+      for (const message of messages) {
+        const severity = message.severity ?? 'INFO';
+        const stream = message.stream ?? (severity === 'ERROR' ? 'stderr' : 'stdout');
+        this.#insertMessage.run(jobId, message.ts, Severity[severity], Stream[stream], message.text);
+        counts.set(severity, (counts.get(severity) ?? 0) + 1);
+      }
+      for (const [severity, count] of counts) {
+        this.db.prepare(`UPDATE node SET ${COUNTER[severity]} = ${COUNTER[severity]} + ? WHERE id = ?`).run(count, jobId);
+      }
+    })();
+  }
+
+  sample(jobId: number, ts: number, cpuPercent: number, rssBytes: number): void {
+    this.db
+      .prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, 1, ?, ?)')
+      .run(jobId, ts, cpuPercent, rssBytes);
+  }
+
+  metric(jobId: number, name: string, value: number): void {
+    this.db.prepare('INSERT INTO metric (job_id, name, value) VALUES (?, ?, ?)').run(jobId, name, value);
+  }
+
+  heartbeat(ts: number): void {
+    this.db.prepare('UPDATE run_info SET heartbeat_at = ?').run(ts);
+  }
+
+  finish(endedAt: number, result: 'success' | 'failure' | 'interrupted', exitCode: number): void {
+    const code = result === 'interrupted' ? 3 : Result[result];
+    this.db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?').run(endedAt, code, exitCode, endedAt);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  #node(parent: number | null, kind: NodeKindName, ident: string, fields: NodeFixture): number {
+    const id = this.#nextId++;
+    const path = parent === null ? ident : `${this.path(parent)}.${ident}`;
+    this.#paths.set(id, path);
+    this.#parents.set(id, parent);
+    const argv = fields.argv ?? (kind === 'job' ? ['echo', ident] : null);
+    this.db
+      .prepare(
+        `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, state, result,
+           failure, exit_code, signal, pid, started_at, ended_at, command, argv, env, cwd, rerun_of, cpu_peak, rss_peak)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        parent,
+        id,
+        NodeKindCode[kind],
+        ident,
+        path,
+        fields.arrayIndex ?? null,
+        fields.arrayIndices ? JSON.stringify(fields.arrayIndices) : null,
+        State[fields.state ?? 'pending'],
+        Result[fields.result ?? 'unknown'],
+        fields.failure ?? null,
+        fields.exitCode ?? null,
+        fields.signal ?? null,
+        fields.pid ?? null,
+        fields.startedAt ?? null,
+        fields.endedAt ?? null,
+        argv === null ? null : argv.join(' '),
+        argv === null ? null : JSON.stringify(argv),
+        kind === 'job' ? JSON.stringify(fields.env ?? {}) : null,
+        kind === 'job' ? (fields.cwd ?? '/tmp') : null,
+        fields.rerunOf ?? null,
+        fields.cpuPeak ?? null,
+        fields.rssPeak ?? null,
+      );
+    // Keep every ancestor's subtree range covering the new node, as the planner's pre-order ids do.
+    for (let up = parent; up !== null && up !== undefined; up = this.#parents.get(up) ?? null) {
+      this.db.prepare('UPDATE node SET subtree_end = ? WHERE id = ?').run(id, up);
+    }
+    return id;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The standard run used across tests.
+
+export type RunVariant = 'finished' | 'cut-off' | 'live';
+
+/** What the standard run contains, so tests can assert against it without re-deriving it. */
+export interface StandardRun {
+  readonly dbPath: string;
+  readonly runId: string;
+  readonly startedAt: number;
+  /** Leaf job paths in id order. */
+  readonly leafPaths: readonly string[];
+  /** Leaf jobs that failed (finished variant). */
+  readonly failedPaths: readonly string[];
+  readonly abortedPaths: readonly string[];
+  /** Leaf jobs in launched/running state (cut-off and live variants). */
+  readonly inFlightPaths: readonly string[];
+  /** Every message in (ts, id) order. */
+  readonly messages: readonly { id: number; ts: number; severity: SeverityName; stream: StreamName; path: string; jobId: number; text: string }[];
+}
+
+export const STANDARD_START = 1_700_000_000; // 2023-11-14T22:13:20Z: fixed so output is reproducible
+const SIMS = 8;
+/** Array instances that fail in the standard run (three, as the rerun issue asks). */
+export const FAILING_SIMS: readonly number[] = [2, 5, 6];
+
+/**
+ * The standard run: `top` { `build`, `sims` (array of 8 `sim_i`, seeds, 3 fail), `lint` { `style`,
+ * `types` }, `post` (aborted because sims failed) }. Message timestamps are deliberately not in id
+ * order in places, as several jobs' lines arrive interleaved.
+ */
+export function makeStandardRun(file: string, variant: RunVariant, options: { pid?: number; runId?: string; rerunOf?: string } = {}): StandardRun {
+  const t0 = STANDARD_START;
+  const runId = options.runId ?? `run-${variant}`;
+  const finished = variant === 'finished';
+  const b = new RunDbBuilder(file, {
+    id: runId,
+    specPath: '/work/examples/regression.yaml',
+    startedAt: t0,
+    pid: options.pid ?? (variant === 'cut-off' ? deadPid() : process.pid),
+    heartbeatAt: variant === 'cut-off' ? t0 + 40 : variant === 'live' ? Date.now() / 1000 : t0 + 60,
+    rerunOf: options.rerunOf ?? null,
+  });
+  const done = (startedAt: number, endedAt: number, exitCode: number, result: ResultName = exitCode === 0 ? 'success' : 'failure'): NodeFixture => ({
+    state: 'complete',
+    result,
+    exitCode,
+    failure: result === 'failure' ? 'exit' : null,
+    startedAt,
+    endedAt,
+    pid: 4000 + Math.round(startedAt % 1000),
+    cpuPeak: 97.5,
+    rssPeak: 50_000_000 + Math.round(startedAt - t0) * 1_000_000,
+  });
+
+  const top = b.group(null, 'top', finished ? { state: 'complete', result: 'failure', startedAt: t0, endedAt: t0 + 60 } : { state: 'running', startedAt: t0 });
+  const build = b.job(top, 'build', { ...done(t0 + 0.1, t0 + 5, 0), argv: ['make', 'build'], env: { GATOR_RUN: '1' }, cwd: '/work/build' });
+  b.messages(build, [
+    { ts: t0 + 0.2, text: 'compiling rtl' },
+    { ts: t0 + 1.5, severity: 'WARNING', text: 'unused signal "dbg_q"' },
+    { ts: t0 + 4.9, text: 'build done' },
+  ]);
+  b.sample(build, t0 + 1, 97.5, 40_000_000);
+  b.sample(build, t0 + 3, 88, 55_000_000);
+
+  const sims = b.array(top, 'sims', finished ? { state: 'complete', result: 'failure', startedAt: t0 + 5, endedAt: t0 + 50 } : { state: 'running', startedAt: t0 + 5 });
+  const simIds: number[] = [];
+  const inFlight: string[] = [];
+  for (let i = 0; i < SIMS; i++) {
+    const fails = FAILING_SIMS.includes(i);
+    const start = t0 + 5 + i * 0.25;
+    const end = start + 10 + i;
+    // The live and cut-off variants are caught mid-way: sim_4 is running, sim_7 launched, sims after 5 pending.
+    let fields: NodeFixture;
+    if (finished || i < 4) fields = done(start, end, fails ? 1 : 0);
+    else if (i === 4) fields = { state: 'running', startedAt: start, pid: 4444 };
+    else if (i === 7) fields = { state: 'launched', startedAt: start };
+    else fields = { state: 'pending' };
+    const id = b.job(sims, `sim_${i}`, {
+      ...fields,
+      arrayIndex: i,
+      arrayIndices: [i],
+      argv: ['sim', '--seed', String(1000 + i)],
+      env: { GATOR_ARRAY_INDEX: String(i), GATOR_ARRAY_INDICES: String(i), SEED: String(1000 + i) },
+      cwd: '/work/sim',
+    });
+    simIds.push(id);
+    if (fields.state === 'running' || fields.state === 'launched') inFlight.push(b.path(id));
+    if (fields.state === 'pending' || fields.state === 'launched') continue;
+    const lines: MessageFixture[] = [
+      { ts: start + 0.01, severity: 'DEBUG', stream: 'runtime', text: `launching sim --seed ${1000 + i}` },
+      { ts: start + 1, text: `seed ${1000 + i}` },
+    ];
+    for (let k = 0; k < 60; k++) lines.push({ ts: start + 1 + k * 0.1, text: `cycle ${k * 100} ok` });
+    if (fails && fields.state === 'complete') {
+      lines.push({ ts: start + 8, severity: 'ERROR', stream: 'stderr', text: `assertion failed: scoreboard mismatch at cycle ${i * 1000} <exp=0x1&got=0x2>` });
+      lines.push({ ts: start + 8.5, severity: 'ERROR', stream: 'stderr', text: 'second error' });
+    }
+    b.messages(id, lines);
+  }
+
+  const lint = b.group(top, 'lint', finished ? { state: 'complete', result: 'success', startedAt: t0 + 5, endedAt: t0 + 9 } : { state: 'complete', result: 'success', startedAt: t0 + 5, endedAt: t0 + 9 });
+  const style = b.job(lint, 'style', { ...done(t0 + 5, t0 + 7, 0), argv: ['lint', '--style'] });
+  // Interleaved with the sims on purpose: these ids come after the sims' but their times are earlier.
+  b.messages(style, [
+    { ts: t0 + 5.5, text: 'style: 12 files' },
+    { ts: t0 + 6, severity: 'WARNING', text: 'style: trailing whitespace\tin\u0001 "a.sv" & <b.sv>' },
+  ]);
+  const types = b.job(lint, 'types', { ...done(t0 + 5, t0 + 9, 0), argv: ['lint', '--types'] });
+  b.messages(types, [{ ts: t0 + 8, text: 'types: ok' }]);
+  const post = b.job(top, 'post', finished ? { state: 'complete', result: 'aborted' } : { state: 'pending' });
+  void post;
+
+  if (finished) b.finish(t0 + 60, 'failure', 1);
+  const leafPaths = [build, ...simIds, style, types, post].map((id) => b.path(id));
+  b.close();
+  return {
+    dbPath: file,
+    runId,
+    startedAt: t0,
+    leafPaths,
+    failedPaths: finished ? FAILING_SIMS.map((i) => `top.sims.sim_${i}`) : FAILING_SIMS.filter((i) => i < 4).map((i) => `top.sims.sim_${i}`),
+    abortedPaths: finished ? ['top.post'] : [],
+    inFlightPaths: inFlight,
+    messages: readAllMessages(file),
+  };
+}
+
+/** Every message in replay order, read straight from the tables (independently of the readers under test). */
+export function readAllMessages(file: string): StandardRun['messages'] {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT m.id AS id, m.ts AS ts, m.severity AS severity, m.stream AS stream, n.path AS path, m.job_id AS jobId, m.text AS text
+         FROM message m JOIN node n ON n.id = m.job_id ORDER BY m.ts, m.id`,
+      )
+      .all() as { id: number; ts: number; severity: number; stream: number; path: string; jobId: number; text: string }[];
+    const severityName = (code: number): SeverityName => (Object.keys(Severity) as SeverityName[]).find((name) => Severity[name] === code) ?? 'INFO';
+    const streamName = (code: number): StreamName => (Object.keys(Stream) as StreamName[]).find((name) => Stream[name] === code) ?? 'stdout';
+    return rows.map((row) => ({ ...row, severity: severityName(row.severity), stream: streamName(row.stream) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** A pid that is certainly not running: that of a child that has already exited. */
+export function deadPid(): number {
+  // pid_max on Linux is at most 2^22; a number above it can never be a live process.
+  return 4_194_304 + 17;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The live variant: a child process that keeps writing.
+
+export interface LiveWriter {
+  readonly child: ChildProcess;
+  readonly dbPath: string;
+  /** Appends an INFO line to the running job (top.sims.sim_4). */
+  say(text: string): void;
+  /** Completes the run with the given exit code and waits for the writer to exit. */
+  finish(exitCode: number): Promise<void>;
+  /** Kills the writer with SIGKILL, leaving a cut-off run, and waits for it to be gone. */
+  kill(): Promise<void>;
+}
+
+const HELPER = fileURLToPath(import.meta.url);
+
+/** Starts the live writer on `file` and resolves once the standard run is in the database. */
+export async function startLiveWriter(file: string): Promise<LiveWriter> {
+  const child = spawn(process.execPath, ['--import', 'tsx', HELPER, 'live', file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('ready\n')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`live writer exited early with ${code}`)));
+  });
+  return {
+    child,
+    dbPath: file,
+    say: (text) => child.stdin?.write(`message ${text}\n`),
+    finish: async (exitCode) => {
+      child.stdin?.write(`finish ${exitCode}\n`);
+      await exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+function runLiveWriter(file: string): void {
+  makeStandardRun(file, 'live', { pid: process.pid, runId: 'run-live' });
+  const b = new LiveAppender(file);
+  let n = 0;
+  const tick = setInterval(() => b.append(`tick ${n++}`), 100);
+  const beat = setInterval(() => b.heartbeat(), 500);
+  process.stdout.write('ready\n');
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const [command, ...rest] = line.split(' ');
+    if (command === 'message') b.append(rest.join(' '));
+    if (command === 'finish') {
+      clearInterval(tick);
+      clearInterval(beat);
+      b.finish(Number(rest[0] ?? 0));
+      process.exit(0);
+    }
+  });
+}
+
+/** Appends to an existing standard run as the runner would, one transaction per line. */
+class LiveAppender {
+  readonly #db: Database.Database;
+  readonly #jobId: number;
+  constructor(file: string) {
+    this.#db = new Database(file);
+    this.#db.pragma('synchronous = NORMAL');
+    const row = this.#db.prepare("SELECT id FROM node WHERE path = 'top.sims.sim_4'").get() as { id: number };
+    this.#jobId = row.id;
+  }
+  append(text: string): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('INSERT INTO message (job_id, ts, severity, stream, text) VALUES (?, ?, ?, ?, ?)').run(this.#jobId, Date.now() / 1000, Severity.INFO, Stream.stdout, text);
+      this.#db.prepare('UPDATE node SET msg_info = msg_info + 1 WHERE id = ?').run(this.#jobId);
+    })();
+  }
+  heartbeat(): void {
+    this.#db.prepare('UPDATE run_info SET heartbeat_at = ?').run(Date.now() / 1000);
+  }
+  finish(exitCode: number): void {
+    const now = Date.now() / 1000;
+    const result = exitCode === 0 ? Result.success : Result.failure;
+    this.#db.transaction(() => {
+      this.#db.prepare("UPDATE node SET state = ?, result = ?, exit_code = 0, ended_at = ? WHERE kind = 0 AND state != ?").run(State.complete, Result.success, now, State.complete);
+      this.#db.prepare('UPDATE node SET state = ?, result = ?, ended_at = ? WHERE kind != 0').run(State.complete, result, now);
+      this.#db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?').run(now, result, exitCode, now);
+    })();
+    this.#db.close();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'live') {
+  const file = process.argv[3];
+  if (file === undefined) throw new Error('usage: make-run-db.ts live DB');
+  runLiveWriter(file);
+}
