@@ -2,12 +2,13 @@
 // host, the throttle, the root group), relays console events to the observer, keeps the
 // tally, forwards stop requests, and closes the database once every host has drained.
 import { defineActor, type ActorContext, type Address, type ChildExit } from '../runtime/index.js';
-import type { Plan, PlannedGroup } from '../spec/plan.js';
+import type { Plan } from '../spec/plan.js';
 import { Result, type ResultCode } from '../storage/schema.js';
 import type { NodeEnded, RunEnded, RunObserver } from './events.js';
 import { GroupActorType } from './group-actor.js';
+import { JobActorType } from './job-actor.js';
 import { OutboxActor } from './outbox-actor.js';
-import type { ConsoleEvent, GroupMessage, OutboxMessage, RunMessage, RunSettings, RunWiring, StorageMessage } from './protocol.js';
+import type { ConsoleEvent, OutboxMessage, RunMessage, RunSettings, RunWiring, StorageMessage, Stop } from './protocol.js';
 import { StorageActorType } from './storage-actor.js';
 import { ThrottleActor } from './throttle-actor.js';
 
@@ -29,7 +30,7 @@ class RunActor {
   #observer: RunObserver;
   #storage: Address<StorageMessage>;
   #outboxes: Address<OutboxMessage>[] = [];
-  #root: Address<GroupMessage> | null = null;
+  #root: Address<Stop> | null = null;
   #wiring: RunWiring;
   #ready = 0;
   #tally = { total: 0, passed: 0, failed: 0, aborted: 0 };
@@ -61,12 +62,13 @@ class RunActor {
   /** Every job host has its outbox: only now may groups and jobs start there. */
   #launchRoot(): void {
     const root = this.#init.plan.nodes[0]!;
-    if (root.kind === 'job') throw new TypeError('the plan root must be a group or an array');
-    this.#root = this.#context.spawn(
-      GroupActorType,
-      { node: root as PlannedGroup, subtree: this.#init.plan.nodes, settings: this.#init.settings, wiring: this.#wiring },
-      { host: this.#init.jobHosts[0]! },
-    );
+    const host = this.#init.jobHosts[0]!;
+    const common = { settings: this.#init.settings, wiring: this.#wiring };
+    // A spec may be a single `!Job`: then it is the whole tree.
+    this.#root =
+      root.kind === 'job'
+        ? this.#context.spawn(JobActorType, { job: root, ...common }, { host })
+        : this.#context.spawn(GroupActorType, { node: root, subtree: this.#init.plan.nodes, ...common }, { host });
     if (this.#stopRequested) this.#context.send(this.#root, { type: 'stop', force: false });
   }
 

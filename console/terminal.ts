@@ -14,9 +14,11 @@ export const RESTORE = ansiEscapes.endSynchronizedOutput + WRAP_ON + ansiEscapes
 
 /** A stream's write that completes before returning, so it still lands inside an exit handler. */
 export const writeNow = (stream: NodeJS.WriteStream, text: string): void => {
-  if (typeof stream.fd === 'number') {
+  // process.stdout/stderr carry their descriptor; the NodeJS.WriteStream type does not say so.
+  const fd = (stream as { readonly fd?: unknown }).fd;
+  if (typeof fd === 'number') {
     try {
-      writeSync(stream.fd, text);
+      writeSync(fd, text);
       return;
     } catch {
       // Not a real descriptor (a test double, a closed terminal): fall back to the stream.

@@ -8,8 +8,11 @@ export type Lookup = (name: string) => string | undefined;
 
 class TemplateError extends Error {}
 
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
+const NAME_START = /^[A-Za-z_]/;
+
+function isNameChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
 
 /**
  * Scans `text` from `start`. With `inBraces`, stops at the `}` closing a default value and
@@ -19,26 +22,30 @@ function scan(text: string, start: number, lookup: Lookup | null, inBraces: bool
   let out = '';
   let i = start;
   while (i < text.length) {
-    const c = text[i];
-    if (inBraces && c === '}') return { out, end: i };
-    if (c !== '$') {
-      out += c;
-      i++;
-      continue;
+    // Copy the run up to the next `$` (or `}` inside braces) in one slice.
+    const dollar = text.indexOf('$', i);
+    const brace = inBraces ? text.indexOf('}', i) : -1;
+    if (brace >= 0 && (dollar < 0 || brace < dollar)) return { out: out + text.slice(i, brace), end: brace };
+    if (dollar < 0) {
+      out += text.slice(i);
+      i = text.length;
+      break;
     }
+    out += text.slice(i, dollar);
+    i = dollar;
     const next = text[i + 1];
     if (next === '$') {
       out += '$';
       i += 2;
     } else if (next !== undefined && NAME_START.test(next)) {
       let j = i + 2;
-      while (j < text.length && NAME_CHAR.test(text[j] ?? '')) j++;
+      while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
       const name = text.slice(i + 1, j);
       if (lookup !== null) out += lookup(name) ?? '';
       i = j;
     } else if (next === '{') {
       let j = i + 2;
-      while (j < text.length && NAME_CHAR.test(text[j] ?? '')) j++;
+      while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
       const name = text.slice(i + 2, j);
       if (name === '' || !NAME_START.test(name)) {
         throw new TemplateError(

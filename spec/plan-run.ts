@@ -49,6 +49,31 @@ interface Frame {
   readonly deps: PlannedDeps;
 }
 
+/**
+ * `base` with `top` on top, as a new plain object. Object.assign rather than spread: V8 gives
+ * `{...base, K: v}` a fresh hidden class per call, which for 100,000 instances costs more
+ * memory than the env objects themselves, while assign-onto-{} follows shared transitions.
+ * Assign would treat a `__proto__` name as the prototype setter, so that name is defined.
+ */
+function overlay(base: Env, top: Env): Env {
+  const out: Record<string, string> = Object.assign({}, base, top);
+  for (const layer of [base, top]) {
+    if (Object.hasOwn(layer, '__proto__')) {
+      Object.defineProperty(out, '__proto__', { value: layer['__proto__'], enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return out;
+}
+
+/** `indices` plus `i`, allocated at its exact length (spread over-allocates the backing store). */
+function withIndex(indices: readonly number[], i: number): readonly number[] {
+  if (indices.length === 0) return [i];
+  const out = new Array<number>(indices.length + 1);
+  for (let k = 0; k < indices.length; k++) out[k] = indices[k] ?? 0;
+  out[indices.length] = i;
+  return out;
+}
+
 function stemIdent(specPath: string): string {
   const base = basename(specPath, extname(specPath)).replace(/[./\s]+/g, '_');
   return base === '' ? 'root' : base;
@@ -61,7 +86,8 @@ class PlanBuilder {
   readonly #launchDir: string;
   readonly #sizes = new Map<NodeSpec, number>();
   readonly #resources = new Map<JobSpec, PlannedResources>();
-  readonly #argsHaveVars = new Map<JobSpec, boolean>();
+  readonly #templated = new Map<JobSpec, { readonly command: boolean; readonly args: boolean }>();
+  readonly #ownEnv = new Map<NodeSpec, { readonly entries: [string, string][]; readonly templated: boolean; readonly plain: Env }>();
   readonly #resolvedCwd = new Map<string, string>();
 
   constructor(baseEnv: Readonly<Record<string, string | undefined>>, launchDir: string) {
@@ -96,10 +122,16 @@ class PlanBuilder {
 
   /** The parent's env with this node's own env on top, values expanded against the parent's. */
   #layerEnv(spec: NodeSpec, inherited: Env): Env {
-    const own = Object.entries(spec.env);
-    if (own.length === 0) return inherited;
+    let own = this.#ownEnv.get(spec);
+    if (own === undefined) {
+      const entries = Object.entries(spec.env);
+      own = { entries, templated: entries.some(([, v]) => hasVariables(v)), plain: spec.env };
+      this.#ownEnv.set(spec, own);
+    }
+    if (own.entries.length === 0) return inherited;
+    if (!own.templated) return overlay(inherited, own.plain);
     const lookup = this.#lookup(inherited);
-    return { ...inherited, ...Object.fromEntries(own.map(([k, v]) => [k, expandVars(v, lookup)])) };
+    return overlay(inherited, Object.fromEntries(own.entries.map(([k, v]) => [k, expandVars(v, lookup)])));
   }
 
   visit(spec: NodeSpec, frame: Frame): void {
@@ -173,13 +205,14 @@ class PlanBuilder {
       for (let k = 0; k < kids.length; k++) children.push(first + i * block + (offsets[k] ?? 0));
     }
     for (let i = 0; i < repeats; i++) {
-      const indices = [...frame.indices, i];
-      const indicesText = frame.indicesText === undefined ? String(i) : `${frame.indicesText},${i}`;
-      const instanceEnv: Env = { ...env, GATOR_ARRAY_INDEX: String(i), GATOR_ARRAY_INDICES: indicesText };
+      const indices = withIndex(frame.indices, i);
+      const index = String(i);
+      const indicesText = frame.indicesText === undefined ? index : `${frame.indicesText},${index}`;
+      const instanceEnv = overlay(env, { GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText });
       for (let k = 0; k < kids.length; k++) {
         const child = kids[k];
         if (child === undefined) continue;
-        const name = `${names[k] ?? ''}_${i}`;
+        const name = `${names[k] ?? ''}_${index}`;
         this.visit(child, {
           id: first + i * block + (offsets[k] ?? 0),
           parentId: frame.id,
@@ -227,20 +260,25 @@ class PlanBuilder {
   }
 
   #job(spec: JobSpec, frame: Frame, env: Env, cwdTemplate: string | undefined, arrayIndex: number | null, subtreeEnd: number): PlannedJob {
-    const lookup = this.#lookup(env);
-    const command = expandVars(spec.command, lookup);
-    if (command === '') {
-      throw SpecError.at(
-        spec.fieldPos?.['command'] ?? spec.pos,
-        `the command of ${quote(frame.path)} (${quote(spec.command)}) expands to an empty string`,
-      );
+    let templated = this.#templated.get(spec);
+    if (templated === undefined) {
+      templated = { command: hasVariables(spec.command), args: spec.args.some(hasVariables) };
+      this.#templated.set(spec, templated);
     }
-    let argsHaveVars = this.#argsHaveVars.get(spec);
-    if (argsHaveVars === undefined) {
-      argsHaveVars = spec.args.some(hasVariables);
-      this.#argsHaveVars.set(spec, argsHaveVars);
+    // Most jobs in a big array share a command and fixed args: only build what varies.
+    const needsLookup = templated.command || templated.args || (cwdTemplate !== undefined && hasVariables(cwdTemplate));
+    const lookup = needsLookup ? this.#lookup(env) : undefined;
+    let command = spec.command;
+    if (templated.command && lookup !== undefined) {
+      command = expandVars(spec.command, lookup);
+      if (command === '') {
+        throw SpecError.at(
+          spec.fieldPos?.['command'] ?? spec.pos,
+          `the command of ${quote(frame.path)} (${quote(spec.command)}) expands to an empty string`,
+        );
+      }
     }
-    const args = argsHaveVars ? spec.args.map((a) => expandVars(a, lookup)) : spec.args;
+    const args = templated.args && lookup !== undefined ? spec.args.map((a) => expandVars(a, lookup)) : spec.args;
     return {
       id: frame.id,
       parentId: frame.parentId,
@@ -260,9 +298,9 @@ class PlanBuilder {
     };
   }
 
-  #cwd(template: string | undefined, lookup: Lookup): string {
+  #cwd(template: string | undefined, lookup: Lookup | undefined): string {
     if (template === undefined) return this.#launchDir;
-    if (hasVariables(template)) return resolve(this.#launchDir, expandVars(template, lookup));
+    if (lookup !== undefined && hasVariables(template)) return resolve(this.#launchDir, expandVars(template, lookup));
     let dir = this.#resolvedCwd.get(template);
     if (dir === undefined) {
       dir = resolve(this.#launchDir, template);

@@ -35,8 +35,8 @@ import {
   type ReadContext,
 } from './values.js';
 
-/** Aliases are expanded by re-reading their target; this bounds "billion laughs" specs. */
-const MAX_ALIAS_EXPANSIONS = 100_000;
+/** A guard on alias use (cheap: aliased job nodes are read once, see #readNodes). */
+const MAX_ALIAS_EXPANSIONS = 1_000_000;
 
 const EMPTY_ENV: Readonly<Record<string, string>> = Object.freeze({});
 const NONE: readonly never[] = Object.freeze([]);
@@ -62,6 +62,16 @@ function isNullScalar(node: Node): boolean {
   return isScalar(node) && node.tag === undefined && (node.value === null || node.value === undefined);
 }
 
+/**
+ * A tag with nothing after it (`- !JobGroup`). Under an application tag the YAML schema does
+ * not resolve the empty scalar to null, so it arrives as '' with an empty source.
+ */
+function isBareTag(src: YamlSource, node: Node): boolean {
+  if (!isScalar(node)) return false;
+  if (node.value === null || node.value === undefined) return true;
+  return node.value === '' && node.type === 'PLAIN' && src.sourceOf(node).trim() === '';
+}
+
 function untaggedHint(node: Node): string {
   if (!isMap(node)) return '';
   const keys = new Set(node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
@@ -76,6 +86,14 @@ class TreeReader implements ReadContext {
   readonly problems: Problems;
   readonly tainted = new Set<NodeSpec>();
   #aliasBudget = MAX_ALIAS_EXPANSIONS;
+  /** Alias.resolve searches the whole document for the anchor; resolve each alias once. */
+  readonly #aliasTargets = new Map<Node, Node | undefined>();
+  /**
+   * Each YAML node holding a job, group or array is read once: an alias to it yields the same
+   * NodeSpec. Specs that nest aliases ("billion laughs") stay linear to read; their expanded
+   * size is bounded when planning.
+   */
+  readonly #readNodes = new Map<Node, NodeSpec | undefined>();
 
   constructor(src: YamlSource, problems: Problems) {
     this.src = src;
@@ -87,7 +105,13 @@ class TreeReader implements ReadContext {
     if (--this.#aliasBudget < 0) {
       return this.problems.add(this.src.posOf(node), `too many alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`);
     }
-    const target = node.resolve(this.src.doc);
+    let target: Node | undefined;
+    if (this.#aliasTargets.has(node)) {
+      target = this.#aliasTargets.get(node);
+    } else {
+      target = node.resolve(this.src.doc);
+      this.#aliasTargets.set(node, target);
+    }
     if (target === undefined) return this.problems.add(this.src.posOf(node), `unknown alias *${node.source}`);
     return target;
   }
@@ -96,6 +120,13 @@ class TreeReader implements ReadContext {
   readNode(raw: Node, where: 'top' | number): NodeSpec | undefined {
     const node = this.deref(raw);
     if (node === undefined) return undefined;
+    if (this.#readNodes.has(node)) return this.#readNodes.get(node);
+    const spec = this.#readNode(node, where);
+    this.#readNodes.set(node, spec);
+    return spec;
+  }
+
+  #readNode(node: Node, where: 'top' | number): NodeSpec | undefined {
     const pos = this.src.posOf(node);
     const place = where === 'top' ? 'the top level' : `entry ${where} of jobs`;
     const cls = tagClass(node);
@@ -267,7 +298,7 @@ class TreeReader implements ReadContext {
       });
       return { byName, nulls, clean };
     }
-    if (isScalar(node) && (node.value === null || node.value === undefined)) return { byName, nulls, clean };
+    if (isBareTag(this.src, node)) return { byName, nulls, clean };
     return this.problems.add(
       pos,
       `${info.tag} must be a mapping (field: value) or a sequence of positional fields (${info.fields.join(', ')}), not ${describe(this.src, node, true)}`,
@@ -325,7 +356,7 @@ class TreeReader implements ReadContext {
     if (info === undefined || isNodeKind(info.kind)) {
       return this.problems.add(pos, `resources entry ${index} must be a ${RESOURCE_TAG_NAMES}, not ${describe(this.src, node)}`);
     }
-    if (isScalar(node) && node.value !== null && node.value !== undefined) return this.#scalarResource(node, info, pos);
+    if (isScalar(node) && !isBareTag(this.src, node)) return this.#scalarResource(node, info, pos);
     const fields = this.#collect(node, info, pos);
     if (fields === undefined || !fields.clean) return undefined;
     const need = (name: string): Field | undefined => {
@@ -374,35 +405,38 @@ class TreeReader implements ReadContext {
   #unit(text: string, pos: SourcePos): number | undefined {
     const unit = MEMORY_UNITS.get(text.trim().toLowerCase());
     if (unit === undefined) {
-      const names = MEMORY_UNIT_NAMES.split(', ');
-      return this.problems.add(pos, `unknown memory unit ${quote(text)}${didYouMean(text.trim(), names)}: use one of ${MEMORY_UNIT_NAMES}`);
+      return this.problems.add(pos, `unknown memory unit ${quote(text.trim())}: use one of ${MEMORY_UNIT_NAMES}`);
     }
     return unit.bytes;
   }
 
-  /** `!Cores 4`, `!Memory 512` (MB), `!Memory 1.5 GB`, `!License ToolA`: shorthand forms. */
+  /**
+   * `!Cores 4`, `!Memory 512` (MB), `!Memory 1.5 GB`, `!License ToolA`: shorthand forms. A
+   * scalar under an application tag is not resolved by the YAML schema, so `!Cores 4` arrives
+   * as the string "4" and is parsed here.
+   */
   #scalarResource(node: Node, info: TagInfo, pos: SourcePos): ResourceSpec | undefined {
     if (!isScalar(node)) return undefined;
-    const kind = scalarKind(this.src, node);
-    const text = String(node.value);
+    const text = String(node.value).trim();
+    const shown = describe(this.src, node, true);
     switch (info.kind) {
       case 'cores':
-        if (kind === 'integer' && Number(node.value) >= 0) return { kind: 'cores', count: Number(node.value), pos };
-        return this.problems.add(pos, `!Cores takes a count >= 0 (!Cores 4, !Cores [4] or !Cores {count: 4}), not ${describe(this.src, node, true)}`);
+        if (/^\+?\d+$/.test(text)) return { kind: 'cores', count: Number(text), pos };
+        return this.problems.add(pos, `!Cores takes a count >= 0 (!Cores 4, !Cores [4] or !Cores {count: 4}), not ${shown}`);
       case 'memory': {
-        if ((kind === 'integer' || kind === 'float') && Number(node.value) >= 0) {
-          return { kind: 'memory', bytes: Math.round(Number(node.value) * 1e6), pos };
-        }
-        const m = kind === 'string' ? /^\s*(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]+)\s*$/.exec(text) : null;
+        const m = /^(\d+(?:\.\d*)?|\.\d+)(?:\s*([A-Za-z]+))?$/.exec(text);
         if (m === null) {
-          return this.problems.add(pos, `!Memory takes a size and a unit (!Memory 1.5 GB, !Memory [1.5, GB] or !Memory {size: 1.5, unit: GB}), not ${describe(this.src, node, true)}`);
+          return this.problems.add(
+            pos,
+            `!Memory takes a size and a unit (!Memory 1.5 GB, !Memory [1.5, GB] or !Memory {size: 1.5, unit: GB}), not ${shown}`,
+          );
         }
-        const unit = this.#unit(m[2] ?? '', pos);
+        const unit = this.#unit(m[2] ?? DEFAULT_MEMORY_UNIT, pos);
         return unit === undefined ? undefined : { kind: 'memory', bytes: Math.round(Number(m[1]) * unit), pos };
       }
       case 'license':
-        if (kind === 'string' && text !== '') return { kind: 'license', name: text, count: 1, pos };
-        return this.problems.add(pos, `!License takes a name (!License ToolA, !License [ToolA, 2] or !License {name: ToolA, count: 2}), not ${describe(this.src, node, true)}`);
+        if (text !== '') return { kind: 'license', name: text, count: 1, pos };
+        return this.problems.add(pos, `!License takes a name (!License ToolA, !License [ToolA, 2] or !License {name: ToolA, count: 2}), not ${shown}`);
       default:
         return undefined;
     }

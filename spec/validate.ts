@@ -138,8 +138,12 @@ export function checkTree(root: NodeSpec, problems: Problems, tainted?: Readonly
       problems.add(ref.pos, `unknown dependency ${quote(ref.ident)} in ${field} of ${label(root, root.ident)} (the top-level node has no siblings)`);
     }
   }
+  // Aliased YAML nodes are shared NodeSpecs: check each once.
+  const seen = new Set<NodeSpec>();
   while (stack.length > 0) {
     const { node, name } = stack.pop() ?? { node: root, name: undefined };
+    if (seen.has(node)) continue;
+    seen.add(node);
     if (node.ident !== undefined) {
       const problem = identProblem(node.ident);
       if (problem !== undefined) problems.add(node.fieldPos?.['ident'] ?? node.pos, problem);

@@ -1,0 +1,87 @@
+// The end-of-run report for people: a row per top-level group and array, then the failures
+// grouped by their first ERROR line (the triage view), each with an example's last lines and
+// the command that replays it, then the database path.
+import type { FailureBucket, GroupRow, RunReport } from '../storage/readers/triage.js';
+import { palette, type Palette } from './color.js';
+import { formatBytes, formatDuration } from './durations.js';
+import { fit, padTo, widthOf } from './fit.js';
+import { formatMessageLine } from './line-format.js';
+import { elide, foldPaths } from './paths.js';
+import { visible } from './visible.js';
+
+export interface ReportStyle {
+  readonly color: boolean;
+  readonly width: number;
+}
+
+/** Folded path entries shown per failure group before "… and N more". */
+const PATHS_SHOWN = 5;
+
+interface Column {
+  readonly title: string;
+  readonly value: (row: GroupRow | TotalRow) => string;
+}
+
+type TotalRow = Omit<GroupRow, 'kind'> & { readonly kind: '' };
+
+const COLUMNS: readonly Column[] = [
+  { title: 'jobs', value: (r) => String(r.total) },
+  { title: 'passed', value: (r) => String(r.passed) },
+  { title: 'failed', value: (r) => String(r.failed) },
+  { title: 'aborted', value: (r) => String(r.aborted) },
+  { title: 'duration', value: (r) => (r.duration === null ? '–' : formatDuration(r.duration)) },
+  { title: 'peak RSS', value: (r) => formatBytes(r.peakRss) },
+];
+const UNFINISHED: Column = { title: 'unfinished', value: (r) => String(r.unfinished) };
+
+const summaryTable = (report: RunReport, width: number, c: Palette): string[] => {
+  const total: TotalRow = { path: 'all', kind: '', ...report.totals };
+  const rows: (GroupRow | TotalRow)[] = [...report.groups, total];
+  const columns = rows.some((r) => r.unfinished > 0) ? [...COLUMNS, UNFINISHED] : COLUMNS;
+  const widths = columns.map((col) => Math.max(widthOf(col.title), ...rows.map((r) => widthOf(col.value(r)))));
+  const numbers = widths.reduce((sum, w) => sum + w + 2, 0);
+  const kindWidth = 6;
+  const nameWidth = Math.max(8, Math.min(Math.max(...rows.map((r) => widthOf(visible(r.path)))), width - numbers - kindWidth - 2));
+  const line = (name: string, kind: string, cells: readonly string[]): string =>
+    `${padTo(name, nameWidth)}  ${kind.padEnd(kindWidth)}${cells.map((cell, i) => `  ${cell.padStart(widths[i] ?? 0)}`).join('')}`;
+  const paint = (row: GroupRow | TotalRow, text: string): string =>
+    row.failed > 0 ? c.red(text) : row.total > 0 && row.passed === row.total ? c.green(text) : text;
+  return [
+    c.bold(line('Summary', '', columns.map((col) => col.title))),
+    ...report.groups.map((row) => paint(row, line(visible(row.path), row.kind, columns.map((col) => col.value(row))))),
+    c.bold(paint(total, line('all', '', columns.map((col) => col.value(total))))),
+  ];
+};
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const bucketLines = (bucket: FailureBucket, width: number, color: boolean, c: Palette): string[] => {
+  const { example } = bucket;
+  const headline =
+    example.firstError === null
+      ? `${plural(bucket.count, 'job')} failed: ${example.reason}, no ERROR line`
+      : `${plural(bucket.count, 'job')} failed with \`${visible(bucket.signature)}\``;
+  const lines = [`${c.red('✘')} ${c.bold(headline)}`];
+  for (const entry of elide(foldPaths(bucket.paths), PATHS_SHOWN)) lines.push(`  ${fit(visible(entry), width - 3, 'middle')}`);
+  lines.push(c.dim(`  e.g. ${visible(example.path)} (${example.reason})${example.lastLines.length > 0 ? ', its last lines:' : ''}`));
+  for (const message of example.lastLines) {
+    const severity = (['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const).find((s) => s === message.severity) ?? 'INFO';
+    lines.push(`    ${fit(formatMessageLine({ ts: message.ts, severity, path: example.path, text: message.text }, { color }), width - 5)}`);
+  }
+  lines.push(`  whole log: ${c.cyan(example.replay)}`);
+  return lines;
+};
+
+/** The report as text, ready to write: a blank line first (it follows the tally), a newline last. */
+export const renderReport = (report: RunReport, style: ReportStyle): string => {
+  const c = palette(style.color);
+  const width = Math.max(40, style.width);
+  const lines = summaryTable(report, width, c);
+  const { failures } = report;
+  if (failures.jobs > 0) {
+    lines.push('', c.bold(c.red(`${plural(failures.jobs, 'job')} failed, ${plural(failures.buckets.length, 'distinct first error')}:`)));
+    for (const bucket of failures.buckets) lines.push('', ...bucketLines(bucket, width, style.color, c));
+  }
+  lines.push('', `${c.bold('Database:')} ${visible(report.dbPath)}`);
+  return `\n${lines.join('\n')}\n`;
+};

@@ -1,0 +1,165 @@
+// The console of a run: turns the run's events into log lines (what shows depends on
+// --all-msg / -v / --quiet) and, with --progress, either the live panel (a capable terminal)
+// or periodic status lines (anything else).
+import type { JobStarted, LiveMessage, NodeEnded, RunEnded, RunObserver } from '../actors/events.js';
+import { canDrawLive, decideColor, type Env } from './color.js';
+import { formatEventLine, formatMessageLine } from './line-format.js';
+import { LiveView } from './live-view.js';
+import { describeEnd } from './outcome.js';
+import { PANEL_LIMITS, renderPanel } from './panel.js';
+import { ProgressModel } from './progress-model.js';
+import { StatusTicker } from './status-ticker.js';
+import { tallyLines } from './tally.js';
+
+export interface ConsoleOptions {
+  /** Where people read: stdout normally, stderr when --json puts the machine result on stdout. */
+  readonly stream: NodeJS.WriteStream;
+  /** --progress */
+  readonly progress: boolean;
+  /** --color / --no-color; undefined decides by NO_COLOR, FORCE_COLOR, the terminal and TERM. */
+  readonly color: boolean | undefined;
+  readonly verbose: boolean;
+  readonly quiet: boolean;
+  readonly allMessages: boolean;
+  /** Seconds between status lines when progress is asked for without a terminal. */
+  readonly statusInterval: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Panel frames per second (default 8). */
+  readonly fps?: number;
+  /** Unix seconds now; tests and the fixture driver substitute a clock. */
+  readonly now?: () => number;
+}
+
+export interface RunConsole {
+  readonly observer: RunObserver;
+  /** Erases the panel, stops the timers, restores the terminal; idempotent. */
+  close(): void;
+}
+
+/** Where lines go: straight to the stream, or queued above the live panel. */
+interface Sink {
+  line(text: string): void;
+  close(): void;
+}
+
+const plainSink = (stream: NodeJS.WriteStream): Sink => ({
+  line: (text) => void stream.write(`${text}\n`),
+  close: () => undefined,
+});
+
+const liveSink = (view: LiveView): Sink => ({
+  line: (text) => view.line(text),
+  close: () => view.stop(),
+});
+
+class RunConsoleImpl implements RunConsole {
+  readonly #options: ConsoleOptions;
+  readonly #color: boolean;
+  readonly #now: () => number;
+  readonly #model = new ProgressModel();
+  readonly #sink: Sink;
+  readonly #ticker: StatusTicker | null;
+  #startedAt: number | null = null;
+  #closed = false;
+  readonly observer: RunObserver;
+
+  constructor(options: ConsoleOptions) {
+    this.#options = options;
+    const env: Env = options.env;
+    const isTTY = options.stream.isTTY === true;
+    this.#color = decideColor({ flag: options.color, env, isTTY });
+    this.#now = options.now ?? ((): number => Date.now() / 1000);
+    const live = options.progress && canDrawLive(isTTY, env);
+    if (live) {
+      const view = new LiveView({
+        stream: options.stream,
+        fps: options.fps,
+        render: (width, height) =>
+          renderPanel(this.#model.snapshot(this.#now(), PANEL_LIMITS), { width, height, color: this.#color }),
+      });
+      view.start();
+      this.#sink = liveSink(view);
+    } else {
+      this.#sink = plainSink(options.stream);
+    }
+    this.#ticker =
+      options.progress && !live
+        ? new StatusTicker(this.#model, (text, now) => this.#event(now, 'STATUS', 'run', text), options.statusInterval, this.#now)
+        : null;
+    this.#ticker?.start();
+    this.observer = {
+      runStarted: (info) => this.#runStarted(info),
+      message: (message) => this.#message(message),
+      jobStarted: (job) => this.#jobStarted(job),
+      nodeEnded: (node) => this.#nodeEnded(node),
+      stopping: (info) => this.#stopping(info),
+      debug: (text) => this.#debug(text),
+      runEnded: (end) => this.#runEnded(end),
+    };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ticker?.stop();
+    this.#sink.close();
+  }
+
+  #event(ts: number, tag: Parameters<typeof formatEventLine>[0]['tag'], path: string, text: string): void {
+    this.#sink.line(formatEventLine({ ts, tag, path, text }, { color: this.#color }));
+  }
+
+  #runStarted(info: { readonly ts: number; readonly jobCount: number; readonly dbPath: string }): void {
+    this.#startedAt = info.ts;
+    this.#model.runStarted(info);
+    if (!this.#options.quiet) this.#event(info.ts, 'RUN', 'gator', `running ${info.jobCount} jobs; database ${info.dbPath}`);
+  }
+
+  #message(message: LiveMessage): void {
+    this.#model.message(message);
+    if (this.#options.quiet) return;
+    this.#sink.line(formatMessageLine(message, { color: this.#color }));
+  }
+
+  #jobStarted(job: JobStarted): void {
+    this.#model.jobStarted(job);
+    if (!this.#options.quiet) this.#event(job.ts, 'START', job.path, `started (pid ${job.pid}): ${job.command}`);
+  }
+
+  #nodeEnded(node: NodeEnded): void {
+    const errorLines = this.#model.errorLines(node.id);
+    this.#model.nodeEnded(node);
+    const text = describeEnd(node, errorLines);
+    const failed = node.result === 'failure';
+    // Group and array ends repeat what their jobs said; only -v shows them, except a pruned
+    // subtree, whose jobs say nothing themselves.
+    const shown =
+      node.kind === 'job' || this.#options.verbose || (node.result === 'aborted' && node.jobs > 0);
+    if (shown && (failed || !this.#options.quiet)) {
+      const tag = failed ? 'FAIL' : node.result === 'success' ? 'PASS' : node.result === 'aborted' ? 'ABORT' : 'STOP';
+      this.#event(node.ts, tag, node.path, text);
+    }
+    if (failed && node.kind === 'job') this.#ticker?.tick();
+  }
+
+  #stopping(info: { readonly force: boolean; readonly graceSeconds: number }): void {
+    const text = info.force
+      ? 'stopping now: killing every job'
+      : `stopping: jobs get ${info.graceSeconds}s to finish; Ctrl+C again to kill them now`;
+    this.#event(this.#now(), 'STOP', 'gator', text);
+  }
+
+  #debug(text: string): void {
+    if (!this.#options.verbose) return;
+    this.#sink.line(formatMessageLine({ ts: this.#now(), severity: 'DEBUG', path: 'gator', text }, { color: this.#color }));
+  }
+
+  #runEnded(end: RunEnded): void {
+    this.#ticker?.stop();
+    for (const line of tallyLines(end, this.#startedAt, this.#color)) this.#sink.line(line);
+    // The panel goes now, so whatever the caller prints next (the report) lands on a clean screen.
+    this.close();
+  }
+}
+
+export const createRunConsole = (options: ConsoleOptions): RunConsole => new RunConsoleImpl(options);

@@ -1,0 +1,112 @@
+// What each public view and column means: printed by `gator query --schema`, and kept in step
+// with docs/database.md by a test that checks every column of every view is described here.
+import type Database from 'better-sqlite3';
+import { PUBLIC_VIEWS } from '../schema.js';
+
+export type ViewName = (typeof PUBLIC_VIEWS)[number];
+
+export interface ViewDoc {
+  readonly about: string;
+  readonly columns: Readonly<Record<string, string>>;
+}
+
+export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
+  jobs: {
+    about: 'one row per node of the job tree (jobs, groups and arrays), ids in spec order, parents first',
+    columns: {
+      id: 'node id (pre-order: the root is 0)',
+      parent_id: 'id of the enclosing group or array; NULL for the root',
+      path: 'dotted path from the root ident, e.g. top.sims.sim_3',
+      ident: 'the node\'s name in its parent; array instances are X_0 … X_{n-1}',
+      kind: 'job, group or array',
+      array_index: 'innermost enclosing array\'s index (GATOR_ARRAY_INDEX); NULL outside arrays',
+      state: 'pending, launched, running or complete (a cut-off run leaves launched/running behind)',
+      result: 'unknown, success, failure or aborted (skipped because a dependency went the wrong way)',
+      exit_code: 'the job\'s exit code; NULL when it did not exit by itself',
+      started_at: 'unix seconds (REAL) when the job started',
+      ended_at: 'unix seconds (REAL) when it ended',
+      command: 'the expanded command line, for display (jobs are run without a shell)',
+      cwd: 'working directory',
+      msg_debug: 'number of DEBUG messages',
+      msg_info: 'number of INFO messages (stdout lines by default)',
+      msg_warning: 'number of WARNING messages',
+      msg_error: 'number of ERROR messages (stderr lines by default)',
+      msg_critical: 'number of CRITICAL messages',
+      cpu_peak: 'peak CPU of the job\'s process tree, percent of one core',
+      rss_peak: 'peak resident memory of the job\'s process tree, bytes',
+      failure: 'why it failed: exit, signal, error-count, warning-count, critical-count, spawn, interrupted, cut-off or child',
+      signal: 'the signal that ended the job, e.g. SIGKILL',
+      array_indices: 'JSON array of every enclosing array\'s index, outermost first (GATOR_ARRAY_INDICES)',
+      pid: 'process id of the job',
+      argv: 'JSON array: the command then its arguments, as executed',
+      env: 'JSON object: what the spec adds to the OS environment (GATOR_* included)',
+      rerun_of: 'in a rerun: the id of the node this job repeats in the earlier run',
+    },
+  },
+  messages: {
+    about: 'one row per line a job printed or reported, and per runner note about a job',
+    columns: {
+      id: 'message id, increasing in the order the runner stored them',
+      job_id: 'the job\'s id in jobs',
+      job_path: 'the job\'s dotted path',
+      ts: 'unix seconds (REAL) when the line was read',
+      severity: 'DEBUG, INFO, WARNING, ERROR or CRITICAL',
+      stream: 'stdout, stderr, api (reported by the job itself) or runtime (the runner)',
+      text: 'the line, without its newline',
+    },
+  },
+  samples: {
+    about: 'resource samples of each running job\'s process tree',
+    columns: {
+      job_id: 'the job\'s id in jobs',
+      job_path: 'the job\'s dotted path',
+      ts: 'unix seconds (REAL) of the sample',
+      nproc: 'processes in the job\'s tree',
+      cpu_percent: 'CPU of the tree, percent of one core',
+      rss_bytes: 'resident memory of the tree, bytes',
+    },
+  },
+  metrics: {
+    about: 'named numbers a job reported about itself (the last value per name)',
+    columns: {
+      job_id: 'the job\'s id in jobs',
+      job_path: 'the job\'s dotted path',
+      name: 'metric name',
+      value: 'metric value (REAL)',
+    },
+  },
+  run: {
+    about: 'one row describing the run',
+    columns: {
+      id: 'run id (a UUID)',
+      spec_path: 'absolute path of the YAML spec',
+      started_at: 'unix seconds (REAL) when the run started',
+      ended_at: 'unix seconds when it ended; NULL while running or when the runner was killed',
+      result: 'unknown (running or cut off), success, failure or interrupted',
+      exit_code: 'the runner\'s exit code (0, 1 or 130); NULL until it ends',
+      host: 'host name the runner ran on',
+      argv: 'JSON array: the gator command line',
+      rerun_of: 'for a rerun: the id of the run whose jobs it repeats',
+      pid: 'process id of the runner',
+      heartbeat_at: 'unix seconds of the runner\'s last heartbeat (every 2 s while it runs)',
+    },
+  },
+};
+
+export interface ViewDescription {
+  readonly name: ViewName;
+  readonly about: string;
+  readonly columns: readonly { readonly name: string; readonly about: string }[];
+}
+
+/** The public views as this database has them, with what each column means. */
+export function describeViews(db: Database.Database): ViewDescription[] {
+  return PUBLIC_VIEWS.map((name) => {
+    const doc = VIEW_DOCS[name];
+    const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(name) as string[]).map((column) => ({
+      name: column,
+      about: doc.columns[column] ?? '',
+    }));
+    return { name, about: doc.about, columns };
+  });
+}

@@ -1,0 +1,86 @@
+// Runs the built `gator` CLI as a real process, the way users do.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const GATOR = join(ROOT, 'bin', 'gator.js');
+
+export interface GatorResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Peak resident memory of the runner process, bytes (sampled from /proc while it ran). */
+  readonly peakRss: number;
+}
+
+export const tempDir = (prefix = 'gator-test-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+export interface GatorOptions {
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly timeoutMs?: number;
+  /** Called once the process is running. */
+  readonly onSpawn?: (child: ChildProcess) => void;
+}
+
+const vmHwm = (pid: number): number => {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return match === null ? 0 : Number(match[1]) * 1024;
+  } catch {
+    return 0;
+  }
+};
+
+export const gator = (args: readonly string[], options: GatorOptions = {}): Promise<GatorResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [GATOR, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let peakRss = 0;
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const poll = setInterval(() => (peakRss = Math.max(peakRss, vmHwm(child.pid!))), 50);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gator ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, peakRss });
+    });
+    options.onSpawn?.(child);
+  });
+
+/** Opens a run database read-only. */
+export const openDb = (dbPath: string): Database.Database => new Database(dbPath, { readonly: true, fileMustExist: true });
+
+export const writeSpec = (dir: string, name: string, yaml: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+};
+
+
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export const waitFor = async <T>(check: () => T | undefined, timeoutMs = 30_000, what = 'condition'): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
