@@ -259,7 +259,7 @@ class TreeReader implements ReadContext {
         }
         let name = String(key.value);
         const keyPos = this.src.posOf(key);
-        if (name === IDENT_ALIAS || name === 'ident') {
+        if ((name === IDENT_ALIAS || name === 'ident') && info.fields.includes('ident')) {
           if (identSpelling !== undefined && identSpelling !== name) {
             clean = false;
             this.problems.add(keyPos, `both 'id' and 'ident' are given: they name the same field, give only one`);

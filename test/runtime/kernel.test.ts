@@ -20,7 +20,7 @@ const boot = async () => {
   const heard: Heard[] = [];
   const waiters: (() => void)[] = [];
   const probe = kernel.main.spawn(catalog.probe, { onMessage: (message: unknown) => { heard.push(message as Heard); waiters.splice(0).forEach((wake) => wake()); } });
-  const supervisor = kernel.main.spawn(catalog.default[0] as Runtime.ActorType<{ probe: unknown }, unknown>, { probe }, { host: 2 });
+  const supervisor = kernel.main.spawn(catalog.default[0] as unknown as Runtime.ActorType<{ probe: unknown }, unknown>, { probe }, { host: 2 });
   const next = async (type: string): Promise<Heard> => {
     for (;;) {
       const found = heard.find((message) => message.type === type);

@@ -1,0 +1,34 @@
+// GNU parallel's --joblog TSV, which plot_joblog and many CI scripts already read: one row
+// per leaf job, in spec order.
+import { constants } from 'node:os';
+import { jobDuration, type JobRow } from './jobs.js';
+
+export const JOBLOG_HEADER = ['Seq', 'Host', 'Starttime', 'JobRuntime', 'Send', 'Receive', 'Exitval', 'Signal', 'Command'] as const;
+
+const signalNumber = (signal: string | null): number => {
+  if (signal === null) return 0;
+  const byName = (constants.signals as Readonly<Record<string, number>>)[signal];
+  return byName ?? (Number.isInteger(Number(signal)) ? Number(signal) : 0);
+};
+
+/**
+ * Host is `:` (parallel's name for this machine). Starttime and JobRuntime are seconds with
+ * three decimals, padded as parallel prints them; Send/Receive are 0 (nothing is transferred).
+ * Exitval is the job's exit code, -1 when it has none (never started, killed, cut off); note
+ * that a job can fail Gator's message limits with exit code 0.
+ */
+export function exportJoblog(jobs: readonly JobRow[], endTime: number): string {
+  const lines = [JOBLOG_HEADER.join('\t')];
+  let seq = 0;
+  for (const job of jobs) {
+    if (job.kind !== 'job') continue;
+    seq++;
+    const start = job.startedAt ?? 0;
+    const runtime = job.startedAt === null ? 0 : jobDuration(job, endTime);
+    const command = (job.command ?? job.argv?.join(' ') ?? '').replace(/[\t\r\n]+/g, ' ');
+    lines.push(
+      [seq, ':', start.toFixed(3).padStart(10), runtime.toFixed(3).padStart(8), 0, 0, job.exitCode ?? -1, signalNumber(job.signal), command].join('\t'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

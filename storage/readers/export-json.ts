@@ -1,0 +1,149 @@
+// The run as a JSON tree: every node with its shown state and result, duration, peaks, message
+// counts and exit code, groups carrying the totals of their subtree. For dashboards and scripts
+// that want the whole picture without SQL.
+import type Database from 'better-sqlite3';
+import { SEVERITY_NAMES, type SeverityName } from '../schema.js';
+import { failureKind, failureReason, firstErrorLine, jobDuration, tallyJobs, type JobRow, type Tally } from './jobs.js';
+import { shownJob, type RunStatus, type ShownResult, type ShownState } from './liveness.js';
+import type { RunRow } from './run-info.js';
+
+export interface JsonNode {
+  readonly id: number;
+  readonly path: string;
+  readonly ident: string;
+  readonly kind: JobRow['kind'];
+  readonly state: ShownState;
+  readonly result: ShownResult;
+  readonly failure: string | null;
+  readonly reason: string | null;
+  readonly firstError: string | null;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly arrayIndex: number | null;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  /** Seconds; for a group, from its first child's start to its last child's end. */
+  readonly duration: number | null;
+  /** Percent of one core; for a group, the largest of its jobs'. */
+  readonly cpuPeak: number | null;
+  /** Bytes; for a group, the largest of its jobs'. */
+  readonly rssPeak: number | null;
+  /** For a group, summed over its jobs. */
+  readonly messages: Readonly<Record<Lowercase<SeverityName>, number>>;
+  readonly command?: string | null;
+  readonly children?: readonly JsonNode[];
+  readonly rerunOf: number | null;
+}
+
+export interface JsonReport {
+  readonly format: 'gator-run';
+  readonly version: 1;
+  readonly database: string;
+  readonly run: {
+    readonly id: string;
+    readonly specPath: string;
+    readonly host: string;
+    readonly startedAt: number;
+    readonly endedAt: number | null;
+    readonly duration: number;
+    readonly status: RunStatus;
+    readonly result: string;
+    readonly exitCode: number | null;
+    readonly rerunOf: string | null;
+  };
+  readonly tally: Tally;
+  readonly root: JsonNode | null;
+}
+
+export interface JsonOptions {
+  readonly dbPath: string;
+  readonly run: RunRow;
+  readonly status: RunStatus;
+  readonly endTime: number;
+}
+
+const maxOf = (values: readonly (number | null)[]): number | null => {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : Math.max(...present);
+};
+
+export function exportJson(db: Database.Database, jobs: readonly JobRow[], options: JsonOptions): JsonReport {
+  const children = new Map<number, JobRow[]>();
+  for (const job of jobs) {
+    if (job.parentId === null) continue;
+    const list = children.get(job.parentId);
+    if (list === undefined) children.set(job.parentId, [job]);
+    else list.push(job);
+  }
+  const build = (job: JobRow): JsonNode => {
+    const shown = shownJob(job, options.status);
+    const failed = shown.result === 'failure' || shown.result === 'cut off';
+    const base = {
+      id: job.id,
+      path: job.path,
+      ident: job.ident,
+      kind: job.kind,
+      state: shown.state,
+      result: shown.result,
+      failure: failed ? failureKind(job, shown.result) : null,
+      reason: failed || shown.result === 'aborted' ? failureReason(job, shown.result) : null,
+      exitCode: job.exitCode,
+      signal: job.signal,
+      arrayIndex: job.arrayIndex,
+      startedAt: job.startedAt,
+      endedAt: job.endedAt,
+      rerunOf: job.rerunOf,
+    };
+    if (job.kind === 'job') {
+      return {
+        ...base,
+        firstError: failed ? firstErrorLine(db, job.id) : null,
+        duration: job.startedAt === null ? null : jobDuration(job, options.endTime),
+        cpuPeak: job.cpuPeak,
+        rssPeak: job.rssPeak,
+        messages: Object.fromEntries(SEVERITY_NAMES.map((s) => [s.toLowerCase(), job.messages[s]])) as JsonNode['messages'],
+        command: job.command,
+      };
+    }
+    const kids = (children.get(job.id) ?? []).map(build);
+    const timed = kids.filter((kid) => kid.startedAt !== null && kid.duration !== null);
+    const first = timed.length === 0 ? null : Math.min(...timed.map((kid) => kid.startedAt as number));
+    const last = timed.length === 0 ? null : Math.max(...timed.map((kid) => (kid.startedAt as number) + (kid.duration as number)));
+    const messages = Object.fromEntries(SEVERITY_NAMES.map((s) => {
+      const key = s.toLowerCase() as Lowercase<SeverityName>;
+      return [key, kids.reduce((sum, kid) => sum + kid.messages[key], 0)];
+    })) as JsonNode['messages'];
+    return {
+      ...base,
+      // The writer may not time groups; their children's times say when they ran.
+      startedAt: job.startedAt ?? first,
+      firstError: null,
+      duration: first === null || last === null ? null : last - first,
+      cpuPeak: maxOf(kids.map((kid) => kid.cpuPeak)),
+      rssPeak: maxOf(kids.map((kid) => kid.rssPeak)),
+      messages,
+      children: kids,
+    };
+  };
+  const root = jobs.find((job) => job.parentId === null);
+  const { run } = options;
+  return {
+    format: 'gator-run',
+    version: 1,
+    database: options.dbPath,
+    run: {
+      id: run.id,
+      specPath: run.specPath,
+      host: run.host,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      duration: Math.max(0, options.endTime - run.startedAt),
+      status: options.status,
+      result: options.status === 'done' ? run.result : options.status,
+      exitCode: run.exitCode,
+      rerunOf: run.rerunOf,
+    },
+    tally: tallyJobs(jobs, options.status),
+    root: root === undefined ? null : build(root),
+  };
+}
