@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // Runs the compiled CLI so that start-up never pays for a TypeScript compile.
-import { main } from '../dist/cli/main.js';
+import { setFlagsFromString } from 'node:v8';
+
+// A small young generation keeps the runner's memory low, and every spawn copies the page
+// tables of the whole process: at 200 MB each fork costs ~7x what it does at 70 MB
+// (benchmarks/RESULTS.md). Set before anything allocates; worker threads inherit it.
+setFlagsFromString('--max-semi-space-size=1');
+const { main } = await import('../dist/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

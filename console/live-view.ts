@@ -110,9 +110,11 @@ export class LiveView {
   }
 
   /**
-   * Back to the first column of the panel's top row and erase to the end of the screen. A
-   * terminal that got narrower re-wraps (reflows) the panel's lines, so each line counts the
-   * rows it fills at the current width.
+   * Erase the panel's rows bottom-up, ending in the first column of its top row. A terminal
+   * that got narrower re-wraps (reflows) the panel's lines, so each line counts the rows it
+   * fills at the current width. Line by line rather than "erase to the end of the screen":
+   * when the panel is all there is on screen, some terminals (tmux's scroll-on-clear) take a
+   * whole-screen erase as a clear and push the old panel into the scrollback as debris.
    */
   #erase(): string {
     if (this.#drawn.length === 0) return '';
@@ -121,6 +123,6 @@ export class LiveView {
     for (const lineWidth of this.#drawn) rows += Math.max(1, Math.ceil(lineWidth / width));
     this.#drawn = [];
     this.#lastPanel = '';
-    return `\r${rows > 1 ? ansiEscapes.cursorUp(rows - 1) : ''}${ansiEscapes.eraseDown}`;
+    return ansiEscapes.eraseLines(rows);
   }
 }

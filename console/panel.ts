@@ -68,12 +68,13 @@ const segmentCells = (counts: readonly number[], total: number, cells: number): 
 
 const barLine = (s: ProgressSnapshot, width: number, color: boolean, c: Palette): string => {
   const done = s.passed + s.failed + s.aborted;
-  const percent = s.total === 0 ? 100 : Math.floor((done / s.total) * 100);
+  const percent = s.total === 0 ? 0 : Math.floor((done / s.total) * 100);
   const eta = s.eta === null ? '' : s.pending + s.running === 0 ? '' : `  ~${formatElapsed(s.eta)} left`;
   const suffix = `  ${String(percent).padStart(3)}%  ${formatElapsed(s.elapsed)} elapsed${eta}`;
   const cells = Math.max(BAR_MIN, Math.min(BAR_MAX, width - widthOf(suffix)));
   // Failed first (Gator's order), then passed, aborted, running, pending.
-  const sizes = segmentCells([s.failed, s.passed, s.aborted, s.running, s.pending], s.total, cells);
+  // Before the run knows its size the whole bar is "pending".
+  const sizes = s.total === 0 ? [0, 0, 0, 0, cells] : segmentCells([s.failed, s.passed, s.aborted, s.running, s.pending], s.total, cells);
   const glyphs = color ? ['━', '━', '━', '━', '━'] : ['X', '#', '-', '>', '.'];
   const paints = [c.red, c.green, c.yellow, c.white, c.gray];
   const bar = sizes.map((size, i) => (size > 0 ? (paints[i] ?? String)((glyphs[i] ?? '.').repeat(size)) : '')).join('');

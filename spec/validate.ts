@@ -21,10 +21,6 @@ export function childName(child: NodeSpec, index: number): string {
   return child.ident ?? `T${index}`;
 }
 
-function label(node: NodeSpec, name: string | undefined): string {
-  return name === undefined ? `this ${node.kind}` : quote(name);
-}
-
 type DepField = 'on_pass' | 'on_fail' | 'on_done';
 
 function depLists(node: NodeSpec): [DepField, readonly DependencyRef[]][] {
@@ -35,7 +31,7 @@ function depLists(node: NodeSpec): [DepField, readonly DependencyRef[]][] {
   ];
 }
 
-function checkSiblings(parent: NodeSpec & { jobs: readonly NodeSpec[] }, parentName: string, problems: Problems): void {
+function checkSiblings(parent: NodeSpec & { jobs: readonly NodeSpec[] }, parentLabel: string, problems: Problems): void {
   const children = parent.jobs;
   const names = children.map(childName);
   const byName = new Map<string, number>();
@@ -51,9 +47,9 @@ function checkSiblings(parent: NodeSpec & { jobs: readonly NodeSpec[] }, parentN
     const at = (child.ident === undefined && other?.ident !== undefined ? other : child) ?? child;
     const atPos = at.fieldPos?.['ident'] ?? at.pos;
     if (child.ident !== undefined && other?.ident !== undefined) {
-      problems.add(atPos, `duplicate ident ${quote(name)} among the jobs of ${quote(parentName)} (first at line ${other.fieldPos?.['ident']?.line ?? other.pos.line})`);
+      problems.add(atPos, `duplicate ident ${quote(name)} among the jobs of ${parentLabel} (first at line ${other.fieldPos?.['ident']?.line ?? other.pos.line})`);
     } else {
-      problems.add(atPos, `ident ${quote(name)} clashes with the name given to the unnamed entry ${name.slice(1)} of the jobs of ${quote(parentName)}; rename it`);
+      problems.add(atPos, `ident ${quote(name)} clashes with the name given to the unnamed entry ${name.slice(1)} of the jobs of ${parentLabel}; rename it`);
     }
   });
 
@@ -128,20 +124,21 @@ function findCycles(edges: readonly (readonly { to: number; ref: DependencyRef }
 
 /**
  * Checks the whole tree. `tainted` nodes had children that could not be read; their sibling
- * checks are skipped (they would only report knock-on problems). The root's own name is
- * `rootName` when given (it has no siblings, so any dependency of the root is unknown).
+ * checks are skipped (they would only report knock-on problems). The root has no siblings, so
+ * any dependency it names is unknown.
  */
 export function checkTree(root: NodeSpec, problems: Problems, tainted?: ReadonlySet<NodeSpec>): void {
-  const stack: { node: NodeSpec; name: string | undefined }[] = [{ node: root, name: root.ident }];
+  const rootLabel = root.ident === undefined ? `the top-level ${root.kind}` : quote(root.ident);
   for (const [field, refs] of depLists(root)) {
     for (const ref of refs) {
-      problems.add(ref.pos, `unknown dependency ${quote(ref.ident)} in ${field} of ${label(root, root.ident)} (the top-level node has no siblings)`);
+      problems.add(ref.pos, `unknown dependency ${quote(ref.ident)} in ${field} of ${rootLabel} (the top-level node has no siblings)`);
     }
   }
   // Aliased YAML nodes are shared NodeSpecs: check each once.
   const seen = new Set<NodeSpec>();
-  while (stack.length > 0) {
-    const { node, name } = stack.pop() ?? { node: root, name: undefined };
+  const stack: { node: NodeSpec; label: string }[] = [{ node: root, label: rootLabel }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node, label } = item;
     if (seen.has(node)) continue;
     seen.add(node);
     if (node.ident !== undefined) {
@@ -152,7 +149,7 @@ export function checkTree(root: NodeSpec, problems: Problems, tainted?: Readonly
     if (node.kind === 'array' && (!Number.isSafeInteger(node.repeats) || node.repeats < 0)) {
       problems.add(node.fieldPos?.['repeats'] ?? node.pos, `repeats must be an integer >= 0, not ${node.repeats}`);
     }
-    if (tainted?.has(node) !== true) checkSiblings(node, name ?? `the top-level ${node.kind}`, problems);
-    node.jobs.forEach((child, i) => stack.push({ node: child, name: childName(child, i) }));
+    if (tainted?.has(node) !== true) checkSiblings(node, label, problems);
+    node.jobs.forEach((child, i) => stack.push({ node: child, label: quote(childName(child, i)) }));
   }
 }

@@ -223,3 +223,21 @@ export function jobDuration(job: Pick<JobRow, 'startedAt' | 'endedAt'>, until: n
   if (job.startedAt === null) return 0;
   return Math.max(0, (job.endedAt ?? until) - job.startedAt);
 }
+
+/** The same tally counted by SQLite, for listing many runs without reading every node. */
+export function tallyFromDb(db: Database.Database, status: RunStatus): Tally {
+  const rows = db
+    .prepare("SELECT state, result, count(*) AS n FROM jobs WHERE kind = 'job' GROUP BY state, result")
+    .all() as { state: StateName; result: ResultName; n: number }[];
+  const counts = { total: 0, passed: 0, failed: 0, aborted: 0, cutOff: 0, unfinished: 0 };
+  for (const row of rows) {
+    counts.total += row.n;
+    const shown = shownJob(row, status);
+    if (shown.result === 'cut off') counts.cutOff += row.n;
+    else if (shown.result === 'success') counts.passed += row.n;
+    else if (shown.result === 'failure') counts.failed += row.n;
+    else if (shown.result === 'aborted') counts.aborted += row.n;
+    else counts.unfinished += row.n;
+  }
+  return counts;
+}

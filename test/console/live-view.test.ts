@@ -8,6 +8,8 @@ const BSU = '\u001b[?2026h';
 const ESU = '\u001b[?2026l';
 const HIDE = '\u001b[?25l';
 const SHOW = '\u001b[?25h';
+/** Erase `rows` rows bottom-up, ending in column 1 of the top one (ansi-escapes' eraseLines). */
+const erase = (rows: number): string => `${'\u001b[2K\u001b[1A'.repeat(rows - 1)}\u001b[2K\u001b[G`;
 
 const panelOf = (width: number): string[] => ['x'.repeat(width - 1), 'y'.repeat(width - 1), 'z'];
 
@@ -25,14 +27,14 @@ test('a frame is one write: erase the old panel, the queued lines, the new panel
   const out = stream.writes.at(-1) ?? '';
   assert.equal(
     out,
-    `${BSU}\r\u001b[2A\u001b[J` + 'first log line\nsecond log line\n' + `\u001b[?7l${panelOf(80).join('\n')}\u001b[?7h${ESU}`,
+    `${BSU}${erase(3)}` + 'first log line\nsecond log line\n' + `\u001b[?7l${panelOf(80).join('\n')}\u001b[?7h${ESU}`,
   );
   view.frame();
   assert.equal(stream.writes.length, writes + 1, 'nothing changed: no write');
   view.stop();
   view.stop();
   const last = stream.writes.at(-1) ?? '';
-  assert.ok(last.startsWith(`${BSU}\r\u001b[2A\u001b[J`), JSON.stringify(last));
+  assert.ok(last.startsWith(`${BSU}${erase(3)}`), JSON.stringify(last));
   assert.ok(last.endsWith(`${ESU}\u001b[?7h${SHOW}`));
   assert.equal(stream.text.split(HIDE).length, stream.text.split(SHOW).length, 'every hide is matched by a show');
   assert.equal(stream.listenerCount('resize'), 0);
@@ -44,8 +46,8 @@ test('a narrower terminal: the erase counts re-wrapped rows and the new panel fi
   view.start();
   stream.resize(40, 24);
   const out = stream.writes.at(-1) ?? '';
-  // 79 cells at 40 columns fill 2 rows each, plus 'z': 5 rows, so up 4.
-  assert.ok(out.startsWith(`${BSU}\r\u001b[4A\u001b[J`), JSON.stringify(out.slice(0, 30)));
+  // 79 cells at 40 columns fill 2 rows each, plus 'z': 5 rows.
+  assert.ok(out.startsWith(`${BSU}${erase(5)}\u001b[?7lx`), JSON.stringify(out.slice(0, 60)));
   assert.ok(out.includes(`${'x'.repeat(39)}\n`));
   view.stop();
 });

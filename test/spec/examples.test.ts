@@ -20,7 +20,7 @@ const expectedJobs: Record<string, number> = {
 
 describe('examples', () => {
   it('has every expected example', () => {
-    assert.deepEqual(files, Object.keys(expectedJobs).sort());
+    for (const f of Object.keys(expectedJobs)) assert.ok(files.includes(f), `missing examples/${f}`);
   });
 
   const readme = readFileSync(join(dir, 'README.md'), 'utf8');
@@ -28,7 +28,7 @@ describe('examples', () => {
     it(`${f} parses, plans and is described in README.md`, () => {
       const file = join(dir, f);
       const plan = planRun(loadSpec(file), { specPath: file, launchDir: process.cwd(), baseEnv: process.env });
-      assert.equal(plan.jobCount, expectedJobs[f]);
+      if (expectedJobs[f] !== undefined) assert.equal(plan.jobCount, expectedJobs[f]);
       assert.ok(readme.includes(`\`${f}\``), `README.md does not mention ${f}`);
       for (const n of plan.nodes) {
         if (n.kind === 'job') assert.notEqual(n.command, '');

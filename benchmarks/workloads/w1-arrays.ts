@@ -1,0 +1,38 @@
+// W1 arrays: a `!JobArray` of N `true` jobs, against `xargs -P J` and GNU parallel running
+// the same N commands with the same J.
+import { join } from 'node:path';
+import { parallelTrue, xargsTrue } from '../harness/baselines.js';
+import { repsFor, type BenchContext } from '../harness/options.js';
+import { gatorRun, writeSpec } from '../harness/runner.js';
+import type { Case } from '../harness/types.js';
+
+export const w1Id = (n: number): string => `W1 N=${n.toLocaleString('en-US')}`;
+
+export const arraySpec = (n: number): string => `# W1: an array of ${n} \`true\` jobs.
+!JobArray
+ident: w1
+repeats: ${n}
+jobs:
+  - !Job
+      ident: t
+      command: "true"
+`;
+
+export const w1Cases = ({ options, parallelMissing }: BenchContext): Case[] =>
+  options.w1Sizes.map((n) => {
+    const spec = writeSpec(join(options.work, 'specs', `w1-${n}.yaml`), arraySpec(n));
+    const skipParallel = n > options.parallelMaxN ? `skipped above N=${options.parallelMaxN.toLocaleString('en-US')} (--parallel-max) to fit the time budget` : null;
+    return {
+      id: w1Id(n),
+      workload: 'W1',
+      title: `W1 arrays: N = ${n.toLocaleString('en-US')} \`true\` jobs`,
+      jobs: n,
+      lines: 0,
+      reps: repsFor(options, n),
+      variants: [
+        gatorRun({ spec, tracking: join(options.work, 'track', `w1-${n}`), jobs: options.jobsFlag, expect: { passedJobs: n, stdoutLines: 0 } }),
+        xargsTrue(n, options.slots),
+        parallelTrue(n, options.slots, skipParallel ?? parallelMissing),
+      ],
+    };
+  });
