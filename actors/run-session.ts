@@ -23,7 +23,7 @@ export interface RunRequest {
   readonly options: Readonly<Record<string, unknown>>;
   /** Set when this run repeats jobs of an earlier one: that run's id, and old node id per new job id. */
   readonly rerun?: { readonly runId: string; readonly nodeOrigins: ReadonlyMap<number, number> };
-  /** Threads that run jobs; defaults to the number of CPUs, at most the slots. */
+  /** Threads that run jobs; defaults to the number of CPUs less the storage thread, at most the slots. */
   readonly jobThreads?: number;
 }
 
@@ -76,7 +76,10 @@ export async function startRun(request: RunRequest, observer: RunObserver): Prom
     nodeRows(request.plan, request.rerun?.nodeOrigins),
   ).close();
 
-  const jobThreads = Math.max(1, Math.min(request.jobThreads ?? availableParallelism(), request.slots, 16));
+  // The pool is sized from the CPUs: one thread for storage, the rest for jobs. More job threads
+  // buy little, since every fork copies the whole process's page tables under one lock
+  // (ARCHITECTURE.md), and each thread adds memory that makes every fork dearer.
+  const jobThreads = Math.max(1, Math.min(request.jobThreads ?? availableParallelism() - 1, request.slots, 16));
   const kernel = await Kernel.start({ workers: 1 + jobThreads, catalog, catalogUrl: new URL('./catalog.js', import.meta.url) });
   const jobHosts = Array.from({ length: jobThreads }, (_, i) => i + 2);
   observer.runStarted?.({ ts: startedAt, jobCount: request.plan.jobCount, dbPath: request.dbPath, trackingDir: request.dbPath.replace(/\/[^/]*$/, '') });

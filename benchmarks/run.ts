@@ -87,7 +87,7 @@ const main = async (options: BenchOptions): Promise<number> => {
     results.push(...(await runAlternated(group, { work: options.work, timer: tools.timer, timeoutS: options.timeoutS, log })));
     write(i + 1 < groups.length ? `(${i + 1} of ${groups.length} groups of cases done)` : options.external ? '(the other benchmark scripts)' : null);
   }
-  if (options.external) external = await runExternal({ quick: options.quick, timeoutS: options.timeoutS, log });
+  if (options.external) external = await runExternal({ quick: options.externalQuick, timeoutS: options.timeoutS, log });
   write(null);
   for (const target of evaluateTargets(results, options)) {
     process.stdout.write(`${target.status.padEnd(12)} ${target.target}: ${target.measured}${target.margin === '' ? '' : ` [${target.margin}]`}\n`);

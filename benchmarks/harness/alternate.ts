@@ -61,13 +61,13 @@ export const runAlternated = async (cases: readonly Case[], settings: Alternatio
   const runs = new Map<Variant, Run[]>();
   const rounds = Math.max(0, ...cases.map((c) => c.reps));
   for (let rep = 0; rep < rounds; rep++) {
-    const slots = cases.filter((c) => rep < c.reps).flatMap((c) => c.variants.filter((v) => v.unavailable === undefined).map((v) => ({ c, v })));
+    const slots = cases.filter((c) => rep < c.reps).flatMap((c) => c.variants.filter((v) => v.unavailable === undefined && rep < (v.reps ?? c.reps)).map((v) => ({ c, v })));
     for (const { c, v } of rotate(slots, rep)) {
       const run = await runOnce(c, v, rep, settings);
       runs.set(v, [...(runs.get(v) ?? []), run]);
       const m = run.measurement;
       settings.log(
-        `${c.id} rep ${rep + 1}/${c.reps} ${v.label}: ${m.wallS.toFixed(2)} s wall, ${(m.userS + m.sysS).toFixed(2)} s CPU` +
+        `${c.id} rep ${rep + 1}/${Math.min(c.reps, v.reps ?? c.reps)} ${v.label}: ${m.wallS.toFixed(2)} s wall, ${(m.userS + m.sysS).toFixed(2)} s CPU` +
           `${m.maxRssBytes === null ? '' : `, ${(m.maxRssBytes / 1e6).toFixed(0)} MB`}${run.check.ok ? '' : ` FAILED: ${run.check.note ?? ''}`}`,
       );
     }

@@ -25,8 +25,11 @@ const shell = (key: string, label: string, script: string, extra: Partial<Varian
 export const xargsTrue = (n: number, j: number): Variant => shell('xargs', `xargs -P ${j}`, `seq ${n} | xargs -P ${j} -n 1 true`);
 
 /** The same N commands through GNU parallel with J slots. */
-export const parallelTrue = (n: number, j: number, missing: string | null): Variant =>
-  shell('parallel', `GNU parallel -j ${j}`, `seq ${n} | parallel --will-cite -j ${j} true`, missing === null ? {} : { unavailable: missing });
+export const parallelTrue = (n: number, j: number, missing: string | null, reps?: number): Variant =>
+  shell('parallel', `GNU parallel -j ${j}`, `seq ${n} | parallel --will-cite -j ${j} true`, {
+    ...(missing === null ? {} : { unavailable: missing }),
+    ...(reps === undefined ? {} : { reps }),
+  });
 
 /** Bytes `seq lines` prints. */
 const seqBytes = (lines: number): number => {

@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly out: string;
   readonly work: string;
   readonly external: boolean;
+  /** Pass --quick to the other benchmark scripts even in a full run. */
+  readonly externalQuick: boolean;
   readonly install: boolean;
   readonly timeoutS: number;
   /** Sizes of W1 above which GNU parallel is skipped (it costs minutes per repetition at 100,000). */
@@ -36,11 +38,12 @@ export const USAGE = `usage: npm run bench -- [options]
   --w2-lines N         lines per W2 job (default 125000; quick 12500)
   --w3-leaves N        W3 leaves, a multiple of 100 (default 10000; quick 1000)
   -j, --jobs N         pass -j N to the runner and use N for the baselines (default: the runner's default, os.availableParallelism())
-  --parallel-max N     skip GNU parallel for W1 sizes above N (default: no limit)
+  --parallel-max N     skip GNU parallel for W1 sizes above N (default 10000: at 100,000 it takes longer than the rest)
   --out FILE           results file (default benchmarks/RESULTS.md)
   --work DIR           scratch directory (default benchmarks/.work)
   --timeout S          seconds before one command is killed (default 3600)
   --no-external        do not run benchmarks/replay.ts and benchmarks/progress-overhead.ts
+  --external-quick     run those with --quick even in a full run (always so with --quick)
   --no-install         never apt-get install missing tools (GNU parallel, time)`;
 
 const count = (text: string, name: string): number => {
@@ -66,6 +69,7 @@ export const parseOptions = (argv: readonly string[]): BenchOptions | 'help' => 
       work: { type: 'string' },
       timeout: { type: 'string' },
       'no-external': { type: 'boolean', default: false },
+      'external-quick': { type: 'boolean', default: false },
       'no-install': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -91,9 +95,10 @@ export const parseOptions = (argv: readonly string[]): BenchOptions | 'help' => 
     out: resolve(ROOT, values.out ?? DEFAULT_RESULTS),
     work: resolve(ROOT, values.work ?? DEFAULT_WORK_DIR),
     external: values['no-external'] !== true,
+    externalQuick: quick || values['external-quick'] === true,
     install: values['no-install'] !== true,
     timeoutS: values.timeout === undefined ? 3600 : count(values.timeout, '--timeout'),
-    parallelMaxN: values['parallel-max'] === undefined ? Number.POSITIVE_INFINITY : count(values['parallel-max'], '--parallel-max'),
+    parallelMaxN: values['parallel-max'] === undefined ? 10_000 : count(values['parallel-max'], '--parallel-max'),
     argv,
   };
 };

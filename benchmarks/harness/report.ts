@@ -64,6 +64,11 @@ const variantRow = (result: CaseResult, row: VariantResult, runner: Summary | nu
   ]);
 };
 
+const fewer = (c: CaseResult['case']): string => {
+  const capped = c.variants.filter((v) => v.unavailable === undefined && v.reps !== undefined && v.reps < c.reps);
+  return capped.length === 0 ? '' : ` (${capped.map((v) => `${v.label}: ${String(v.reps)}`).join(', ')})`;
+};
+
 const caseSection = (result: CaseResult): string => {
   const c = result.case;
   const runner = result.variants.find((row) => row.variant.role === 'runner')?.summary ?? null;
@@ -71,7 +76,7 @@ const caseSection = (result: CaseResult): string => {
   const lines = [
     `### ${c.title}`,
     '',
-    `${c.reps} repetition${c.reps === 1 ? '' : 's'}, alternated; load average at start ${result.loadAtStart.map((l) => l.toFixed(2)).join(' / ')}.`,
+    `${c.reps} repetition${c.reps === 1 ? '' : 's'}${fewer(c)}, alternated; load average at start ${result.loadAtStart.map((l) => l.toFixed(2)).join(' / ')}.`,
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,

@@ -38,6 +38,8 @@ export interface Variant {
   readonly argv: readonly string[];
   /** The command as a person would type it from the repository root. */
   readonly display: string;
+  /** At most this many repetitions (a slow secondary baseline); the case's count otherwise. */
+  readonly reps?: number;
   /** Why this variant is not measured (tool missing), when it is not. */
   readonly unavailable?: string;
   /** Before each run: clean the directories it writes. */

@@ -32,7 +32,9 @@ export const w1Cases = ({ options, parallelMissing }: BenchContext): Case[] =>
       variants: [
         gatorRun({ spec, tracking: join(options.work, 'track', `w1-${n}`), jobs: options.jobsFlag, expect: { passedJobs: n, stdoutLines: 0 } }),
         xargsTrue(n, options.slots),
-        parallelTrue(n, options.slots, skipParallel ?? parallelMissing),
+        // GNU parallel is a slow secondary baseline (minutes per repetition at N=10,000 here):
+        // once per size above 1,000 unless --reps says otherwise.
+        parallelTrue(n, options.slots, skipParallel ?? parallelMissing, n > 1_000 && options.reps === null ? 1 : undefined),
       ],
     };
   });

@@ -1,4 +1,67 @@
-import type { Command } from 'commander';
+// `gator rerun [RUN] --failed | --job GLOB`: run jobs of an earlier run again, exactly as they
+// ran, as a new run that records which run and which jobs it repeats.
+import { Command } from 'commander';
+import { readJobs } from '../../storage/readers/jobs.js';
+import { runStatus } from '../../storage/readers/liveness.js';
+import { openRun } from '../../storage/readers/open-run.js';
+import { readRun } from '../../storage/readers/run-info.js';
+import { planRerun, type RerunPlan } from '../../storage/readers/rerun-plan.js';
+import type { RunRow } from '../../storage/readers/run-info.js';
+import { UsageError, withUserErrors } from '../usage-error.js';
+import { addRunOptions, executePlan, type RunFlags } from './run.js';
 
-// Placeholder until the command lands; registers nothing.
-export function register(_program: Command): void {}
+interface RerunFlags extends RunFlags {
+  readonly failed: boolean;
+  readonly job: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  const command = program
+    .command('rerun')
+    .description('run jobs of an earlier run again, as they ran, as a new run that records what it repeats')
+    .argument('[run]', 'a tracking directory, a run.sqlite, or a tracking root (default: ./tracking/latest)')
+    .option('--failed', 'the jobs that failed (and those cut off when the runner died)', false)
+    .option('--job <glob>', 'the jobs under paths matching this glob (repeatable; with --failed, only failed ones)', collect, []);
+  addRunOptions(command)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Each job runs with the command, arguments, environment overlay (GATOR_ARRAY_INDEX included) and',
+        'working directory it had, under a root group "rerun", with its original ident where that is unique',
+        '(else its path with "." replaced by "__"). Dependencies between them are not repeated. The new run\'s',
+        'run.rerun_of is the earlier run\'s id and each job\'s jobs.rerun_of the node it repeats; `gator runs`',
+        'shows it.',
+        '',
+        'Examples:',
+        '  gator rerun --failed',
+        '  gator rerun tracking/2024-05-01T14-03-00.000 --job \'top.sims.sim_1*\'',
+      ].join('\n'),
+    )
+    .action(async (run: string | undefined, flags: RerunFlags) => {
+      let planned: { rerun: RerunPlan; info: RunRow } | undefined;
+      await withUserErrors(() => {
+        if (!flags.failed && flags.job.length === 0) throw new UsageError('rerun: say which jobs: --failed, --job GLOB, or both');
+        planned = plan(run, flags);
+      });
+      if (planned === undefined) return;
+      const { rerun, info } = planned;
+      const human = flags.json ? process.stderr : process.stdout;
+      human.write(`Rerunning ${rerun.selected.length} job${rerun.selected.length === 1 ? '' : 's'} of run ${info.id}\n`);
+      process.exitCode = await executePlan(rerun.plan, flags, program.args, { runId: info.id, nodeOrigins: rerun.nodeOrigins });
+    });
+}
+
+function plan(runArg: string | undefined, flags: RerunFlags): { rerun: RerunPlan; info: RunRow } {
+  const run = openRun(runArg);
+  try {
+    const info = readRun(run.db, run.dbPath);
+    const status = runStatus(info);
+    const rerun = planRerun(readJobs(run.db), info, status, { failed: flags.failed, globs: flags.job }, process.cwd());
+    return { rerun, info };
+  } finally {
+    run.close();
+  }
+}

@@ -81,7 +81,7 @@ function testCase(db: Database.Database, job: JobRow, classname: string, options
     parts.push(`<system-out>${xmlText([...head, ...lines.map((line) => line.text)].join('\n'))}</system-out>`);
   }
   const open = `<testcase name="${xmlAttr(job.ident)}" classname="${xmlAttr(classname)}" time="${seconds(time)}"`;
-  const xml = parts.length === 0 ? `      ${open}/>` : `      ${open}>\n        ${parts.join('\n        ')}\n      </testcase>`;
+  const xml = parts.length === 0 ? `    ${open}/>` : `    ${open}>\n      ${parts.join('\n      ')}\n    </testcase>`;
   return { job, xml, outcome, time };
 }
 

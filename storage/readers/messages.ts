@@ -48,8 +48,7 @@ type Param = number | string;
 
 /** Ids per chunk: big enough that per-query costs vanish, small enough to keep memory flat. */
 const CHUNK_IDS = 65_536;
-/** Rows the reorder buffer may hold before the rest is left to SQLite's sort. */
-const MAX_BUFFERED = 4 * CHUNK_IDS;
+// The reorder buffer may hold 4 chunks' rows before the rest is left to SQLite's sort.
 /** Rows per batch on the row-by-row paths. */
 const ROW_BATCH = 16_384;
 
@@ -280,6 +279,8 @@ export interface ReplayOptions {
   readonly upToId?: number;
   /** Fill `stream` in the batches. */
   readonly withStream?: boolean;
+  /** Ids per chunk (tests make it small to exercise chunking on small runs). */
+  readonly chunkIds?: number;
 }
 
 /**
@@ -293,11 +294,13 @@ export function* replayBatches(db: Database.Database, filter: MessageFilter, opt
   if (upTo === 0 || first > upTo) return;
   const where = whereOf(filter);
   const withStream = options.withStream ?? false;
+  const chunkIds = options.chunkIds ?? CHUNK_IDS;
+  const maxBuffered = 4 * chunkIds;
 
   // Pass 1: each chunk's smallest ts, then the smallest over every chunk from k on.
   const starts: number[] = [];
-  for (let from = first; from <= upTo; from += CHUNK_IDS) starts.push(from);
-  const end = (k: number): number => Math.min((starts[k] as number) + CHUNK_IDS, upTo + 1);
+  for (let from = first; from <= upTo; from += chunkIds) starts.push(from);
+  const end = (k: number): number => Math.min((starts[k] as number) + chunkIds, upTo + 1);
   const minOf = db.prepare(`SELECT min(ts) FROM messages WHERE id >= ? AND id < ?${where.sql}`).pluck();
   const suffixMin = new Float64Array(starts.length + 1).fill(Infinity);
   for (let k = starts.length - 1; k >= 0; k--) {
@@ -316,7 +319,7 @@ export function* replayBatches(db: Database.Database, filter: MessageFilter, opt
       last = ready.ts[ready.length - 1] as number;
       yield ready;
     }
-    if (buffer.length > MAX_BUFFERED) {
+    if (buffer.length > maxBuffered) {
       // Too disordered to buffer: the rest comes from SQLite's sort. Everything emitted so far
       // has ts ≤ last and every row with ts < last has been emitted (it was ≤ a limit).
       yield* sortedFrom(db, filter, last, upTo, withStream, starts[k + 1] ?? upTo + 1);

@@ -1,7 +1,7 @@
 // Naming a run: a tracking directory, a `run.sqlite` path, a tracking root (its `latest`), or
 // nothing (./tracking/latest). Every command opens the database here, read-only, so that no
 // reader can ever change a byte of a run.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { APPLICATION_ID, PUBLIC_VIEWS, SCHEMA_VERSION } from '../schema.js';
@@ -24,6 +24,14 @@ export interface RunDb extends RunLocation {
   close(): void;
 }
 
+const realpath = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
 const isDir = (path: string): boolean => {
   try {
     return statSync(path).isDirectory();
@@ -32,10 +40,13 @@ const isDir = (path: string): boolean => {
   }
 };
 
-/** Resolves a RUN argument to its database file, without opening it. */
+/**
+ * Resolves a RUN argument to its database file, without opening it. Links are resolved, so a
+ * path printed from here (a JUnit pointer, say) keeps naming this run after `latest` moves on.
+ */
 export function resolveRun(arg: string | undefined, cwd: string = process.cwd()): RunLocation {
   const named = arg ?? join(DEFAULT_TRACKING_ROOT, LATEST_LINK);
-  const path = resolve(cwd, named);
+  const path = realpath(resolve(cwd, named));
   if (!existsSync(path)) {
     const hint = arg === undefined ? 'no runs yet here (name a tracking directory or a run.sqlite)' : 'no such file or directory';
     throw new RunNotFoundError(named, hint);
@@ -45,7 +56,10 @@ export function resolveRun(arg: string | undefined, cwd: string = process.cwd())
   if (existsSync(dbPath)) return { dbPath, dir: path };
   // A tracking root (./tracking) names its newest run.
   const latest = join(path, LATEST_LINK, RUN_DB_NAME);
-  if (existsSync(latest)) return { dbPath: latest, dir: dirname(latest) };
+  if (existsSync(latest)) {
+    const dbPath = realpath(latest);
+    return { dbPath, dir: dirname(dbPath) };
+  }
   throw new RunNotFoundError(named, `no ${RUN_DB_NAME} in it`);
 }
 

@@ -9,7 +9,9 @@
 // It appends a line every 100 ms and refreshes the heartbeat every 500 ms meanwhile.
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { hostname } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import {
@@ -166,6 +168,18 @@ export class RunDbBuilder {
     })();
   }
 
+  /** Appends messages of several jobs in exactly the given order (ids follow it). */
+  interleaved(messages: readonly (MessageFixture & { readonly jobId: number })[]): void {
+    this.db.transaction(() => {
+      for (const message of messages) {
+        const severity = message.severity ?? 'INFO';
+        const stream = message.stream ?? (severity === 'ERROR' ? 'stderr' : 'stdout');
+        this.#insertMessage.run(message.jobId, message.ts, Severity[severity], Stream[stream], message.text);
+        this.db.prepare(`UPDATE node SET ${COUNTER[severity]} = ${COUNTER[severity]} + 1 WHERE id = ?`).run(message.jobId);
+      }
+    })();
+  }
+
   sample(jobId: number, ts: number, cpuPercent: number, rssBytes: number): void {
     this.db
       .prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, 1, ?, ?)')
@@ -232,6 +246,23 @@ export class RunDbBuilder {
     }
     return id;
   }
+}
+
+/** A fresh temporary directory for one test file (remove it in `after`). */
+export function tempDir(prefix = 'gator-readers-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A small deterministic PRNG (mulberry32), so "random" fixtures are the same every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
