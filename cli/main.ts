@@ -1,13 +1,27 @@
 // The `gator` command line: a thin layer that parses arguments and hands over to commands.
 import { Command, CommanderError } from 'commander';
-import { register as registerQuery } from './commands/query.js';
-import { register as registerRerun } from './commands/rerun.js';
-import { register as registerReplay } from './commands/replay.js';
-import { register as registerReport } from './commands/report.js';
-import { register as registerRun } from './commands/run.js';
-import { register as registerRuns } from './commands/runs.js';
 
-const buildProgram = (): Command => {
+type Register = (program: Command) => void;
+
+// Each command loads only when asked for: start-up is part of every run's cost.
+const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> = {
+  run: () => import('./commands/run.js'),
+  query: () => import('./commands/query.js'),
+  replay: () => import('./commands/replay.js'),
+  report: () => import('./commands/report.js'),
+  runs: () => import('./commands/runs.js'),
+  rerun: () => import('./commands/rerun.js'),
+};
+
+/** The commands this command line needs: the one it names, or all of them for help. */
+const commandsFor = (argv: readonly string[]): string[] => {
+  const first = argv[0];
+  if (first !== undefined && first in COMMANDS) return [first];
+  if (first === undefined || first.startsWith('-') || first === 'help') return Object.keys(COMMANDS);
+  return ['run'];
+};
+
+const buildProgram = async (names: readonly string[]): Promise<Command> => {
   const program = new Command('gator')
     .description(
       'Run a hierarchy of jobs described in Gator YAML, keep every line they print and every resource sample\n' +
@@ -22,32 +36,25 @@ const buildProgram = (): Command => {
       '\nRun `gator <command> --help` for a command\'s options. `gator SPEC.yaml` is short for `gator run SPEC.yaml`.\n' +
         'Exit codes: 0 all passed, 1 something failed, 2 bad spec or usage, 130 interrupted.',
     );
-  registerRun(program);
-  registerQuery(program);
-  registerReplay(program);
-  registerReport(program);
-  registerRuns(program);
-  registerRerun(program);
+  for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
   return program;
 };
 
 const VERSION = '0.1.0';
 
 /** `gator SPEC` is how Gator users type it: treat a first argument that is not a command as `run SPEC`. */
-const withImplicitRun = (program: Command, argv: readonly string[]): string[] => {
+const withImplicitRun = (argv: readonly string[]): string[] => {
   const first = argv[0];
-  if (first === undefined || first.startsWith('-')) return [...argv];
-  const known = new Set(program.commands.flatMap((command) => [command.name(), ...command.aliases()]));
-  known.add('help');
-  return known.has(first) ? [...argv] : ['run', ...argv];
+  if (first === undefined || first.startsWith('-') || first === 'help' || first in COMMANDS) return [...argv];
+  return ['run', ...argv];
 };
 
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(commandsFor(argv));
   process.exitCode = undefined;
   try {
-    await program.parseAsync(withImplicitRun(program, argv), { from: 'user' });
+    await program.parseAsync(withImplicitRun(argv), { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not failures; every other parse problem is a usage error.

@@ -4,11 +4,24 @@
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 
-export const widthOf = (text: string): number => stringWidth(text);
+// string-width segments graphemes (tens of µs for a coloured line); the panel redraws mostly
+// the same lines several times a second, so widths are remembered. Bounded: cleared when full.
+const WIDTH_MEMORY = 512;
+const widths = new Map<string, number>();
+
+export const widthOf = (text: string): number => {
+  let width = widths.get(text);
+  if (width === undefined) {
+    if (widths.size >= WIDTH_MEMORY) widths.clear();
+    width = stringWidth(text);
+    widths.set(text, width);
+  }
+  return width;
+};
 
 /** `text` cut to at most `columns` cells, with `…` where it was cut. */
 export const fit = (text: string, columns: number, position: 'end' | 'middle' | 'start' = 'end'): string =>
-  columns <= 0 ? '' : cliTruncate(text, columns, { position });
+  columns <= 0 ? '' : widthOf(text) <= columns ? text : cliTruncate(text, columns, { position });
 
 /** `text` padded with spaces to exactly `columns` cells (cut first if longer). */
 export const padTo = (text: string, columns: number, align: 'left' | 'right' = 'left'): string => {

@@ -28,6 +28,8 @@ export class LiveView {
   /** Display widths of the panel lines on screen, to know how many rows they fill now. */
   #drawn: number[] = [];
   #lastPanel = '';
+  /** The panel lines last drawn, redrawn as they are when a flood of lines forces a frame. */
+  #lastLines: readonly string[] = [];
   #timer: NodeJS.Timeout | null = null;
   #frames = 0;
   readonly #onResize = (): void => this.frame(true);
@@ -66,15 +68,16 @@ export class LiveView {
     }
     this.#queued.push(`${text}\n`);
     this.#queuedBytes += text.length + 1;
-    if (this.#queuedBytes >= FLUSH_BYTES) this.frame();
+    if (this.#queuedBytes >= FLUSH_BYTES) this.frame(true, this.#lastLines);
   }
 
-  /** Draws a frame; skipped when nothing changed (no lines, same panel, same size). */
-  frame(force = false): void {
+  /**
+   * Draws a frame; skipped when nothing changed (no lines, same panel, same size). `reuse`
+   * reuses given lines instead of rendering (a flush between ticks keeps the frame cheap).
+   */
+  frame(force = false, reuse?: readonly string[]): void {
     if (this.#timer === null) return;
-    const width = this.#stream.columns || 80;
-    const height = this.#stream.rows || 24;
-    const panel = this.#render(width, height);
+    const panel = reuse ?? this.#render(this.#stream.columns || 80, this.#stream.rows || 24);
     const panelText = panel.join('\n');
     if (!force && this.#queued.length === 0 && panelText === this.#lastPanel) return;
     const out =
@@ -90,6 +93,7 @@ export class LiveView {
     this.#stream.write(out);
     this.#drawn = panel.map(widthOf);
     this.#lastPanel = panelText;
+    this.#lastLines = panel;
     this.#frames += 1;
   }
 

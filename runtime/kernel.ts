@@ -10,13 +10,16 @@ import type { Batch, Frame } from './wire.js';
 export interface KernelOptions {
   /** Worker threads to start (hosts 1..workers). */
   readonly workers: number;
-  /** The catalog module every worker imports; main uses `catalog` directly. */
-  readonly catalogUrl: URL;
+  /** The catalog module each worker imports (one for all, or one per host index); main uses `catalog`. */
+  readonly catalogUrl: URL | ((host: number) => URL);
   readonly catalog: ActorCatalog;
   /** Called when a worker thread dies unexpectedly (its actors' parents are told too). */
   readonly onHostCrash?: (error: HostCrashError) => void;
   readonly resourceLimits?: { maxOldGenerationSizeMb?: number };
 }
+
+const catalogUrlOf = (options: KernelOptions, host: number): URL =>
+  typeof options.catalogUrl === 'function' ? options.catalogUrl(host) : options.catalogUrl;
 
 export class Kernel {
   readonly main: Host;
@@ -57,7 +60,7 @@ export class Kernel {
     for (let index = 1; index < hostCount; index++) {
       const workerPorts = ports[index]!;
       const worker = new Worker(new URL('./host-worker.js', import.meta.url), {
-        workerData: { hostIndex: index, hostCount, catalogUrl: options.catalogUrl.href, ports: workerPorts },
+        workerData: { hostIndex: index, hostCount, catalogUrl: catalogUrlOf(options, index).href, ports: workerPorts },
         transferList: workerPorts.filter((port): port is MessagePort => port !== null),
         ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       });

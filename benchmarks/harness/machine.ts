@@ -25,8 +25,10 @@ const git = (args: readonly string[]): string | null => {
 };
 
 export const machineInfo = (): MachineInfo => {
-  const head = git(['rev-parse', '--short', 'HEAD']);
-  const dirty = git(['status', '--porcelain', '--untracked-files=no']);
+  // A snapshot (e.g. a `git archive` export benchmarked away from a busy checkout) has no .git: it names its commit.
+  const named = process.env.GATOR_BENCH_COMMIT;
+  const head = named ?? git(['rev-parse', '--short', 'HEAD']);
+  const dirty = named === undefined ? git(['status', '--porcelain', '--untracked-files=no']) : '';
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     nproc: availableParallelism(),

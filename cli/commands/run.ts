@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { RunEnded } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
-import { startRun, type RunRequest } from '../../actors/run-session.js';
+import { bootRuntime, startRun, type RunRequest, type RunRuntime } from '../../actors/run-session.js';
 import { createRunConsole, renderReport } from '../../console/index.js';
 import { loadSpec, planRun, SpecError } from '../../spec/index.js';
 import type { Plan } from '../../spec/plan.js';
@@ -66,26 +66,30 @@ export function register(program: Command): void {
 
 /** Loads and plans the spec; a spec problem is one line on stderr and exit code 2. */
 async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[]): Promise<number> {
+  // Threads boot while the spec is read; a bad spec shuts them down before any job exists.
+  const booting = bootRuntime(flags.jobs);
   let plan: Plan;
   try {
     const root = loadSpec(specPath);
     plan = planRun(root, { specPath, launchDir: process.cwd(), baseEnv: process.env, ...(flags.id === undefined ? {} : { rootIdent: flags.id }) });
   } catch (error) {
+    await (await booting).kernel.shutdown();
     if (error instanceof SpecError) {
       process.stderr.write(`gator: ${error.message}\n`);
       return 2;
     }
     throw error;
   }
-  return executePlan(plan, flags, argv);
+  return executePlan(plan, flags, argv, undefined, await booting);
 }
 
 /** Runs a plan with the console the flags ask for; resolves to the exit code. Used by `run` and `rerun`. */
-export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun']): Promise<number> {
+export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun'], runtime?: RunRuntime): Promise<number> {
   let tracking: { dir: string; dbPath: string };
   try {
     tracking = prepareTracking(flags.tracking);
   } catch (error) {
+    await runtime?.kernel.shutdown();
     if (error instanceof UsageError) {
       process.stderr.write(`gator: ${error.message}\n`);
       return 2;
@@ -120,8 +124,10 @@ export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly st
         ...(rerun === undefined ? {} : { rerun }),
       },
       runConsole.observer,
+      runtime,
     );
   } catch (error) {
+    await runtime?.kernel.shutdown();
     runConsole.close();
     throw error;
   }

@@ -8,7 +8,7 @@
 //   `finish CODE`       complete the run with that exit code, close the db and exit
 // It appends a line every 100 ms and refreshes the heartbeat every 500 ms meanwhile.
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -415,6 +415,55 @@ export function readAllMessages(file: string): StandardRun['messages'] {
 export function deadPid(): number {
   // pid_max on Linux is at most 2^22; a number above it can never be a live process.
   return 4_194_304 + 17;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the built CLI (`npm run build` first), with colour off unless a test turns it on.
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const GATOR_BIN = join(REPO_ROOT, 'bin', 'gator.js');
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const cliEnv = (env: Readonly<Record<string, string | undefined>> = {}): NodeJS.ProcessEnv => {
+  const merged: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
+  delete merged['FORCE_COLOR'];
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
+  return merged;
+};
+
+export function gator(args: readonly string[], options: { cwd?: string; env?: Readonly<Record<string, string | undefined>> } = {}): CliResult {
+  const result = spawnSync(process.execPath, [GATOR_BIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: cliEnv(options.env),
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the CLI without waiting; `output()` gives what it printed so far. */
+export function gatorAsync(args: readonly string[], options: { cwd?: string; env?: Readonly<Record<string, string | undefined>> } = {}) {
+  const child = spawn(process.execPath, [GATOR_BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<CliResult>((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Polls until `check` holds, failing after a generous timeout (machines under load are slow). */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
