@@ -56,7 +56,9 @@ const runOnce = (spec: string, progress: boolean, work: string): Promise<Sample>
     child.on('error', reject);
     child.on('close', (exitCode) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      rmSync(tracking, { recursive: true, force: true });
+      // A failed run keeps its database for a look with `gator query`.
+      if (exitCode === 0) rmSync(tracking, { recursive: true, force: true });
+      else log(`kept the failed run's tracking directory: ${tracking}`);
       resolve({ seconds, bytes, exitCode });
     });
   });
@@ -176,9 +178,11 @@ const main = async (): Promise<number> => {
         log(`${variant} run ${i + 1}/${runs}: ${sample.seconds.toFixed(2)} s, ${(sample.bytes / 1e6).toFixed(1)} MB to the terminal`);
       }
     }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+  } catch (error) {
+    log(`the work directory is kept: ${work}`);
+    throw error;
   }
+  rmSync(work, { recursive: true, force: true });
   const plain = median(samples.plain.map((s) => s.seconds));
   const progress = median(samples.progress.map((s) => s.seconds));
   const overhead = progress / plain - 1;

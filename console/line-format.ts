@@ -44,6 +44,8 @@ export const clock = (ts: number): string => {
   return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
 };
 
+// Keep the text last and uncoloured: `gator replay` caches the prefix per (second, severity,
+// path) and appends `visible(text)` when a probe shows the line is exactly that.
 const compose = (ts: number, label: string, paint: Paint, path: string, text: string, style: LineStyle): string => {
   const colors = style.color ? COLORS_ON : COLORS_OFF;
   return `${colors.dim(clock(ts))} ${paint(colors, label.padEnd(COLUMN))} ${colors.dim(`${visible(path)}:`)} ${visible(text)}`;

@@ -42,6 +42,11 @@ interface Sink {
   close(): void;
 }
 
+/** Commands can be whole `sh -c` scripts; the database keeps them whole, the log a glimpse. */
+const COMMAND_SHOWN = 160;
+const shortCommand = (command: string): string =>
+  command.length <= COMMAND_SHOWN ? command : `${command.slice(0, COMMAND_SHOWN - 1)}…`;
+
 const plainSink = (stream: NodeJS.WriteStream): Sink => ({
   line: (text) => void stream.write(`${text}\n`),
   close: () => undefined,
@@ -123,7 +128,7 @@ class RunConsoleImpl implements RunConsole {
 
   #jobStarted(job: JobStarted): void {
     this.#model.jobStarted(job);
-    if (!this.#options.quiet) this.#event(job.ts, 'START', job.path, `started (pid ${job.pid}): ${job.command}`);
+    if (!this.#options.quiet) this.#event(job.ts, 'START', job.path, `started (pid ${job.pid}): ${shortCommand(job.command)}`);
   }
 
   #nodeEnded(node: NodeEnded): void {

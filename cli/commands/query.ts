@@ -1,5 +1,6 @@
 // `gator query [RUN] SQL`: SQL against the run database's public views, read-only, printed as
 // an aligned table on a terminal, tab-separated when piped, or CSV / JSON / JSON Lines.
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { openRun } from '../../storage/readers/open-run.js';
 import { prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
@@ -94,7 +95,10 @@ async function query(first: string | undefined, second: string | undefined, flag
     runArg = first;
   } else {
     [runArg, sql] = second === undefined ? [undefined, first] : [first, second];
-    if (sql === undefined) throw new UsageError('query: give the SQL to run (or --schema); see gator query --help');
+    // One argument is the SQL, unless it names a file or directory: then the SQL is missing.
+    if (sql === undefined || (second === undefined && existsSync(sql))) {
+      throw new UsageError('query: give the SQL to run (or --schema); see gator query --help');
+    }
   }
   const run = openRun(runArg);
   const sink = new OutputSink();

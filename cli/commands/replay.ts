@@ -1,6 +1,5 @@
 // `gator replay [RUN]`: a run's messages from its database, in the live console's line format,
 // in time order, filtered; re-played with the original gaps, or followed while the run goes on.
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { decideColor } from '../../console/color.js';
@@ -11,7 +10,7 @@ import { FilterError } from '../../storage/readers/errors.js';
 import { selectNodes } from '../../storage/readers/job-glob.js';
 import { readJobs } from '../../storage/readers/jobs.js';
 import { runEndTime, runStatus } from '../../storage/readers/liveness.js';
-import { jobOfKey, lastMessageId, messagesAfter, replayBatches, severityOfKey, type MessageBatch, type MessageFilter } from '../../storage/readers/messages.js';
+import { jobOfKey, lastMessageId, messagesAfter, replayBatchesAsync, severityOfKey, type MessageBatch, type MessageFilter } from '../../storage/readers/messages.js';
 import { openRun, type RunDb } from '../../storage/readers/open-run.js';
 import { readRun } from '../../storage/readers/run-info.js';
 import { parseTimeSpec } from '../../storage/readers/time-spec.js';
@@ -94,31 +93,60 @@ class LineFormatter {
   readonly #style: LineStyle;
   readonly #paths: ReadonlyMap<number, string>;
   readonly #splice: boolean;
-  // Indexed by message key (job id × 8 + severity index).
-  readonly #seconds: number[] = [];
-  readonly #prefixes: string[] = [];
+  readonly #trustControlFree: boolean;
+  // Indexed by message key (job id × 8 + severity index), sized up front so they stay dense.
+  readonly #seconds: Float64Array;
+  readonly #prefixes: string[];
 
   constructor(paths: ReadonlyMap<number, string>, style: LineStyle) {
     this.#paths = paths;
     this.#style = style;
     const probe = (ts: number, text: string): string => formatMessageLine({ ts, severity: 'WARNING', path: 'a.b', text }, style);
     const prefix = probe(1_700_000_000.001, '');
-    const sample = 'probe \u0000\u001b[1m\t\u009b end';
-    this.#splice = probe(1_700_000_000.999, sample) === prefix + visible(sample);
+    const controls = 'probe \u0000\u001b[1m\t\r\u007f\u009b end';
+    this.#splice = probe(1_700_000_000.999, controls) === prefix + visible(controls);
+    // Batches the reader marks control-free skip `visible` if it leaves such text alone.
+    const printable = 'tab\there ASCII !"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~ Latin-1 \u00a0é ÿ Unicode ✓ 漢字 \u2028 \u200b \ufeff 𝄞';
+    this.#trustControlFree = this.#splice && visible(printable) === printable;
+    let maxId = -1;
+    for (const id of paths.keys()) maxId = Math.max(maxId, id);
+    const size = 8 * (maxId + 1);
+    this.#seconds = new Float64Array(size).fill(Number.NaN);
+    this.#prefixes = new Array<string>(size).fill('');
   }
 
   path(jobId: number): string {
     return this.#paths.get(jobId) ?? `#${jobId}`;
   }
 
-  line(ts: number, key: number, text: string): string {
-    if (!this.#splice) return formatMessageLine({ ts, severity: severityOfKey(key), path: this.path(jobOfKey(key)), text }, this.#style);
+  /** Whether a batch's texts can be printed as they are. */
+  plain(batch: MessageBatch): boolean {
+    return this.#trustControlFree && batch.controlFree;
+  }
+
+  /** Appends the line and its newline to `parts`; returns how many characters that added. */
+  push(parts: string[], ts: number, key: number, text: string, plain: boolean): number {
+    if (!this.#splice) {
+      const line = formatMessageLine({ ts, severity: severityOfKey(key), path: this.path(jobOfKey(key)), text }, this.#style);
+      parts.push(line, '\n');
+      return line.length + 1;
+    }
+    const prefix = this.#prefix(ts, key);
+    const shown = plain ? text : visible(text);
+    parts.push(prefix, shown, '\n');
+    return prefix.length + shown.length + 1;
+  }
+
+  #prefix(ts: number, key: number): string {
     const second = Math.floor(ts);
+    if (key >= this.#seconds.length) {
+      return formatMessageLine({ ts, severity: severityOfKey(key), path: this.path(jobOfKey(key)), text: '' }, this.#style);
+    }
     if (this.#seconds[key] !== second) {
       this.#prefixes[key] = formatMessageLine({ ts, severity: severityOfKey(key), path: this.path(jobOfKey(key)), text: '' }, this.#style);
       this.#seconds[key] = second;
     }
-    return (this.#prefixes[key] as string) + visible(text);
+    return this.#prefixes[key] as string;
   }
 }
 
@@ -255,7 +283,7 @@ async function replay(runArg: string | undefined, flags: ReplayFlags): Promise<v
     const pacer = speed === undefined ? null : new Pacer(speed, flags.maxGap ?? Infinity);
 
     const upTo = lastMessageId(run.db);
-    for (const batch of replayBatches(run.db, filter, { upToId: upTo, withStream: flags.jsonl })) {
+    for await (const batch of replayBatchesAsync(run.db, run.dbPath, filter, { upToId: upTo, withStream: flags.jsonl })) {
       if (pacer === null) await print(batch, sink);
       else await pacer.play(batch, print, sink);
       if (sink.closed) return;
@@ -275,13 +303,22 @@ function textPrinter(paths: ReadonlyMap<number, string>, color: boolean): Printe
   const lines = new LineFormatter(paths, { color });
   return async (batch, sink, from = 0, to = batch.length) => {
     const { ts, key, text } = batch;
+    const plain = lines.plain(batch);
+    // Lines gathered as parts and joined once per chunk: fewer intermediate strings than +=.
+    let parts: string[] = [];
+    let size = 0;
     for (let i = from; i < to; i++) {
-      sink.add(`${lines.line(ts[i] as number, key[i] as number, text[i] as string)}\n`);
-      if (sink.full) {
+      size += lines.push(parts, ts[i] as number, key[i] as number, text[i] as string, plain);
+      if (size >= CHUNK_CHARS) {
+        sink.add(parts.join(''));
+        parts = [];
+        size = 0;
         await sink.flush();
         if (sink.closed) return;
       }
     }
+    sink.add(parts.join(''));
+    if (sink.full) await sink.flush();
   };
 }
 

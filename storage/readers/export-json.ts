@@ -62,10 +62,11 @@ export interface JsonOptions {
   readonly endTime: number;
 }
 
-const maxOf = (values: readonly (number | null)[]): number | null => {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length === 0 ? null : Math.max(...present);
-};
+// Loops rather than Math.max(...values): an array of 100,000 jobs would overflow the stack.
+const maxOf = (values: readonly (number | null)[]): number | null =>
+  values.reduce<number | null>((max, v) => (v === null ? max : max === null ? v : Math.max(max, v)), null);
+const minOf = (values: readonly (number | null)[]): number | null =>
+  values.reduce<number | null>((min, v) => (v === null ? min : min === null ? v : Math.min(min, v)), null);
 
 export function exportJson(db: Database.Database, jobs: readonly JobRow[], options: JsonOptions): JsonReport {
   const children = new Map<number, JobRow[]>();
@@ -107,8 +108,8 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
     }
     const kids = (children.get(job.id) ?? []).map(build);
     const timed = kids.filter((kid) => kid.startedAt !== null && kid.duration !== null);
-    const first = timed.length === 0 ? null : Math.min(...timed.map((kid) => kid.startedAt as number));
-    const last = timed.length === 0 ? null : Math.max(...timed.map((kid) => (kid.startedAt as number) + (kid.duration as number)));
+    const first = minOf(timed.map((kid) => kid.startedAt));
+    const last = maxOf(timed.map((kid) => (kid.startedAt as number) + (kid.duration as number)));
     const messages = Object.fromEntries(SEVERITY_NAMES.map((s) => {
       const key = s.toLowerCase() as Lowercase<SeverityName>;
       return [key, kids.reduce((sum, kid) => sum + kid.messages[key], 0)];

@@ -108,9 +108,12 @@ export function exportJunit(db: Database.Database, jobs: readonly JobRow[], opti
     const name = owner.path;
     const cases = leaves.map((job) => testCase(db, job, name, options));
     const count = (outcome: Case['outcome']): number => cases.filter((c) => c.outcome === outcome).length;
-    const starts = leaves.map((job) => job.startedAt).filter((t): t is number => t !== null);
-    const first = starts.length > 0 ? Math.min(...starts) : options.run.startedAt;
-    const last = Math.max(first, ...leaves.map((job) => (job.startedAt === null ? first : job.endedAt ?? options.endTime)));
+    // Loops rather than Math.min(...): one array can hold 100,000 jobs.
+    let first = Infinity;
+    for (const job of leaves) if (job.startedAt !== null) first = Math.min(first, job.startedAt);
+    if (first === Infinity) first = options.run.startedAt;
+    let last = first;
+    for (const job of leaves) if (job.startedAt !== null) last = Math.max(last, job.endedAt ?? options.endTime);
     const time = last - first;
     const dot = name.lastIndexOf('.');
     tests += cases.length;

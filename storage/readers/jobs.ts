@@ -1,7 +1,7 @@
 // The `jobs` view, typed, and the per-job lines reports need (first error, last lines).
 import type Database from 'better-sqlite3';
 import type { FailureKind, NodeKindName, ResultName, SeverityName, StateName, StreamName } from '../schema.js';
-import { shownJob, type RunStatus, type ShownResult, type ShownState } from './liveness.js';
+import { shownJob, type RunStatus, type ShownResult } from './liveness.js';
 
 export interface JobRow {
   readonly id: number;

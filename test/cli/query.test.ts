@@ -73,7 +73,7 @@ describe('gator query', () => {
     for (const sql of [
       'DELETE FROM node',
       "UPDATE node SET result = 1 WHERE result = 2",
-      'INSERT INTO metric VALUES (0, "x", 1)',
+      "INSERT INTO metric VALUES (0, 'x', 1)",
       `ATTACH DATABASE '${join(dir, 'evil.sqlite')}' AS evil`,
       'PRAGMA journal_mode = DELETE',
       'CREATE TABLE x (y)',
@@ -93,7 +93,7 @@ describe('gator query', () => {
     assert.equal(status, 2);
     assert.equal(stderr, 'gator: query failed: no such column: nope\n');
     assert.equal(gator(['query', finished, 'SELECT 1', '--csv', '--json']).status, 2);
-    assert.match(gator(['query', join(dir, 'missing')]).stderr, /^gator: query: give the SQL/);
+    assert.match(gator(['query', finished]).stderr, /^gator: query: give the SQL/);
     assert.match(gator(['query', join(dir, 'missing'), 'SELECT 1']).stderr, /^gator: no run found at /);
   });
 
