@@ -26,6 +26,8 @@ export const failureReason = (node: NodeEnded, errorLines: number): string => {
       return 'cut off';
     case 'child':
       return 'a child failed';
+    case 'internal':
+      return 'internal error in the runner';
     case null:
       if (node.signal !== null) return `killed by ${node.signal}`;
       if (node.exitCode !== null && node.exitCode !== 0) return `exit code ${node.exitCode}`;

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { decideColor } from '../../console/color.js';
 import { formatDuration } from '../../console/durations.js';
-import { renderReport } from '../../console/index.js';
+import { renderReport } from '../../console/report.js';
 import { exportJoblog } from '../../storage/readers/export-joblog.js';
 import { exportJson } from '../../storage/readers/export-json.js';
 import { exportJunit } from '../../storage/readers/export-junit.js';

@@ -54,26 +54,41 @@ function* sortedRest(db: Database.Database, filter: MessageFilter, last: number,
 }
 
 /** Pass 2, whichever thread reads the chunks: order them and emit what is safe. */
-function* ordered(
-  db: Database.Database,
-  filter: MessageFilter,
-  plan: ChunkPlan,
-  upTo: number,
-  chunkIds: number,
-  withStream: boolean,
-  decoded: (k: number) => MessageBatch,
-): Generator<MessageBatch> {
-  const order = new Reorderer(4 * chunkIds);
-  for (let k = 0; k < plan.starts.length; k++) {
-    const ready = order.push(decoded(k), plan.suffixMin[k + 1] as number);
+class Emitter {
+  readonly #order: Reorderer;
+  #done = false;
+
+  constructor(
+    readonly db: Database.Database,
+    readonly filter: MessageFilter,
+    readonly plan: ChunkPlan,
+    readonly upTo: number,
+    readonly chunkIds: number,
+    readonly withStream: boolean,
+  ) {
+    this.#order = new Reorderer(4 * chunkIds);
+  }
+
+  /** True once the rest came from SQLite's sort: later chunks are not needed. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Takes chunk k (decoded) and yields what can be emitted now. */
+  *take(k: number, chunk: MessageBatch): Generator<MessageBatch> {
+    const ready = this.#order.push(chunk, this.plan.suffixMin[k + 1] as number);
     if (ready.length > 0) yield ready;
-    if (order.overflowing) {
-      yield* sortedRest(db, filter, order.last, upTo, plan.starts[k + 1] ?? upTo + 1, withStream);
-      return;
+    if (this.#order.overflowing) {
+      this.#done = true;
+      yield* sortedRest(this.db, this.filter, this.#order.last, this.upTo, this.plan.starts[k + 1] ?? this.upTo + 1, this.withStream);
     }
   }
-  const rest = order.drain();
-  if (rest.length > 0) yield rest;
+
+  /** After the last chunk: what was held back. */
+  *finish(): Generator<MessageBatch> {
+    const rest = this.#order.drain();
+    if (!this.#done && rest.length > 0) yield rest;
+  }
 }
 
 /**
@@ -87,9 +102,11 @@ export function* replayBatches(db: Database.Database, filter: MessageFilter, opt
   const withStream = options.withStream ?? false;
   const plan = planChunks(db, sqlPart(filter), upTo, chunkIds);
   const source = new ChunkSource(db, sqlPart(filter), withStream);
-  yield* ordered(db, filter, plan, upTo, chunkIds, withStream, (k) =>
-    decodeChunk(source.read(plan.starts[k] as number, plan.ends[k] as number), filter.grep, withStream),
-  );
+  const emitter = new Emitter(db, filter, plan, upTo, chunkIds, withStream);
+  for (let k = 0; k < plan.starts.length && !emitter.done; k++) {
+    yield* emitter.take(k, decodeChunk(source.read(plan.starts[k] as number, plan.ends[k] as number), filter.grep, withStream));
+  }
+  yield* emitter.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,21 +171,14 @@ export async function* replayBatchesAsync(db: Database.Database, dbPath: string,
   try {
     const first = await inbox.next();
     if (first.type !== 'plan') throw new ReaderError('replay worker: expected the chunk plan first');
-    const { plan } = first;
-    const order = new Reorderer(4 * chunkIds);
-    for (let k = 0; k < plan.starts.length; k++) {
+    const emitter = new Emitter(db, filter, first.plan, upTo, chunkIds, withStream);
+    for (let k = 0; k < first.plan.starts.length && !emitter.done; k++) {
       const message = await inbox.next();
       if (message.type !== 'chunk' || message.k !== k) throw new ReaderError(`replay worker: expected chunk ${k}`);
       worker.postMessage('ack' satisfies ToReplayWorker);
-      const ready = order.push(decodeChunk(message.chunk, filter.grep, withStream), plan.suffixMin[k + 1] as number);
-      if (ready.length > 0) yield ready;
-      if (order.overflowing) {
-        yield* sortedRest(db, filter, order.last, upTo, plan.starts[k + 1] ?? upTo + 1, withStream);
-        return;
-      }
+      yield* emitter.take(k, decodeChunk(message.chunk, filter.grep, withStream));
     }
-    const rest = order.drain();
-    if (rest.length > 0) yield rest;
+    yield* emitter.finish();
   } finally {
     await worker.terminate();
   }

@@ -135,6 +135,8 @@ const reasonOf = (row: NodeRow): string => {
       return 'cut off';
     case 'child':
       return 'a child failed';
+    case 'internal':
+      return 'internal error in the runner';
     default:
       if (row.signal !== null) return `killed by ${row.signal}`;
       if (row.exit_code !== null && row.exit_code !== 0) return `exit code ${row.exit_code}`;
