@@ -3,6 +3,9 @@
 
 const INDEXED = /^(.*_)(\d+)$/;
 
+/** Range parts shown in one brace before it is cut short: 5,000 failed seeds stay one short line. */
+const MAX_PARTS = 16;
+
 const ranges = (numbers: readonly number[]): string => {
   const sorted = [...new Set(numbers)].sort((a, b) => a - b);
   const parts: string[] = [];
@@ -12,7 +15,7 @@ const ranges = (numbers: readonly number[]): string => {
     parts.push(j - i >= 2 ? `${sorted[i]}..${sorted[j]}` : sorted.slice(i, j + 1).join(','));
     i = j + 1;
   }
-  return parts.join(',');
+  return parts.length <= MAX_PARTS ? parts.join(',') : `${parts.slice(0, MAX_PARTS).join(',')},…`;
 };
 
 /** Paths with a common `prefix_N` folded together, in the order each prefix first appears. */
@@ -32,7 +35,9 @@ export const foldPaths = (paths: readonly string[]): string[] => {
   return order.map((key) => {
     if (key.startsWith('\u0000')) return key.slice(1);
     const numbers = groups.get(key) ?? [];
-    return numbers.length === 1 ? `${key}${numbers[0]}` : `${key}{${ranges(numbers)}}`;
+    if (numbers.length === 1) return `${key}${numbers[0]}`;
+    const folded = ranges(numbers);
+    return folded.endsWith('…') ? `${key}{${folded}} (${numbers.length})` : `${key}{${folded}}`;
   });
 };
 

@@ -64,6 +64,7 @@ class RunConsoleImpl implements RunConsole {
   readonly #model = new ProgressModel();
   readonly #sink: Sink;
   readonly #ticker: StatusTicker | null;
+  readonly #view: LiveView | null;
   #startedAt: number | null = null;
   #closed = false;
   readonly observer: RunObserver;
@@ -82,9 +83,11 @@ class RunConsoleImpl implements RunConsole {
         render: (width, height) =>
           renderPanel(this.#model.snapshot(this.#now(), PANEL_LIMITS), { width, height, color: this.#color }),
       });
-      view.start();
+      // Started by the run's first event, so no empty "of 0" panel shows before the run is known.
+      this.#view = view;
       this.#sink = liveSink(view);
     } else {
+      this.#view = null;
       this.#sink = plainSink(options.stream);
     }
     this.#ticker =
@@ -114,9 +117,15 @@ class RunConsoleImpl implements RunConsole {
     this.#sink.line(formatEventLine({ ts, tag, path, text }, { color: this.#color }));
   }
 
+  /** Puts the panel up, unless the run is over. */
+  #live(): void {
+    if (!this.#closed && this.#view !== null && !this.#view.running) this.#view.start();
+  }
+
   #runStarted(info: { readonly ts: number; readonly jobCount: number; readonly dbPath: string }): void {
     this.#startedAt = info.ts;
     this.#model.runStarted(info);
+    this.#live();
     if (!this.#options.quiet) this.#event(info.ts, 'RUN', 'gator', `running ${info.jobCount} jobs; database ${info.dbPath}`);
   }
 
@@ -128,6 +137,7 @@ class RunConsoleImpl implements RunConsole {
 
   #jobStarted(job: JobStarted): void {
     this.#model.jobStarted(job);
+    this.#live();
     if (!this.#options.quiet) this.#event(job.ts, 'START', job.path, `started (pid ${job.pid}): ${shortCommand(job.command)}`);
   }
 

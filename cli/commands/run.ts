@@ -6,10 +6,7 @@ import { Command, Option } from 'commander';
 import type { RunEnded } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
 import { bootRuntime, startRun, type RunRequest, type RunRuntime } from '../../actors/run-session.js';
-import { createRunConsole, renderReport } from '../../console/index.js';
-import { loadSpec, planRun, SpecError } from '../../spec/index.js';
 import type { Plan } from '../../spec/plan.js';
-import { readRunReport } from '../../storage/readers/triage.js';
 import { Severity } from '../../storage/schema.js';
 import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
 import { prepareTracking } from '../tracking.js';
@@ -68,6 +65,8 @@ export function register(program: Command): void {
 async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[]): Promise<number> {
   // Threads boot while the spec is read; a bad spec shuts them down before any job exists.
   const booting = bootRuntime(flags.jobs);
+  // Loaded after the threads start booting, so the two overlap: start-up is paid by every run.
+  const { loadSpec, planRun, SpecError } = await import('../../spec/index.js');
   let plan: Plan;
   try {
     const root = loadSpec(specPath);
@@ -97,6 +96,7 @@ export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly st
     throw error;
   }
   const human = flags.json ? process.stderr : process.stdout;
+  const { createRunConsole } = await import('../../console/index.js');
   const runConsole = createRunConsole({
     stream: human,
     progress: flags.progress,
@@ -139,16 +139,18 @@ export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly st
     signals.dispose();
     runConsole.close();
   }
-  writeReport(end, flags, human);
+  await writeReport(end, flags, human);
   return end.exitCode;
 }
 
-function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteStream): void {
+async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteStream): Promise<void> {
+  const [{ decideColor, renderReport }, { readRunReport }] = await Promise.all([import('../../console/index.js'), import('../../storage/readers/triage.js')]);
   const report = readRunReport(end.dbPath);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...report, result: end.result, exitCode: end.exitCode, tally: end.tally }, null, 2)}\n`);
   }
   if (!flags.quiet || end.tally.failed > 0) {
-    human.write(renderReport(report, { color: false, width: human.columns ?? 100 }));
+    const color = decideColor({ flag: flags.color, env: process.env, isTTY: human.isTTY === true });
+    human.write(renderReport(report, { color, width: human.columns ?? 100 }));
   }
 }
