@@ -26,7 +26,9 @@ export interface RunActorInit {
 
 class RunActor {
   #context: ActorContext<RunMessage>;
-  #init: RunActorInit;
+  #init: Omit<RunActorInit, 'plan'>;
+  /** Held only until the root is spawned: at 100,000 jobs the plan is tens of megabytes. */
+  #plan: Plan | null;
   #observer: RunObserver;
   #storage: Address<StorageMessage>;
   #outboxes: Address<OutboxMessage>[] = [];
@@ -44,7 +46,9 @@ class RunActor {
 
   constructor(context: ActorContext<RunMessage>, init: RunActorInit) {
     this.#context = context;
-    this.#init = init;
+    const { plan, ...rest } = init;
+    this.#init = rest;
+    this.#plan = plan;
     this.#observer = init.observer;
     this.#tally.total = init.plan.jobCount;
     this.#storage = context.spawn(StorageActorType, { dbPath: init.dbPath }, { host: init.storageHost });
@@ -61,14 +65,16 @@ class RunActor {
 
   /** Every job host has its outbox: only now may groups and jobs start there. */
   #launchRoot(): void {
-    const root = this.#init.plan.nodes[0]!;
+    const plan = this.#plan!;
+    this.#plan = null;
+    const root = plan.nodes[0]!;
     const host = this.#init.jobHosts[0]!;
     const common = { settings: this.#init.settings, wiring: this.#wiring };
     // A spec may be a single `!Job`: then it is the whole tree.
     this.#root =
       root.kind === 'job'
         ? this.#context.spawn(JobActorType, { job: root, ...common }, { host })
-        : this.#context.spawn(GroupActorType, { node: root, subtree: this.#init.plan.nodes, ...common }, { host });
+        : this.#context.spawn(GroupActorType, { node: root, subtree: plan.nodes, ...common }, { host });
     if (this.#stopRequested) this.#context.send(this.#root, { type: 'stop', force: false });
   }
 

@@ -118,9 +118,11 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
     onEnd: (end, storageError) => finish(end, storageError),
   });
 
+  // Only the path is kept: the request holds the plan, which must not outlive the launch.
+  const dbPath = request.dbPath;
   const done = settled.then(async ({ end, storageError }) => {
     await kernel.shutdown();
-    if (storageError !== null) throw new RunDatabaseError(request.dbPath, storageError);
+    if (storageError !== null) throw new RunDatabaseError(dbPath, storageError);
     return end;
   });
   return {

@@ -50,7 +50,7 @@ export function register(program: Command): void {
       const { rerun, info } = planned;
       const human = flags.json ? process.stderr : process.stdout;
       human.write(`Rerunning ${rerun.selected.length} job${rerun.selected.length === 1 ? '' : 's'} of run ${info.id}\n`);
-      process.exitCode = await executePlan(rerun.plan, flags, program.args, { runId: info.id, nodeOrigins: rerun.nodeOrigins });
+      process.exitCode = await executePlan({ plan: rerun.plan }, flags, program.args, { runId: info.id, nodeOrigins: rerun.nodeOrigins });
     });
 }
 

@@ -79,11 +79,12 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
     }
     throw error;
   }
-  return executePlan(plan, flags, argv, undefined, await booting);
+  const runtime = await booting;
+  return executePlan({ plan }, flags, argv, undefined, runtime);
 }
 
 /** Runs a plan with the console the flags ask for; resolves to the exit code. Used by `run` and `rerun`. */
-export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun'], runtime?: RunRuntime): Promise<number> {
+export async function executePlan(planned: { plan: Plan | null }, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun'], runtime?: RunRuntime): Promise<number> {
   let tracking: { dir: string; dbPath: string };
   try {
     tracking = prepareTracking(flags.tracking);
@@ -109,9 +110,13 @@ export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly st
   });
   const limits: MessageLimits = { warning: flags.limitWarning, error: flags.limitError, critical: flags.limitCritical };
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
-  let handle;
-  try {
-    handle = await startRun(
+  // The plan lives only in this function's frame, which ends once the run has it: at
+  // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
+  const launch = (): ReturnType<typeof startRun> => {
+    const plan = planned.plan;
+    if (plan === null) throw new TypeError('executePlan needs a plan');
+    planned.plan = null;
+    return startRun(
       {
         plan,
         dbPath: tracking.dbPath,
@@ -126,6 +131,10 @@ export async function executePlan(plan: Plan, flags: RunFlags, argv: readonly st
       runConsole.observer,
       runtime,
     );
+  };
+  let handle;
+  try {
+    handle = await launch();
   } catch (error) {
     await runtime?.kernel.shutdown();
     runConsole.close();
