@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
 import type { PlannedJob } from '../spec/plan.js';
 import { Result, Severity, Stream, type SeverityLevel, type SeverityName, type StreamCode } from '../storage/schema.js';
+import { displayCommand } from './job/display-command.js';
 import { LineSplitter } from './job/line-splitter.js';
 import { hostSampler, type TreeSample } from './job/sampler.js';
 import { describeSpawnError } from './job/spawn-error.js';
@@ -20,8 +21,6 @@ const FIRST_ERROR_CHARS = 1000;
 
 const now = (): number => Date.now() / 1000;
 
-/** Quotes an argument for display only (the command never goes through a shell). */
-const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
 
 class JobActor {
   #context: ActorContext<JobMessage>;
@@ -55,7 +54,7 @@ class JobActor {
   }
 
   get command(): string {
-    return [this.#job.command, ...this.#job.args].map(quote).join(' ');
+    return displayCommand(this.#job.command, this.#job.args);
   }
 
   #start(): void {

@@ -7,6 +7,7 @@ import type { Plan } from '../spec/plan.js';
 import { RunDatabaseError } from '../storage/errors.js';
 import { RunWriter, type NodeRow } from '../storage/writer.js';
 import catalog from './catalog-main.js';
+import { displayCommand } from './job/display-command.js';
 import type { RunEnded, RunObserver } from './events.js';
 import type { RunSettings } from './protocol.js';
 import { RunActorType } from './run-actor.js';
@@ -35,8 +36,6 @@ export interface RunHandle {
   stop(force: boolean): void;
 }
 
-/** Quotes an argument for display only (jobs never go through a shell). */
-const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
 
 function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
   for (const node of plan.nodes) {
@@ -50,7 +49,7 @@ function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined)
       path: node.path,
       arrayIndex: node.arrayIndex,
       arrayIndices: node.arrayIndices,
-      command: job === null ? null : [job.command, ...job.args].map(quote).join(' '),
+      command: job === null ? null : displayCommand(job.command, job.args),
       argv: job === null ? null : [job.command, ...job.args],
       env: job === null ? null : job.env,
       cwd: job === null ? null : job.cwd,

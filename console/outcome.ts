@@ -1,40 +1,14 @@
 // Why a job ended the way it did, in words, from the run's NodeEnded event. Shared by the log
 // lines, the panel and the status lines so a failure reads the same everywhere.
 import type { NodeEnded } from '../actors/events.js';
+import { describeFailure } from '../storage/failure-text.js';
 import { formatDuration } from './durations.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The reason a failed node failed: exit code, signal, message counts… */
-export const failureReason = (node: NodeEnded, errorLines: number): string => {
-  switch (node.failure) {
-    case 'exit':
-      return `exit code ${node.exitCode ?? '?'}`;
-    case 'signal':
-      return `killed by ${node.signal ?? 'a signal'}`;
-    case 'error-count':
-      return errorLines > 0 ? `${plural(errorLines, 'ERROR line')} over the limit` : 'ERROR lines over the limit';
-    case 'critical-count':
-      return 'CRITICAL lines over the limit';
-    case 'warning-count':
-      return 'WARNING lines over the limit';
-    case 'spawn':
-      return 'could not start';
-    case 'interrupted':
-      return 'interrupted';
-    case 'cut-off':
-      return 'cut off';
-    case 'child':
-      return 'a child failed';
-    case 'internal':
-      return 'internal error in the runner';
-    case null:
-      if (node.signal !== null) return `killed by ${node.signal}`;
-      if (node.exitCode !== null && node.exitCode !== 0) return `exit code ${node.exitCode}`;
-      return 'failed';
-  }
-  return 'failed';
-};
+export const failureReason = (node: NodeEnded, errorLines: number): string =>
+  describeFailure({ failure: node.failure, exitCode: node.exitCode, signal: node.signal, errors: errorLines });
 
 /** The text of a job's end line: `passed in 1.20s`, `failed in 3.1s: exit code 1: <first error>`. */
 export const describeEnd = (node: NodeEnded, errorLines: number): string => {

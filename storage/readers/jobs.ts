@@ -1,4 +1,5 @@
 // The `jobs` view, typed, and the per-job lines reports need (first error, last lines).
+import { describeFailure } from '../failure-text.js';
 import type Database from 'better-sqlite3';
 import type { FailureKind, NodeKindName, ResultName, SeverityName, StateName, StreamName } from '../schema.js';
 import { shownJob, type RunStatus, type ShownResult } from './liveness.js';
@@ -174,37 +175,18 @@ export function tallyJobs(jobs: readonly JobRow[], status: RunStatus): Tally {
   return { total, passed, failed, aborted, cutOff, unfinished };
 }
 
-
-
 /** Why a job did not pass, in a few words, as reports show it. */
 export function failureReason(job: JobRow, shown: ShownResult): string {
-  if (shown === 'cut off') return 'cut off: the runner stopped before the job ended';
+  if (shown === 'cut off') return describeFailure({ failure: 'cut-off', exitCode: null, signal: null });
   if (shown === 'aborted') return 'aborted: a dependency did not go the required way';
-  const plural = (n: number, word: string): string => `${n} ${word} line${n === 1 ? '' : 's'} over the limit`;
-  switch (job.failure) {
-    case 'exit':
-      return `exit code ${job.exitCode ?? '?'}`;
-    case 'signal':
-      return `killed by ${job.signal ?? 'a signal'}`;
-    case 'error-count':
-      return plural(job.messages.ERROR, 'ERROR');
-    case 'warning-count':
-      return plural(job.messages.WARNING, 'WARNING');
-    case 'critical-count':
-      return plural(job.messages.CRITICAL, 'CRITICAL');
-    case 'spawn':
-      return 'could not start';
-    case 'interrupted':
-      return 'interrupted';
-    case 'cut-off':
-      return 'cut off: the runner stopped before the job ended';
-    case 'child':
-      return 'a child failed';
-    default:
-      if (job.signal !== null) return `killed by ${job.signal}`;
-      if (job.exitCode !== null && job.exitCode !== 0) return `exit code ${job.exitCode}`;
-      return job.failure ?? 'failed';
-  }
+  return describeFailure({
+    failure: job.failure,
+    exitCode: job.exitCode,
+    signal: job.signal,
+    errors: job.messages.ERROR,
+    warnings: job.messages.WARNING,
+    criticals: job.messages.CRITICAL,
+  });
 }
 
 /** The failure kind a report files a job under (the stored one, else derived). */

@@ -2,6 +2,7 @@
 // the failures grouped by their first ERROR line (numbers and hex normalised so seeds and
 // addresses don't split a bucket). Reads only the public views, so it works on any database a
 // user can query, live (WAL) or after a crash.
+import { describeFailure } from '../failure-text.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -115,34 +116,15 @@ export const errorSignature = (line: string): string =>
     .replace(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, '<n>')
     .replace(/\s+/g, ' ');
 
-const reasonOf = (row: NodeRow): string => {
-  switch (row.failure) {
-    case 'exit':
-      return `exit code ${row.exit_code ?? '?'}`;
-    case 'signal':
-      return `killed by ${row.signal ?? 'a signal'}`;
-    case 'error-count':
-      return `${row.msg_error} ERROR line${row.msg_error === 1 ? '' : 's'} over the limit`;
-    case 'critical-count':
-      return `${row.msg_critical} CRITICAL line${row.msg_critical === 1 ? '' : 's'} over the limit`;
-    case 'warning-count':
-      return `${row.msg_warning} WARNING line${row.msg_warning === 1 ? '' : 's'} over the limit`;
-    case 'spawn':
-      return 'could not start';
-    case 'interrupted':
-      return 'interrupted';
-    case 'cut-off':
-      return 'cut off';
-    case 'child':
-      return 'a child failed';
-    case 'internal':
-      return 'internal error in the runner';
-    default:
-      if (row.signal !== null) return `killed by ${row.signal}`;
-      if (row.exit_code !== null && row.exit_code !== 0) return `exit code ${row.exit_code}`;
-      return row.failure ?? 'failed';
-  }
-};
+const reasonOf = (row: NodeRow): string =>
+  describeFailure({
+    failure: row.failure,
+    exitCode: row.exit_code,
+    signal: row.signal,
+    errors: row.msg_error,
+    warnings: row.msg_warning,
+    criticals: row.msg_critical,
+  });
 
 class Tally {
   total = 0;
