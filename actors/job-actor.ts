@@ -20,6 +20,8 @@ const STREAM_NAME = ['stdout', 'stderr', 'api', 'runtime'] as const;
 const FIRST_ERROR_CHARS = 1000;
 
 const now = (): number => Date.now() / 1000;
+/** Tests for content without copying the line, as `trim()` would for every line. */
+const NOT_BLANK = /\S/;
 
 
 class JobActor {
@@ -115,7 +117,7 @@ class JobActor {
 
   #line(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null): void {
     // Blank lines carry nothing and would count a stray stderr newline as an error (as Gator).
-    if (text.trim() === '') return;
+    if (!NOT_BLANK.test(text)) return;
     this.#record(stream, severity, text, raw);
   }
 

@@ -3,7 +3,7 @@
 // console. It is also where backpressure lives: rows sent but not yet stored are credit; when
 // they pile up, the host's jobs stop reading their pipes until storage catches up.
 import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
-import { emptyMessageColumns, type MessageColumns, type MetricRow, type NodeChange, type SampleRow } from '../storage/batch.js';
+import { emptyMessageColumns, type MessageColumns, type NodeChange, type SampleRow } from '../storage/batch.js';
 import type { SeverityLevel, StreamCode } from '../storage/schema.js';
 import type { ConsoleEvent, OutboxMessage, RunMessage, StorageMessage } from './protocol.js';
 
@@ -27,7 +27,6 @@ export class Outbox {
   #messages: MessageColumns = emptyMessageColumns();
   #changes: NodeChange[] = [];
   #samples: SampleRow[] = [];
-  #metrics: MetricRow[] = [];
   #events: ConsoleEvent[] = [];
   #rows = 0;
   #bytes = 0;
@@ -80,12 +79,6 @@ export class Outbox {
     this.#schedule();
   }
 
-  metric(row: MetricRow): void {
-    this.#metrics.push(row);
-    this.#rows++;
-    this.#schedule();
-  }
-
   event(event: ConsoleEvent): void {
     this.#events.push(event);
     this.#schedule();
@@ -129,7 +122,6 @@ export class Outbox {
         ...(this.#messages.jobId.length > 0 ? { messages: this.#messages } : {}),
         ...(this.#changes.length > 0 ? { changes: this.#changes } : {}),
         ...(this.#samples.length > 0 ? { samples: this.#samples } : {}),
-        ...(this.#metrics.length > 0 ? { metrics: this.#metrics } : {}),
       };
       this.#context.send(this.#init.storage, { type: 'write', from: this.#context.self, batch, rows: this.#rows });
       this.#unstoredRows += this.#rows;
@@ -138,7 +130,6 @@ export class Outbox {
       this.#messages = emptyMessageColumns();
       this.#changes = [];
       this.#samples = [];
-      this.#metrics = [];
       this.#rows = 0;
       this.#bytes = 0;
     }

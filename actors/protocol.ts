@@ -29,8 +29,6 @@ export interface RunWiring {
   readonly run: Address<RunMessage>;
   readonly storage: Address<StorageMessage>;
   readonly throttle: Address<ThrottleMessage>;
-  /** The outbox actor of each job host, indexed by host. */
-  readonly outboxes: readonly (Address<OutboxMessage> | null)[];
   /** Hosts that run job actors, round-robin. */
   readonly jobHosts: readonly number[];
 }
@@ -39,8 +37,7 @@ export interface RunWiring {
 export type ConsoleEvent =
   | { readonly e: 'message'; readonly message: LiveMessage }
   | { readonly e: 'started'; readonly job: JobStarted }
-  | { readonly e: 'ended'; readonly node: NodeEnded }
-  | { readonly e: 'debug'; readonly text: string };
+  | { readonly e: 'ended'; readonly node: NodeEnded };
 
 /** A child's report to its parent group when it completes. */
 export interface ChildEnded {

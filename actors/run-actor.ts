@@ -52,15 +52,12 @@ class RunActor {
     this.#observer = init.observer;
     this.#tally.total = init.plan.jobCount;
     this.#storage = context.spawn(StorageActorType, { dbPath: init.dbPath }, { host: init.storageHost });
-    const outboxes: (Address<OutboxMessage> | null)[] = new Array(context.hostCount).fill(null);
     for (const host of init.jobHosts) {
-      const outbox = context.spawn(OutboxActor, { run: context.self, storage: this.#storage }, { host });
-      outboxes[host] = outbox;
-      this.#outboxes.push(outbox);
+      this.#outboxes.push(context.spawn(OutboxActor, { run: context.self, storage: this.#storage }, { host }));
     }
     const groupHost = init.jobHosts[0]!;
     const throttle = context.spawn(ThrottleActor, { slots: init.slots }, { host: groupHost });
-    this.#wiring = { run: context.self, storage: this.#storage, throttle, outboxes, jobHosts: init.jobHosts };
+    this.#wiring = { run: context.self, storage: this.#storage, throttle, jobHosts: init.jobHosts };
   }
 
   /** Every job host has its outbox: only now may groups and jobs start there. */
@@ -119,9 +116,6 @@ class RunActor {
       case 'ended':
         this.#count(event.node);
         observer.nodeEnded?.(event.node);
-        return;
-      case 'debug':
-        observer.debug?.(event.text);
         return;
     }
   }

@@ -50,11 +50,6 @@ export class Host {
     this.#outlets[host] = outlet;
   }
 
-  /** Number of live actors here; for tests and diagnostics. */
-  get size(): number {
-    return this.#cells.size;
-  }
-
   /** Spawns an actor from outside any actor (the kernel's roots). */
   spawn<I, M>(type: ActorType<I, M>, init: I, options: SpawnOptions & { parent?: Address<ChildExit> | null } = {}): Address<M> {
     return this.#spawn(type, init, options.host ?? this.index, (options.parent ?? null) as Address<never> | null);

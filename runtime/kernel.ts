@@ -13,8 +13,6 @@ export interface KernelOptions {
   /** The catalog module each worker imports (one for all, or one per host index); main uses `catalog`. */
   readonly catalogUrl: URL | ((host: number) => URL);
   readonly catalog: ActorCatalog;
-  /** Called when a worker thread dies unexpectedly (its actors' parents are told too). */
-  readonly onHostCrash?: (error: HostCrashError) => void;
   readonly resourceLimits?: { maxOldGenerationSizeMb?: number };
 }
 
@@ -82,7 +80,7 @@ export class Kernel {
     return kernel;
   }
 
-  #crashed(index: number, cause: unknown, onHostCrash?: (error: HostCrashError) => void): void {
+  #crashed(index: number, cause: unknown): void {
     if (!this.#alive.delete(index)) return;
     const error = new HostCrashError(index, { cause });
     const info = { ...toErrorInfo(error), message: `${error.message}: ${cause instanceof Error ? cause.message : String(cause)}` };
@@ -90,7 +88,6 @@ export class Kernel {
     for (const host of this.#alive) this.#mainPorts[host]?.postMessage([frame]);
     this.main.hostDown(index, info);
     this.#crashHandlers.forEach((handler) => handler(error));
-    onHostCrash?.(error);
   }
 
   #crashHandlers = new Set<(error: HostCrashError) => void>();

@@ -6,7 +6,7 @@ import { openRun } from '../../storage/readers/open-run.js';
 import { prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
 import { describeViews } from '../../storage/readers/view-docs.js';
 import { UsageError, withUserErrors } from '../usage-error.js';
-import { OutputSink } from './replay.js';
+import { OutputSink } from '../output.js';
 
 type Format = 'table' | 'tsv' | 'csv' | 'json' | 'jsonl';
 

@@ -14,7 +14,7 @@ import { openRun, type RunDb } from '../../storage/readers/open-run.js';
 import { readRun, type RunRow } from '../../storage/readers/run-info.js';
 import { readRunReport } from '../../storage/readers/triage.js';
 import { UsageError, withUserErrors } from '../usage-error.js';
-import { OutputSink } from './replay.js';
+import { OutputSink } from '../output.js';
 
 interface ReportFlags {
   readonly junit?: string;

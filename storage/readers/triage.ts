@@ -5,6 +5,8 @@
 import { describeFailure } from '../failure-text.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { NotARunDatabaseError } from './errors.js';
+import { readRun, type RunRow } from './run-info.js';
 
 export interface Counts {
   readonly total: number;
@@ -58,14 +60,7 @@ export interface FailureBucket {
 
 export interface RunReport {
   readonly dbPath: string;
-  readonly run: {
-    readonly id: string;
-    readonly specPath: string;
-    readonly startedAt: number;
-    readonly endedAt: number | null;
-    readonly result: string;
-    readonly exitCode: number | null;
-  } | null;
+  readonly run: Pick<RunRow, 'id' | 'specPath' | 'startedAt' | 'endedAt' | 'result' | 'exitCode'> | null;
   readonly totals: Counts & { readonly duration: number | null; readonly peakRss: number | null };
   readonly groups: readonly GroupRow[];
   readonly failures: { readonly jobs: number; readonly buckets: readonly FailureBucket[] };
@@ -202,15 +197,21 @@ const groupRows = (rows: readonly NodeRow[]): { groups: GroupRow[]; totals: Tall
 };
 
 /** Reads the end-of-run report from a run database, through its public views only. */
+/** The run row, or null for a database that has none (the report still shows its jobs). */
+const readRunOrNull = (db: Database.Database, dbPath: string): RunRow | null => {
+  try {
+    return readRun(db, dbPath);
+  } catch (error) {
+    if (error instanceof NotARunDatabaseError) return null;
+    throw error;
+  }
+};
+
 export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): RunReport => {
   const contextLines = options.contextLines ?? 8;
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const runRow = db
-      .prepare<[], { id: string; spec_path: string; started_at: number; ended_at: number | null; result: string; exit_code: number | null }>(
-        'SELECT id, spec_path, started_at, ended_at, result, exit_code FROM run LIMIT 1',
-      )
-      .get();
+    const runRow = readRunOrNull(db, dbPath);
     const rows = db
       .prepare<[], NodeRow>(
         `SELECT id, parent_id, path, kind, result, exit_code, signal, failure, started_at, ended_at, rss_peak,
@@ -263,9 +264,9 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
     return {
       dbPath,
       run:
-        runRow === undefined
+        runRow === null
           ? null
-          : { id: runRow.id, specPath: runRow.spec_path, startedAt: runRow.started_at, endedAt: runRow.ended_at, result: runRow.result, exitCode: runRow.exit_code },
+          : { id: runRow.id, specPath: runRow.specPath, startedAt: runRow.startedAt, endedAt: runRow.endedAt, result: runRow.result, exitCode: runRow.exitCode },
       totals: totals.counts(),
       groups,
       failures: { jobs: failed.length, buckets: failureBuckets },
