@@ -2,13 +2,13 @@
 // process group with stdin closed, turns stdout and stderr into INFO and ERROR lines, samples
 // its process tree, stops it on request (SIGTERM, then SIGKILL after the grace period), and
 // reports pass or fail to its group.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
 import type { PlannedJob } from '../spec/plan.js';
 import { Result, Severity, Stream, type SeverityLevel, type SeverityName, type StreamCode } from '../storage/schema.js';
 import { displayCommand } from './job/display-command.js';
 import { LineSplitter } from './job/line-splitter.js';
 import { hostSampler, type TreeSample } from './job/sampler.js';
+import { hostLauncher, type Launched } from './job/launch/launcher.js';
 import { describeSpawnError } from './job/spawn-error.js';
 import { judge } from './job/verdict.js';
 import { localOutbox, type Outbox } from './outbox-actor.js';
@@ -20,6 +20,8 @@ const STREAM_NAME = ['stdout', 'stderr', 'api', 'runtime'] as const;
 const FIRST_ERROR_CHARS = 1000;
 
 const now = (): number => Date.now() / 1000;
+/** A plain copy: spreading `process.env` itself calls getenv for every variable, every job. */
+const RUNNER_ENV: Readonly<Record<string, string | undefined>> = { ...process.env };
 /** Tests for content without copying the line, as `trim()` would for every line. */
 const NOT_BLANK = /\S/;
 
@@ -29,7 +31,7 @@ class JobActor {
   #job: PlannedJob;
   #settings: RunSettings;
   #outbox: Outbox;
-  #child: ChildProcess | null = null;
+  #process: Launched | null = null;
   #pid: number | null = null;
   #startedAt = 0;
   #counts: [number, number, number, number, number] = [0, 0, 0, 0, 0];
@@ -38,6 +40,7 @@ class JobActor {
   #rssPeak: number | null = null;
   #splitters: [LineSplitter, LineSplitter];
   #stopping = false;
+  #forced = false;
   #graceTimer: NodeJS.Timeout | null = null;
   #unsubscribeFlow: () => void;
   #done = false;
@@ -64,41 +67,50 @@ class JobActor {
     const self = this.#context.self;
     const send = (message: JobMessage): void => this.#context.send(self, message);
     this.#startedAt = now();
-    const child = spawn(job.command, job.args, {
-      cwd: job.cwd,
-      env: { ...process.env, ...job.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so a stop reaches every process the job started.
-      detached: true,
-    });
-    this.#child = child;
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (child.pid === undefined) send({ type: 'spawn-failed', code: error.code ?? 'UNKNOWN', message: error.message });
-    });
-    if (child.pid === undefined) return;
-    this.#pid = child.pid;
-    child.stdout!.on('data', (chunk: Buffer) => send({ type: 'output', stream: 0, chunk }));
-    child.stderr!.on('data', (chunk: Buffer) => send({ type: 'output', stream: 1, chunk }));
-    child.on('close', (code, signal) => send({ type: 'closed', code, signal }));
+    this.#process = hostLauncher().launch(
+      { command: job.command, args: job.args, cwd: job.cwd, env: { ...RUNNER_ENV, ...job.env } },
+      {
+        started: (pid) => send({ type: 'spawned', pid }),
+        failed: (code, message) => send({ type: 'spawn-failed', code, message }),
+        output: (stream, chunk) => send({ type: 'output', stream, chunk }),
+        ended: (code, signal) => send({ type: 'closed', code, signal }),
+        lost: (reason) => send({ type: 'lost', reason }),
+      },
+    );
     if (this.#outbox.paused) this.#flow(true);
-    this.#outbox.change({ k: 'started', id: job.id, ts: this.#startedAt, pid: child.pid });
-    this.#outbox.event({ e: 'started', job: { id: job.id, path: job.path, ts: this.#startedAt, pid: child.pid, command: this.command } });
-    hostSampler(this.#settings.interval).watch(child.pid, (sample) => send({ type: 'sample', ...sample }));
+  }
+
+  #spawned(pid: number): void {
+    const job = this.#job;
+    this.#pid = pid;
+    this.#outbox.change({ k: 'started', id: job.id, ts: this.#startedAt, pid });
+    this.#outbox.event({ e: 'started', job: { id: job.id, path: job.path, ts: this.#startedAt, pid, command: this.command } });
+    hostSampler(this.#settings.interval).watch(pid, (sample) => this.#context.send(this.#context.self, { type: 'sample', ...sample }));
+    // A stop that came before the pid was known reaches the process now.
+    if (this.#stopping) this.#signal(this.#forced ? 'SIGKILL' : 'SIGTERM');
   }
 
   receive(message: JobMessage): void {
     switch (message.type) {
+      case 'spawned':
+        this.#spawned(message.pid);
+        return;
       case 'output':
         this.#splitters[message.stream].push(message.chunk as Buffer);
         return;
       case 'closed':
         this.#splitters[0].end();
         this.#splitters[1].end();
-        this.#finish(message.code, message.signal, false);
+        this.#finish(message.code, message.signal, null);
         return;
       case 'spawn-failed':
         this.#runtimeLine(Severity.ERROR, describeSpawnError(message.code, message.message, this.#job.command, this.#job.cwd));
-        this.#finish(null, null, true);
+        this.#finish(null, null, 'spawn');
+        return;
+      case 'lost':
+        this.#runtimeLine(Severity.ERROR, `lost track of the job: ${message.reason}`);
+        this.#signal('SIGKILL');
+        this.#finish(null, null, 'lost');
         return;
       case 'sample':
         this.#sample(message);
@@ -152,6 +164,7 @@ class JobActor {
       this.#runtimeLine(Severity.WARNING, force ? 'stopping: killing the job (SIGKILL)' : `stopping: sent SIGTERM, SIGKILL in ${this.#settings.grace} s`);
     }
     if (force) {
+      this.#forced = true;
       this.#signal('SIGKILL');
       return;
     }
@@ -169,16 +182,11 @@ class JobActor {
   }
 
   #flow(paused: boolean): void {
-    const child = this.#child;
-    if (child === null || child.pid === undefined) return;
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream === null) continue;
-      if (paused) stream.pause();
-      else stream.resume();
-    }
+    if (paused) this.#process?.pause();
+    else this.#process?.resume();
   }
 
-  #finish(exitCode: number | null, signal: NodeJS.Signals | null, spawnFailed: boolean): void {
+  #finish(exitCode: number | null, signal: NodeJS.Signals | null, cause: 'spawn' | 'lost' | null): void {
     if (this.#done) return;
     this.#done = true;
     const endedAt = now();
@@ -187,7 +195,7 @@ class JobActor {
       this.#signal('SIGKILL');
       if (signal !== null) this.#runtimeLine(Severity.ERROR, `terminated by ${signal} while the run was stopping`);
     }
-    const verdict = judge({ exitCode, signal, counts: this.#counts, spawnFailed, interrupted: this.#stopping }, this.#settings.limits);
+    const verdict = judge({ exitCode, signal, counts: this.#counts, spawnFailed: cause === 'spawn', lost: cause === 'lost', interrupted: this.#stopping }, this.#settings.limits);
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
     const job = this.#job;
     this.#outbox.change({

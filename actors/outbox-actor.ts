@@ -13,6 +13,11 @@ const HIGH_BYTES = 64 * 1024 * 1024;
 const HIGH_EVENTS = 20_000;
 /** Ship early when a batch grows this big, so one turn of a flood does not make a huge clone. */
 const BATCH_ROWS = 16_384;
+/**
+ * A small batch waits this long for company: a run of short jobs otherwise ships (and has
+ * acknowledged) a batch per job ending, which costs more than the jobs' own bookkeeping.
+ */
+const BATCH_DELAY_MS = 20;
 
 export interface OutboxInit {
   readonly run: Address<RunMessage>;
@@ -37,7 +42,7 @@ export class Outbox {
   #inflightBytes: number[] = [];
   #paused = false;
   #listeners = new Set<FlowListener>();
-  #flushScheduled = false;
+  #flushTimer: NodeJS.Timeout | null = null;
 
   constructor(context: ActorContext<OutboxMessage>, init: OutboxInit) {
     this.#context = context;
@@ -108,15 +113,15 @@ export class Outbox {
       this.flush();
       return;
     }
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    // setImmediate, not a microtask: every pipe read of this I/O phase lands in one batch.
-    setImmediate(() => this.flush());
+    this.#flushTimer ??= setTimeout(() => this.flush(), BATCH_DELAY_MS);
   }
 
   /** Ships whatever is buffered now. */
   flush(): void {
-    this.#flushScheduled = false;
+    if (this.#flushTimer !== null) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = null;
+    }
     if (this.#rows > 0) {
       const batch = {
         ...(this.#messages.jobId.length > 0 ? { messages: this.#messages } : {}),

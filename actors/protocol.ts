@@ -86,7 +86,9 @@ export type GroupMessage = { readonly type: 'granted'; readonly id: number } | C
 
 export type JobMessage =
   | Stop
+  | { readonly type: 'spawned'; readonly pid: number }
   | { readonly type: 'output'; readonly stream: 0 | 1; readonly chunk: Uint8Array }
+  | { readonly type: 'lost'; readonly reason: string }
   | { readonly type: 'closed'; readonly code: number | null; readonly signal: NodeJS.Signals | null }
   | { readonly type: 'spawn-failed'; readonly code: string; readonly message: string }
   | { readonly type: 'sample'; readonly ts: number; readonly nproc: number; readonly cpu: number; readonly rss: number }

@@ -47,10 +47,29 @@ const COMMAND_SHOWN = 160;
 const shortCommand = (command: string): string =>
   command.length <= COMMAND_SHOWN ? command : `${command.slice(0, COMMAND_SHOWN - 1)}…`;
 
-const plainSink = (stream: NodeJS.WriteStream): Sink => ({
-  line: (text) => void stream.write(`${text}\n`),
-  close: () => undefined,
-});
+/** Lines of one turn leave in one write: a pipe write is a synchronous system call. */
+const plainSink = (stream: NodeJS.WriteStream): Sink => {
+  let pending = '';
+  let scheduled: NodeJS.Immediate | null = null;
+  const flush = (): void => {
+    scheduled = null;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    stream.write(text);
+  };
+  return {
+    line: (text) => {
+      pending += `${text}\n`;
+      if (pending.length >= 64 * 1024) flush();
+      else scheduled ??= setImmediate(flush);
+    },
+    close: () => {
+      if (scheduled !== null) clearImmediate(scheduled);
+      flush();
+    },
+  };
+};
 
 const liveSink = (view: LiveView): Sink => ({
   line: (text) => view.line(text),

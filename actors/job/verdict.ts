@@ -9,6 +9,8 @@ export interface Outcome {
   readonly counts: MessageCounts;
   /** The process could not be started. */
   readonly spawnFailed: boolean;
+  /** What watched the process went away, so its result is unknown. */
+  readonly lost: boolean;
   /** The run was stopping and this job was terminated for it. */
   readonly interrupted: boolean;
 }
@@ -21,6 +23,7 @@ export interface Verdict {
 export const judge = (outcome: Outcome, limits: MessageLimits): Verdict => {
   const failed = (failure: FailureKind): Verdict => ({ result: Result.failure, failure });
   if (outcome.spawnFailed) return failed('spawn');
+  if (outcome.lost) return failed('internal');
   if (outcome.interrupted) return failed('interrupted');
   if (outcome.signal !== null) return failed('signal');
   if (outcome.exitCode !== 0) return failed('exit');

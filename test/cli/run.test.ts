@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gator, openDb, ROOT, tempDir, writeSpec } from '../helpers/cli.js';
 
-const run = async (spec: string, extra: readonly string[] = [], cwd?: string) => {
+const run = async (spec: string, extra: readonly string[] = [], cwd?: string, env?: Record<string, string>) => {
   const tracking = join(tempDir(), 'run');
-  const result = await gator(['run', spec, '--tracking', tracking, ...extra], cwd === undefined ? {} : { cwd });
+  const result = await gator(['run', spec, '--tracking', tracking, ...extra], { ...(cwd === undefined ? {} : { cwd }), ...(env === undefined ? {} : { env }) });
   return { ...result, db: join(tracking, 'run.sqlite') };
 };
 
@@ -118,7 +118,11 @@ describe('gator run', () => {
     assert.equal(lenient.code, 0, lenient.stdout + lenient.stderr);
   });
 
-  it('fails a job whose command or cwd is missing with an ERROR saying so, and still runs its siblings', async () => {
+  for (const [launcher, env] of [
+    ['the spawn server', {}],
+    ["Node's child_process", { GATOR_SPAWN_SERVER: '0' }],
+  ] as const) {
+  it(`fails a job whose command or cwd is missing with an ERROR saying so, and still runs its siblings (${launcher})`, async () => {
     const dir = tempDir();
     const spec = writeSpec(
       dir,
@@ -131,7 +135,7 @@ describe('gator run', () => {
   - !Job { id: fine, command: echo, args: [ok] }
 `,
     );
-    const result = await run(spec);
+    const result = await run(spec, [], undefined, env);
     assert.equal(result.code, 1);
     const db = openDb(result.db);
     const rows = db.prepare('SELECT ident, result, failure FROM jobs WHERE kind = ? ORDER BY id').all('job');
@@ -143,8 +147,10 @@ describe('gator run', () => {
     const errors = db.prepare("SELECT job_path, text FROM messages WHERE severity = 'ERROR' ORDER BY job_id").all() as { job_path: string; text: string }[];
     assert.match(errors[0]!.text, /no-such-command-xyz.*command not found/);
     assert.match(errors[1]!.text, /working directory .*not-there does not exist/);
+    assert.deepEqual(db.prepare("SELECT stream, text FROM messages WHERE job_path = 'top.fine'").all(), [{ stream: 'stdout', text: 'ok' }]);
     db.close();
   });
+  }
 
   it('runs a 1,000-job array to 1,000 successes', async () => {
     const dir = tempDir();

@@ -1,0 +1,49 @@
+// How a job's process is started and watched. Two ways behind one interface: through the
+// spawn server (a small C process that forks cheaply and batches every job's output into one
+// pipe) or, where it was not built, through Node's own child_process.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NodeLauncher } from './node-launcher.js';
+import { SpawnServer } from './spawn-server.js';
+
+export interface LaunchSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** The whole environment of the process. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Called in this order: `started` or `failed`, then `output` any number of times, then `ended` or `lost`. */
+export interface LaunchListener {
+  started(pid: number): void;
+  /** The process never ran; `code` is the errno name (ENOENT, EACCES, ...). */
+  failed(code: string, message: string): void;
+  output(stream: 0 | 1, chunk: Buffer): void;
+  /** The process was reaped and both its output pipes closed. */
+  ended(exitCode: number | null, signal: NodeJS.Signals | null): void;
+  /** What watched the process is gone; its fate is unknown. */
+  lost(reason: string): void;
+}
+
+export interface Launched {
+  /** Stops reading the process's output, so a full pipe holds it back. */
+  pause(): void;
+  resume(): void;
+}
+
+export interface Launcher {
+  launch(spec: LaunchSpec, listener: LaunchListener): Launched;
+}
+
+const SERVER_BINARY = fileURLToPath(new URL('../../../native/gator-spawn', import.meta.url));
+
+let launcher: Launcher | null = null;
+
+/** The thread's launcher: the spawn server when it was built, unless GATOR_SPAWN_SERVER=0. */
+export const hostLauncher = (): Launcher => {
+  if (launcher !== null) return launcher;
+  const wanted = process.env.GATOR_SPAWN_SERVER !== '0' && existsSync(SERVER_BINARY);
+  launcher = (wanted ? SpawnServer.start(SERVER_BINARY) : null) ?? new NodeLauncher();
+  return launcher;
+};
