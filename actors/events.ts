@@ -48,7 +48,8 @@ export interface RunTally {
 export interface RunEnded {
   readonly ts: number;
   readonly result: 'success' | 'failure' | 'interrupted';
-  readonly exitCode: 0 | 1 | 130;
+  /** 0 passed, 1 failed, 3 the runner itself failed, 130 interrupted. */
+  readonly exitCode: 0 | 1 | 3 | 130;
   readonly tally: RunTally;
   /** Dotted paths of failed leaf jobs, in the order they failed. */
   readonly failedPaths: readonly string[];
@@ -65,5 +66,7 @@ export interface RunObserver {
   stopping?(info: { readonly force: boolean; readonly graceSeconds: number }): void;
   /** Runner diagnostics (`-v` shows them); not job output. */
   debug?(text: string): void;
+  /** A failure of the runner itself (a thread that died, a database it cannot write); always shown. */
+  problem?(text: string): void;
   runEnded?(end: RunEnded): void;
 }

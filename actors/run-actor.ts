@@ -42,6 +42,10 @@ class RunActor {
   #rootResult: ResultCode | null = null;
   #drained = new Set<number>();
   #storageFailed: string | null = null;
+  /** A job thread died: its jobs' outcomes are unknown, so the run cannot pass. */
+  #internalFailure = false;
+  /** Job hosts whose thread died: storage must not wait for them to drain. */
+  #lostHosts = new Set<number>();
   #ended = false;
 
   constructor(context: ActorContext<RunMessage>, init: RunActorInit) {
@@ -140,21 +144,36 @@ class RunActor {
   #rootEnded(result: ResultCode): void {
     this.#rootResult = result;
     for (const outbox of this.#outboxes) this.#context.send(outbox, { type: 'drain' });
+    // Threads already lost count as drained; if every thread is, nothing else will call.
+    this.#maybeFinish();
   }
 
   #childExit(exit: ChildExit): void {
     if (exit.error === undefined) return;
     if (exit.child === this.#storage) {
-      // Without storage nothing can be recorded: stop the jobs and end the run.
+      // Without storage nothing more can be recorded: kill the jobs and end the run now.
       this.#storageFailed = `the run database writer failed: ${exit.error.message}`;
-      this.#observer.debug?.(this.#storageFailed);
+      this.#observer.problem?.(this.#storageFailed);
       this.#stop(true);
+      this.#end(this.#storageFailed);
       return;
     }
     if (exit.child === this.#root) {
-      this.#observer.debug?.(`the root group failed: ${exit.error.message}`);
+      this.#internalFailure = true;
+      this.#observer.problem?.(`the root group failed: ${exit.error.message}`);
       this.#killLeftovers();
       this.#rootEnded(Result.failure);
+      return;
+    }
+    const outbox = this.#outboxes.indexOf(exit.child as Address<OutboxMessage>);
+    if (outbox !== -1) {
+      // Nothing more will come from that thread: do not wait for it to drain.
+      this.#internalFailure = true;
+      this.#observer.problem?.(`a job thread failed, its jobs are lost: ${exit.error.message}`);
+      const host = this.#init.jobHosts[outbox]!;
+      this.#lostHosts.add(host);
+      this.#drained.add(host);
+      this.#maybeFinish();
     }
   }
 
@@ -168,18 +187,18 @@ class RunActor {
     this.#context.send(this.#storage, {
       type: 'finish',
       replyTo: this.#context.self,
-      hosts: this.#init.jobHosts,
+      hosts: this.#init.jobHosts.filter((host) => !this.#lostHosts.has(host)),
       end: { endedAt: end.ts, result: end.result === 'success' ? 1 : end.result === 'failure' ? 2 : 3, exitCode: end.exitCode },
     });
   }
 
   #summary(): RunEnded {
     const interrupted = this.#stopRequested;
-    const failed = this.#tally.failed > 0 || this.#rootResult === Result.failure;
+    const failed = this.#tally.failed > 0 || this.#rootResult === Result.failure || this.#internalFailure;
     return {
       ts: Date.now() / 1000,
       result: interrupted ? 'interrupted' : failed ? 'failure' : 'success',
-      exitCode: interrupted ? 130 : failed ? 1 : 0,
+      exitCode: this.#internalFailure ? 3 : interrupted ? 130 : failed ? 1 : 0,
       tally: { ...this.#tally },
       failedPaths: this.#failedPaths,
       dbPath: this.#init.dbPath,

@@ -8,10 +8,18 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--max-semi-space-size=1');
 const { main } = await import('../dist/cli/main.js');
 
+let settled = false;
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => { settled = true; process.exitCode = code; },
   (error) => {
+    settled = true;
     process.stderr.write(`gator: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 3;
   },
 );
+// Nothing left to wait for, yet no answer: a bug must not pass for success.
+process.once('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('gator: internal error: the command stopped before it finished\n');
+  process.exitCode = 3;
+});

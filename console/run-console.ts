@@ -121,6 +121,7 @@ class RunConsoleImpl implements RunConsole {
       nodeEnded: (node) => this.#nodeEnded(node),
       stopping: (info) => this.#stopping(info),
       debug: (text) => this.#debug(text),
+      problem: (text) => this.#problem(text),
       runEnded: (end) => this.#runEnded(end),
     };
   }
@@ -181,6 +182,10 @@ class RunConsoleImpl implements RunConsole {
       ? 'stopping now: killing every job'
       : `stopping: jobs get ${info.graceSeconds}s to finish; Ctrl+C again to kill them now`;
     this.#event(this.#now(), 'STOP', 'gator', text);
+  }
+
+  #problem(text: string): void {
+    this.#sink.line(formatMessageLine({ ts: this.#now(), severity: 'ERROR', path: 'gator', text }, { color: this.#color }));
   }
 
   #debug(text: string): void {

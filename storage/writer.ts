@@ -57,6 +57,8 @@ export class RunWriter {
   #aborted: Statement;
   #heartbeat: Statement;
   #finish: Statement;
+  #settleInFlight: Statement;
+  #settlePending: Statement;
   #writeBatch: (batch: WriteBatch) => void;
 
   private constructor(path: string, db: Database.Database) {
@@ -84,6 +86,8 @@ export class RunWriter {
     );
     this.#heartbeat = db.prepare('UPDATE run_info SET heartbeat_at = ?');
     this.#finish = db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?');
+    this.#settleInFlight = db.prepare(`UPDATE node SET state = ${State.complete}, result = ?, failure = ?, ended_at = ? WHERE state IN (${State.launched}, ${State.running})`);
+    this.#settlePending = db.prepare(`UPDATE node SET state = ${State.complete}, result = ?, ended_at = ? WHERE state = ${State.pending}`);
     this.#writeBatch = db.transaction((batch: WriteBatch) => this.#apply(batch));
   }
 
@@ -173,7 +177,13 @@ export class RunWriter {
   }
 
   finish(end: { readonly endedAt: number; readonly result: ResultCode; readonly exitCode: number }): void {
-    this.#finish.run(end.endedAt, end.result, end.exitCode, end.endedAt);
+    this.#db.transaction(() => {
+      // A finished run has no unfinished nodes: what a dead thread left in flight failed with
+      // it, and what never started was aborted. Nothing matches after a run that went well.
+      this.#settleInFlight.run(Result.failure, 'internal', end.endedAt);
+      this.#settlePending.run(Result.aborted, end.endedAt);
+      this.#finish.run(end.endedAt, end.result, end.exitCode, end.endedAt);
+    })();
   }
 
   close(): void {
