@@ -2,8 +2,8 @@
 // chunks read as packed columns, and SQLite's own sort for the rare badly disordered rest.
 import type Database from 'better-sqlite3';
 import { SEVERITY_NAMES, Severity } from '../schema.js';
-import type { ChunkPlan, PackedChunk, RawRow, SqlFilter } from './message-types.js';
-import { parseIntegers, sortedOrder } from './packed-columns.js';
+import type { ChunkPlan, ChunkRanges, PackedChunk, RawRow, SqlFilter } from './message-types.js';
+import { parseDecimals, parseIntegers, sortedOrder } from './packed-columns.js';
 
 type Param = number | string;
 
@@ -49,8 +49,8 @@ export function lastMessageId(db: Database.Database): number {
 const firstMessageId = (db: Database.Database): number =>
   (db.prepare('SELECT id FROM messages ORDER BY id LIMIT 1').pluck().get() as number | undefined) ?? 0;
 
-/** Pass 1 of a replay: chunk the ids up to `upTo` and take each chunk's smallest ts. */
-export function planChunks(db: Database.Database, filter: SqlFilter, upTo: number, chunkIds: number): ChunkPlan {
+/** The id ranges a replay reads, in order. */
+export function chunkRanges(db: Database.Database, filter: SqlFilter, upTo: number, chunkIds: number): ChunkRanges {
   const first = firstMessageId(db);
   const starts: number[] = [];
   const ends: number[] = [];
@@ -60,6 +60,12 @@ export function planChunks(db: Database.Database, filter: SqlFilter, upTo: numbe
       ends.push(Math.min(from + chunkIds, upTo + 1));
     }
   }
+  return { starts, ends };
+}
+
+/** Pass 1 of a replay: the smallest ts of each range and of all ranges after it. */
+export function planChunks(db: Database.Database, filter: SqlFilter, ranges: ChunkRanges): ChunkPlan {
+  const { starts, ends } = ranges;
   const where = whereOf(filter);
   const minOf = db.prepare(`SELECT min(ts) FROM messages WHERE id >= ? AND id < ?${where.sql}`).pluck();
   const suffixMin = new Float64Array(starts.length + 1).fill(Infinity);
@@ -107,9 +113,7 @@ export class ChunkSource {
     const texts = packed[3] as string;
     // A text with a newline in it would split in two: such a chunk goes row by row.
     if (countOf(texts, '\n') !== count - 1) return { kind: 'rows', rows: this.#rows.all(from, to, ...this.#params) as RawRow[] };
-    const times = (packed[1] as string).split(',');
-    const ts = new Float64Array(count);
-    for (let i = 0; i < count; i++) ts[i] = Number(times[i]);
+    const ts = parseDecimals(packed[1] as string, count);
     return {
       kind: 'packed',
       count,

@@ -64,10 +64,14 @@ export type PackedChunk =
     }
   | { readonly kind: 'rows'; readonly rows: readonly RawRow[] };
 
-/** Which id ranges to read, and the smallest ts of each range and all ranges after it. */
-export interface ChunkPlan {
+/** Which id ranges to read: [starts[k], ends[k]). */
+export interface ChunkRanges {
   readonly starts: readonly number[];
   readonly ends: readonly number[];
+}
+
+/** The ranges, and the smallest ts of each range and all ranges after it. */
+export interface ChunkPlan extends ChunkRanges {
   /** suffixMin[k] = the smallest ts in chunks k, k+1, …; suffixMin[chunks] = Infinity. */
   readonly suffixMin: Float64Array;
 }

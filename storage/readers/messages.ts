@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { ReaderError } from './errors.js';
 import { BatchBuilder, decodeChunk, Reorderer } from './message-order.js';
-import { ChunkSource, lastMessageId, planChunks, rowsAfter, selectsNothing, sortedRowsFrom } from './message-sql.js';
+import { ChunkSource, chunkRanges, lastMessageId, planChunks, rowsAfter, selectsNothing, sortedRowsFrom } from './message-sql.js';
 import { EMPTY_BATCH, type ChunkPlan, type MessageBatch, type MessageFilter, type SqlFilter } from './message-types.js';
 import type { FromReplayWorker, ReplayWorkerData, ToReplayWorker } from './replay-worker.js';
 
@@ -22,8 +22,8 @@ export { jobOfKey, messageKey, severityOfKey, type MessageBatch, type MessageFil
 const CHUNK_IDS = 65_536;
 /** Rows per batch on the row-by-row paths. */
 const ROW_BATCH = 16_384;
-/** Chunks the worker reads ahead of the main thread. */
-const WINDOW = 3;
+/** Chunks the worker reads ahead of the main thread (it starts while the main thread plans). */
+const WINDOW = 6;
 
 export interface ReplayOptions {
   /** Read only messages with id ≤ this (a snapshot for `--follow`); default: the last one now. */
@@ -100,7 +100,7 @@ export function* replayBatches(db: Database.Database, filter: MessageFilter, opt
   const upTo = options.upToId ?? lastMessageId(db);
   const chunkIds = options.chunkIds ?? CHUNK_IDS;
   const withStream = options.withStream ?? false;
-  const plan = planChunks(db, sqlPart(filter), upTo, chunkIds);
+  const plan = planChunks(db, sqlPart(filter), chunkRanges(db, sqlPart(filter), upTo, chunkIds));
   const source = new ChunkSource(db, sqlPart(filter), withStream);
   const emitter = new Emitter(db, filter, plan, upTo, chunkIds, withStream);
   for (let k = 0; k < plan.starts.length && !emitter.done; k++) {
@@ -169,10 +169,10 @@ export async function* replayBatchesAsync(db: Database.Database, dbPath: string,
   const worker = new Worker(WORKER_URL, { workerData: data });
   const inbox = new Inbox(worker);
   try {
-    const first = await inbox.next();
-    if (first.type !== 'plan') throw new ReaderError('replay worker: expected the chunk plan first');
-    const emitter = new Emitter(db, filter, first.plan, upTo, chunkIds, withStream);
-    for (let k = 0; k < first.plan.starts.length && !emitter.done; k++) {
+    // The plan's pass over the ts column runs here while the worker reads the first chunks.
+    const plan = planChunks(db, sqlPart(filter), chunkRanges(db, sqlPart(filter), upTo, chunkIds));
+    const emitter = new Emitter(db, filter, plan, upTo, chunkIds, withStream);
+    for (let k = 0; k < plan.starts.length && !emitter.done; k++) {
       const message = await inbox.next();
       if (message.type !== 'chunk' || message.k !== k) throw new ReaderError(`replay worker: expected chunk ${k}`);
       worker.postMessage('ack' satisfies ToReplayWorker);

@@ -1,9 +1,10 @@
-// The replay worker: runs the SQL half of `replayBatchesAsync` on its own thread, so that on a
-// machine with a spare core SQLite reads the next chunks while the main thread formats and
-// writes the current one. It reads ahead at most WINDOW chunks the main thread has not taken.
+// The replay worker: reads the chunks of `replayBatchesAsync` on its own thread, so that on a
+// machine with a spare core SQLite reads the next chunks while the main thread plans, then
+// formats and writes the current one. It reads ahead at most WINDOW chunks the main thread
+// has not taken.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ChunkSource, planChunks } from './message-sql.js';
-import type { ChunkPlan, PackedChunk, SqlFilter } from './message-types.js';
+import { ChunkSource, chunkRanges } from './message-sql.js';
+import type { ChunkRanges, PackedChunk, SqlFilter } from './message-types.js';
 import { openRunDatabase } from './open-run.js';
 
 export interface ReplayWorkerData {
@@ -17,7 +18,6 @@ export interface ReplayWorkerData {
 }
 
 export type FromReplayWorker =
-  | { readonly type: 'plan'; readonly plan: ChunkPlan }
   | { readonly type: 'chunk'; readonly k: number; readonly chunk: PackedChunk }
   | { readonly type: 'error'; readonly message: string };
 
@@ -33,17 +33,16 @@ function run(port: NonNullable<typeof parentPort>, data: ReplayWorkerData): void
     return;
   }
   const open = db;
-  let plan: ChunkPlan;
+  let plan: ChunkRanges;
   let source: ChunkSource;
   try {
-    plan = planChunks(open, data.filter, data.upTo, data.chunkIds);
+    plan = chunkRanges(open, data.filter, data.upTo, data.chunkIds);
     source = new ChunkSource(open, data.filter, data.withStream);
   } catch (error) {
     open.close();
     port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies FromReplayWorker);
     return;
   }
-  port.postMessage({ type: 'plan', plan } satisfies FromReplayWorker);
   let next = 0;
   let unacknowledged = 0;
   const pump = (): void => {
