@@ -1,12 +1,11 @@
 // Starting a run: create its database from the plan, boot the threads, spawn the run actor,
 // and hand back a handle that can stop the run and resolves when it has ended.
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { Kernel } from '../runtime/index.js';
 import type { Plan } from '../spec/plan.js';
 import { RunDatabaseError } from '../storage/errors.js';
 import { RunWriter, type NodeRow } from '../storage/writer.js';
-import catalog from './catalog-main.js';
+import { bootRuntime, STORAGE_HOST, type RunRuntime } from './boot-runtime.js';
 import { displayCommand } from './job/display-command.js';
 import type { RunEnded, RunObserver } from './events.js';
 import type { RunSettings } from './protocol.js';
@@ -58,30 +57,8 @@ function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined)
   }
 }
 
-/** Booted threads, ready for one run; boot them early to overlap with reading the spec. */
-export interface RunRuntime {
-  readonly kernel: Kernel;
-  readonly jobHosts: readonly number[];
-}
-
-/** The storage thread is host 1; job threads follow. */
-const STORAGE_HOST = 1;
-
-export async function bootRuntime(slots: number, jobThreads?: number): Promise<RunRuntime> {
-  // The pool is sized from the CPUs: one thread for storage, the rest for jobs. More job
-  // threads buy little, since every fork copies the whole process's page tables under one
-  // lock (ARCHITECTURE.md), and each thread adds memory that makes every fork dearer.
-  const threads = Math.max(1, Math.min(jobThreads ?? availableParallelism() - 1, slots, 16));
-  const kernel = await Kernel.start({
-    workers: 1 + threads,
-    catalog,
-    catalogUrl: (host) => new URL(host === STORAGE_HOST ? './catalog-storage.js' : './catalog-jobs.js', import.meta.url),
-  });
-  return { kernel, jobHosts: Array.from({ length: threads }, (_, i) => i + STORAGE_HOST + 1) };
-}
-
-/** Creates the run database and starts the run on `runtime` (booted here when not given). */
-export async function startRun(request: RunRequest, observer: RunObserver, runtime?: RunRuntime): Promise<RunHandle> {
+/** Creates the run database and starts the run on `runtime` (booted here when not given; it may still be booting). */
+export async function startRun(request: RunRequest, observer: RunObserver, runtime?: RunRuntime | Promise<RunRuntime>): Promise<RunHandle> {
   const startedAt = Date.now() / 1000;
   RunWriter.create(
     request.dbPath,
@@ -99,7 +76,7 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
     nodeRows(request.plan, request.rerun?.nodeOrigins),
   ).close();
 
-  const { kernel, jobHosts } = runtime ?? (await bootRuntime(request.slots, request.jobThreads));
+  const { kernel, jobHosts } = await (runtime ?? bootRuntime(request.slots, request.jobThreads));
   observer.runStarted?.({ ts: startedAt, jobCount: request.plan.jobCount, dbPath: request.dbPath, trackingDir: dirname(request.dbPath) });
 
   let finish!: (end: RunEnded, storageError: string | null) => void;

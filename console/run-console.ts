@@ -4,9 +4,8 @@
 import type { JobStarted, LiveMessage, NodeEnded, RunEnded, RunObserver } from '../actors/events.js';
 import { canDrawLive, decideColor, type Env } from './color.js';
 import { formatEventLine, formatMessageLine } from './line-format.js';
-import { LiveView } from './live-view.js';
+import type { LiveView } from './live-view.js';
 import { describeEnd } from './outcome.js';
-import { PANEL_LIMITS, renderPanel } from './panel.js';
 import { ProgressModel } from './progress-model.js';
 import { StatusTicker } from './status-ticker.js';
 import { tallyLines } from './tally.js';
@@ -88,14 +87,12 @@ class RunConsoleImpl implements RunConsole {
   #closed = false;
   readonly observer: RunObserver;
 
-  constructor(options: ConsoleOptions) {
+  constructor(options: ConsoleOptions, live: LiveModules | null) {
     this.#options = options;
-    const env: Env = options.env;
-    const isTTY = options.stream.isTTY === true;
-    this.#color = decideColor({ flag: options.color, env, isTTY });
+    this.#color = decideColor({ flag: options.color, env: options.env, isTTY: options.stream.isTTY === true });
     this.#now = options.now ?? ((): number => Date.now() / 1000);
-    const live = options.progress && canDrawLive(isTTY, env);
-    if (live) {
+    if (live !== null) {
+      const { LiveView, PANEL_LIMITS, renderPanel } = live;
       const view = new LiveView({
         stream: options.stream,
         fps: options.fps,
@@ -110,7 +107,7 @@ class RunConsoleImpl implements RunConsole {
       this.#sink = plainSink(options.stream);
     }
     this.#ticker =
-      options.progress && !live
+      options.progress && live === null
         ? new StatusTicker(this.#model, (text, now) => this.#event(now, 'STATUS', 'run', text), options.statusInterval, this.#now)
         : null;
     this.#ticker?.start();
@@ -201,4 +198,12 @@ class RunConsoleImpl implements RunConsole {
   }
 }
 
-export const createRunConsole = (options: ConsoleOptions): RunConsole => new RunConsoleImpl(options);
+/** What only the live panel needs; loaded only for it, since start-up is part of every run. */
+type LiveModules = typeof import('./live-view.js') & typeof import('./panel.js');
+
+export const createRunConsole = async (options: ConsoleOptions): Promise<RunConsole> => {
+  const env: Env = options.env;
+  const live = options.progress && canDrawLive(options.stream.isTTY === true, env);
+  const modules: LiveModules | null = live ? { ...(await import('./live-view.js')), ...(await import('./panel.js')) } : null;
+  return new RunConsoleImpl(options, modules);
+};

@@ -12,7 +12,8 @@ export interface KernelOptions {
   readonly workers: number;
   /** The catalog module each worker imports (one for all, or one per host index); main uses `catalog`. */
   readonly catalogUrl: URL | ((host: number) => URL);
-  readonly catalog: ActorCatalog;
+  /** May still be loading: the workers boot meanwhile. */
+  readonly catalog: ActorCatalog | Promise<ActorCatalog>;
   readonly resourceLimits?: { maxOldGenerationSizeMb?: number };
 }
 
@@ -36,7 +37,6 @@ export class Kernel {
   static async start(options: KernelOptions): Promise<Kernel> {
     const hostCount = options.workers + 1;
     if (options.workers < 1 || hostCount > MAX_HOSTS) throw new RangeError(`workers must be between 1 and ${MAX_HOSTS - 1}`);
-    const kernel = new Kernel(hostCount, options.catalog);
     // ports[a][b]: the port host a uses to talk to host b.
     const ports: (MessagePort | null)[][] = Array.from({ length: hostCount }, () => new Array<MessagePort | null>(hostCount).fill(null));
     for (let a = 0; a < hostCount; a++) {
@@ -46,14 +46,9 @@ export class Kernel {
         ports[b]![a] = port2;
       }
     }
-    kernel.#mainPorts = ports[0]!;
-    kernel.#mainPorts.forEach((port, index) => {
-      if (port === null) return;
-      kernel.main.connect(index, port);
-      port.on('message', (batch: Batch) => kernel.main.receive(batch));
-      // Ports must not keep the process alive on their own; workers and timers do.
-      port.unref();
-    });
+    // Workers first: booting a thread takes longer than anything the main thread does meanwhile,
+    // such as loading its own catalog. Ports hold their messages until someone listens.
+    const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let index = 1; index < hostCount; index++) {
       const workerPorts = ports[index]!;
@@ -62,20 +57,34 @@ export class Kernel {
         transferList: workerPorts.filter((port): port is MessagePort => port !== null),
         ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       });
-      kernel.#workers.push(worker);
-      kernel.#alive.add(index);
+      workers.push(worker);
       ready.push(
         new Promise<void>((resolve, reject) => {
           worker.once('message', () => resolve());
           worker.once('error', reject);
+          worker.once('exit', (code) => reject(new HostCrashError(index, { cause: new Error(`thread exited with code ${code} while starting`) })));
         }),
       );
+    }
+    const kernel = new Kernel(hostCount, await options.catalog);
+    kernel.#mainPorts = ports[0]!;
+    kernel.#mainPorts.forEach((port, index) => {
+      if (port === null) return;
+      kernel.main.connect(index, port);
+      port.on('message', (batch: Batch) => kernel.main.receive(batch));
+      // Ports must not keep the process alive on their own; workers and timers do.
+      port.unref();
+    });
+    workers.forEach((worker, i) => {
+      const index = i + 1;
+      kernel.#workers.push(worker);
+      kernel.#alive.add(index);
       worker.on('error', (error) => kernel.#crashed(index, error));
       worker.on('exit', (code) => {
         if (!kernel.#shuttingDown && kernel.#alive.has(index)) kernel.#crashed(index, new Error(`thread exited with code ${code}`));
         kernel.#alive.delete(index);
       });
-    }
+    });
     await Promise.all(ready);
     return kernel;
   }

@@ -1,6 +1,6 @@
 // One sampler per host measures every running job's process tree on the same tick: one
 // pidusage call for all trees, instead of a timer and a call per job.
-import pidusage from 'pidusage';
+import type pidusageType from 'pidusage';
 import { processTree } from './process-tree.js';
 
 export interface TreeSample {
@@ -13,6 +13,9 @@ export interface TreeSample {
 }
 
 type Listener = (sample: TreeSample) => void;
+
+/** Loaded at the first sweep: a run whose jobs end within a second never needs it. */
+let pidusage: typeof pidusageType | null = null;
 
 class Sampler {
   #jobs = new Map<number, Listener>();
@@ -44,6 +47,7 @@ class Sampler {
     try {
       const trees = [...this.#jobs.keys()].map((leader) => ({ leader, pids: processTree(leader) }));
       const all = trees.flatMap((tree) => tree.pids);
+      pidusage ??= (await import('pidusage')).default;
       const stats = await pidusage(all);
       const ts = Date.now() / 1000;
       for (const { leader, pids } of trees) {

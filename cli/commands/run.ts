@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { RunEnded } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
-import { bootRuntime, startRun, type RunRequest, type RunRuntime } from '../../actors/run-session.js';
+import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';
+import type { RunRequest, startRun } from '../../actors/run-session.js';
 import type { Plan } from '../../spec/plan.js';
 import { Severity } from '../../storage/schema.js';
 import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
@@ -65,6 +66,8 @@ export function register(program: Command): void {
 async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[]): Promise<number> {
   // Threads boot while the spec is read; a bad spec shuts them down before any job exists.
   const booting = bootRuntime(flags.jobs);
+  // Awaited later; a thread that fails to boot must not be an unhandled rejection meanwhile.
+  booting.catch(() => undefined);
   // Loaded after the threads start booting, so the two overlap: start-up is paid by every run.
   const { loadSpec, planRun, SpecError } = await import('../../spec/index.js');
   let plan: Plan;
@@ -79,17 +82,17 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
     }
     throw error;
   }
-  const runtime = await booting;
-  return executePlan({ plan }, flags, argv, undefined, runtime);
+  // Not awaited here: the database is created while the threads finish booting.
+  return executePlan({ plan }, flags, argv, undefined, booting);
 }
 
 /** Runs a plan with the console the flags ask for; resolves to the exit code. Used by `run` and `rerun`. */
-export async function executePlan(planned: { plan: Plan | null }, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun'], runtime?: RunRuntime): Promise<number> {
+export async function executePlan(planned: { plan: Plan | null }, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun'], runtime?: Promise<RunRuntime>): Promise<number> {
   let tracking: { dir: string; dbPath: string };
   try {
     tracking = prepareTracking(flags.tracking);
   } catch (error) {
-    await runtime?.kernel.shutdown();
+    await (await runtime)?.kernel.shutdown();
     if (error instanceof UsageError) {
       process.stderr.write(`gator: ${error.message}\n`);
       return 2;
@@ -97,8 +100,8 @@ export async function executePlan(planned: { plan: Plan | null }, flags: RunFlag
     throw error;
   }
   const human = flags.json ? process.stderr : process.stdout;
-  const { createRunConsole } = await import('../../console/index.js');
-  const runConsole = createRunConsole({
+  const { createRunConsole } = await import('../../console/run-console.js');
+  const runConsole = await createRunConsole({
     stream: human,
     progress: flags.progress,
     color: flags.color,
@@ -112,11 +115,12 @@ export async function executePlan(planned: { plan: Plan | null }, flags: RunFlag
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
   // The plan lives only in this function's frame, which ends once the run has it: at
   // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
+  const { startRun: start } = await import('../../actors/run-session.js');
   const launch = (): ReturnType<typeof startRun> => {
     const plan = planned.plan;
     if (plan === null) throw new TypeError('executePlan needs a plan');
     planned.plan = null;
-    return startRun(
+    return start(
       {
         plan,
         dbPath: tracking.dbPath,
@@ -136,7 +140,7 @@ export async function executePlan(planned: { plan: Plan | null }, flags: RunFlag
   try {
     handle = await launch();
   } catch (error) {
-    await runtime?.kernel.shutdown();
+    await (await runtime)?.kernel.shutdown();
     runConsole.close();
     throw error;
   }
@@ -153,12 +157,19 @@ export async function executePlan(planned: { plan: Plan | null }, flags: RunFlag
 }
 
 async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteStream): Promise<void> {
-  const [{ decideColor, renderReport }, { readRunReport }] = await Promise.all([import('../../console/index.js'), import('../../storage/readers/triage.js')]);
+  const shown = !flags.quiet || end.tally.failed > 0;
+  // A quiet run that passed prints nothing more: it need not read the database again.
+  if (!flags.json && !shown) return;
+  const [{ decideColor }, { renderReport }, { readRunReport }] = await Promise.all([
+    import('../../console/color.js'),
+    import('../../console/report.js'),
+    import('../../storage/readers/triage.js'),
+  ]);
   const report = readRunReport(end.dbPath);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...report, result: end.result, exitCode: end.exitCode, tally: end.tally }, null, 2)}\n`);
   }
-  if (!flags.quiet || end.tally.failed > 0) {
+  if (shown) {
     const color = decideColor({ flag: flags.color, env: process.env, isTTY: human.isTTY === true });
     human.write(renderReport(report, { color, width: human.columns ?? 100 }));
   }

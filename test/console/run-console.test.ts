@@ -22,8 +22,8 @@ const options = (stream: FakeStream, overrides: Partial<ConsoleOptions> = {}): C
 });
 
 /** A small run: a passes, b fails with a first ERROR line carrying an escape sequence. */
-const feed = (stream: FakeStream, overrides: Partial<ConsoleOptions> = {}): void => {
-  const run = createRunConsole(options(stream, overrides));
+const feed = async (stream: FakeStream, overrides: Partial<ConsoleOptions> = {}): Promise<void> => {
+  const run = await createRunConsole(options(stream, overrides));
   const o = run.observer;
   o.runStarted?.({ ts: T0, jobCount: 2, dbPath: '/tmp/run.sqlite', trackingDir: '/tmp' });
   o.debug?.('planning 2 jobs');
@@ -39,9 +39,9 @@ const feed = (stream: FakeStream, overrides: Partial<ConsoleOptions> = {}): void
   run.close();
 };
 
-test('default: starts, ends with result and duration, messages that arrive, a tally', () => {
+test('default: starts, ends with result and duration, messages that arrive, a tally', async () => {
   const stream = new FakeStream({ isTTY: false });
-  feed(stream);
+  await feed(stream);
   const text = stream.text;
   assert.match(text, / START {4}top\.a: started \(pid 1001\): sim --seed 1\n/);
   assert.match(text, / PASS {5}top\.a: passed in 1\.00s\n/);
@@ -53,15 +53,15 @@ test('default: starts, ends with result and duration, messages that arrive, a ta
   assert.doesNotMatch(text, ANY_ESCAPE, 'a pipe gets no escape sequence at all');
 });
 
-test('-v adds the runner DEBUG lines', () => {
+test('-v adds the runner DEBUG lines', async () => {
   const stream = new FakeStream({ isTTY: false });
-  feed(stream, { verbose: true });
+  await feed(stream, { verbose: true });
   assert.match(stream.text, / DEBUG {4}gator: planning 2 jobs\n/);
 });
 
-test('--quiet shows only failures and the tally', () => {
+test('--quiet shows only failures and the tally', async () => {
   const stream = new FakeStream({ isTTY: false });
-  feed(stream, { quiet: true });
+  await feed(stream, { quiet: true });
   const lines = stream.text.trimEnd().split('\n');
   assert.equal(lines.length, 4, stream.text);
   assert.match(lines[0] ?? '', / FAIL {5}top\.b: failed/);
@@ -69,9 +69,9 @@ test('--quiet shows only failures and the tally', () => {
   assert.doesNotMatch(stream.text, /START|PASS|WARNING|hello/);
 });
 
-test('failures say why: exit code, signal, error count', () => {
+test('failures say why: exit code, signal, error count', async () => {
   const stream = new FakeStream({ isTTY: false });
-  const run = createRunConsole(options(stream));
+  const run = await createRunConsole(options(stream));
   const o = run.observer;
   o.nodeEnded?.({ ...failed(1, 'top.sig', null), exitCode: null, signal: 'SIGKILL', failure: 'signal' });
   o.message?.(message(2, 'top.cnt', 'ERROR', 'one'));
@@ -84,25 +84,25 @@ test('failures say why: exit code, signal, error count', () => {
   assert.match(stream.text, / ABORT {4}top\.grp: aborted with its 7 jobs/);
 });
 
-test('--progress without a terminal: plain status lines, on every failure too, no cursor movement', () => {
+test('--progress without a terminal: plain status lines, on every failure too, no cursor movement', async () => {
   const stream = new FakeStream({ isTTY: false });
-  feed(stream, { progress: true, statusInterval: 3600 });
+  await feed(stream, { progress: true, statusInterval: 3600 });
   const status = stream.text.split('\n').filter((line) => / STATUS {3}run: /.test(line));
   assert.equal(status.length, 1, 'one status line, after the failure');
   assert.match(status[0] ?? '', /2\/2 done \(1 passed, 1 failed, 0 aborted\), 0 running, 0 pending, 50s elapsed/);
   assert.doesNotMatch(stream.text, ANY_ESCAPE);
 });
 
-test('--progress on a dumb terminal falls back to status lines', () => {
+test('--progress on a dumb terminal falls back to status lines', async () => {
   const stream = new FakeStream({ isTTY: true });
-  feed(stream, { progress: true, env: { TERM: 'dumb' } });
+  await feed(stream, { progress: true, env: { TERM: 'dumb' } });
   assert.match(stream.text, / STATUS {3}run: /);
   assert.doesNotMatch(stream.text, ANY_ESCAPE);
 });
 
 test('status lines also come every --status-interval seconds', async () => {
   const stream = new FakeStream({ isTTY: false });
-  const run = createRunConsole(options(stream, { progress: true, statusInterval: 0.05 }));
+  const run = await createRunConsole(options(stream, { progress: true, statusInterval: 0.05 }));
   run.observer.runStarted?.({ ts: T0, jobCount: 5, dbPath: '/tmp/run.sqlite', trackingDir: '/tmp' });
   const deadline = Date.now() + 30_000;
   while (stream.text.split('STATUS').length - 1 < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -111,18 +111,18 @@ test('status lines also come every --status-interval seconds', async () => {
   assert.match(stream.text, /0\/5 done .* 5 pending/);
 });
 
-test('NO_COLOR on a terminal: the panel draws, but no colour code appears', () => {
+test('NO_COLOR on a terminal: the panel draws, but no colour code appears', async () => {
   const stream = new FakeStream({ isTTY: true });
-  feed(stream, { progress: true, env: { NO_COLOR: '1', TERM: 'xterm' } });
+  await feed(stream, { progress: true, env: { NO_COLOR: '1', TERM: 'xterm' } });
   assert.match(stream.text, /\u001b\[\?25l/, 'the live panel was used');
   assert.doesNotMatch(stream.text, SGR);
 });
 
-test('colour on a terminal by default, off with --no-color', () => {
+test('colour on a terminal by default, off with --no-color', async () => {
   const on = new FakeStream({ isTTY: true });
-  feed(on, { env: { TERM: 'xterm' } });
+  await feed(on, { env: { TERM: 'xterm' } });
   assert.match(on.text, SGR);
   const off = new FakeStream({ isTTY: true });
-  feed(off, { color: false, env: { TERM: 'xterm' } });
+  await feed(off, { color: false, env: { TERM: 'xterm' } });
   assert.doesNotMatch(off.text, ANY_ESCAPE);
 });
