@@ -6,9 +6,12 @@ import { setFlagsFromString } from 'node:v8';
 // collections (every thread has its own heap): a small young generation and an old generation
 // that grows by 15% instead of V8's default factor of up to 4 keep the whole runner under
 // 300 MB there at no measurable cost in speed (benchmarks/RESULTS.md). Set before anything
-// allocates; worker threads inherit them.
-setFlagsFromString('--max-semi-space-size=1');
-setFlagsFromString('--heap-growing-percent=15');
+// allocates; worker threads inherit them. The commands that only read a run are short-lived
+// and allocate fast (a replay makes millions of strings): they keep V8's defaults.
+if (!['replay', 'query', 'report', 'runs'].includes(process.argv[2])) {
+  setFlagsFromString('--max-semi-space-size=1');
+  setFlagsFromString('--heap-growing-percent=15');
+}
 const { main } = await import('../dist/cli/main.js');
 
 let settled = false;

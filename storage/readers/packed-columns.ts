@@ -22,34 +22,40 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * Comma-separated decimals (SQLite's text of REAL values), parsed without making a string of
- * each. A plain decimal of at most 15 significant digits is an integer below 2^53 divided by an
- * exact power of ten: one IEEE division, so exactly what `Number(text)` gives. Anything else
- * (more digits, an exponent, a sign) goes through `Number`.
+ * each. A plain decimal whose digits form an integer below 2^53 is that exact integer
+ * divided by an exact power of ten: one IEEE division, so exactly what `Number(text)` gives.
+ * Anything else (more digits, an exponent, a sign) goes through `Number`.
  */
 export const parseDecimals = (packed: string, count: number): Float64Array => {
   const out = new Float64Array(count);
-  let n = 0;
-  let start = 0;
-  let mantissa = 0;
-  let digits = 0;
-  let fraction = -1;
-  let plain = true;
-  for (let i = 0; i <= packed.length; i++) {
-    const c = i < packed.length ? packed.charCodeAt(i) : 44;
-    if (c >= 48 && c <= 57) {
+  const length = packed.length;
+  let i = 0;
+  for (let n = 0; n < count; n++) {
+    const start = i;
+    let mantissa = 0;
+    let places = 0;
+    // charCodeAt past the end is NaN, which no comparison accepts.
+    let c = packed.charCodeAt(i);
+    while (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
-      if (mantissa !== 0) digits++;
-      if (fraction >= 0) fraction++;
-    } else if (c === 46 && fraction < 0) fraction = 0;
-    else if (c === 44) {
-      const places = fraction < 0 ? 0 : fraction;
-      out[n++] = plain && digits <= 15 && places <= 22 ? mantissa / (POW10[places] as number) : Number(packed.slice(start, i));
-      start = i + 1;
-      mantissa = 0;
-      digits = 0;
-      fraction = -1;
-      plain = true;
-    } else plain = false;
+      c = packed.charCodeAt(++i);
+    }
+    if (c === 46) {
+      c = packed.charCodeAt(++i);
+      while (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        places++;
+        c = packed.charCodeAt(++i);
+      }
+    }
+    if ((c === 44 || i >= length) && i > start && mantissa < 2 ** 53 && places <= 22) {
+      out[n] = mantissa / (POW10[places] as number);
+    } else {
+      const comma = packed.indexOf(',', i);
+      i = comma < 0 ? length : comma;
+      out[n] = Number(packed.slice(start, i));
+    }
+    i++;
   }
   return out;
 };

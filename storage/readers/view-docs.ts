@@ -34,7 +34,7 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       msg_critical: 'number of CRITICAL messages',
       cpu_peak: 'peak CPU of the job\'s process tree, percent of one core',
       rss_peak: 'peak resident memory of the job\'s process tree, bytes',
-      failure: 'why it failed: exit, signal, error-count, warning-count, critical-count, spawn, interrupted, cut-off or child',
+      failure: 'why it failed: exit, signal, error-count, warning-count, critical-count, spawn, interrupted, cut-off, child or internal (the runner lost track of it: a thread or the spawn server died)',
       signal: 'the signal that ended the job, e.g. SIGKILL',
       array_indices: 'JSON array of every enclosing array\'s index, outermost first (GATOR_ARRAY_INDICES)',
       pid: 'process id of the job',
