@@ -47,6 +47,8 @@ export class SpawnServer implements Launcher {
     // Wait for the server before the thread ends, so it is reaped and its CPU time (and its
     // jobs') counts as the runner's.
     process.once('beforeExit', () => {
+      // Should the thread find more work after all, it starts its jobs through Node.
+      this.#fallback ??= new NodeLauncher();
       this.#setReferenced(true);
       this.#stdin.end();
     });
