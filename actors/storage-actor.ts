@@ -4,7 +4,7 @@
 import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
 import type { WriteBatch } from '../storage/batch.js';
 import { RunWriter } from '../storage/writer.js';
-import type { OutboxMessage, RunMessage, StorageMessage } from './protocol.js';
+import type { OutboxMessage, StorageMessage } from './protocol.js';
 
 /** How often the run row's heartbeat is refreshed, so readers can tell a live run from a dead one. */
 const HEARTBEAT_MS = 2000;

@@ -1,25 +1,9 @@
 // Faults of the runner's own machinery, caused for real: the run records them and goes on.
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { gator, openDb, tempDir, waitFor, writeSpec } from '../helpers/cli.js';
-
-const childrenNamed = (parent: number, name: string): number[] => {
-  try {
-    return execFileSync('pgrep', ['-P', String(parent), '-x', name], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
-
-const processesWith = (marker: string): number[] => {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
+import { gator, openDb, pgrep, processesWith, tempDir, waitFor, writeSpec } from '../helpers/cli.js';
 
 describe('runner faults', () => {
   it('fails the jobs of a spawn server that dies, kills their processes, and starts later jobs through Node', async () => {
@@ -39,7 +23,7 @@ describe('runner faults', () => {
     let runner: ChildProcess | undefined;
     const finished = gator(['run', spec, '--tracking', tracking], { onSpawn: (child) => (runner = child) });
     await waitFor(() => (processesWith(marker).length > 0 ? true : undefined), 30_000, 'the job to start');
-    const [server] = childrenNamed(runner!.pid!, 'gator-spawn');
+    const [server] = pgrep('-P', String(runner!.pid!), '-x', 'gator-spawn');
     assert.ok(server !== undefined, 'jobs run under a spawn server');
     process.kill(server, 'SIGKILL');
     const result = await finished;

@@ -3,16 +3,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { gator, openDb, tempDir, waitFor, writeSpec } from '../helpers/cli.js';
-
-/** Pids of processes whose command line contains `marker`. */
-const processesWith = (marker: string): number[] => {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
+import { gator, openDb, processesWith, tempDir, waitFor, writeSpec } from '../helpers/cli.js';
 
 const runningJobs = (dbPath: string): number => {
   try {

@@ -1,5 +1,5 @@
 // Runs the built `gator` CLI as a real process, the way users do.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,3 +84,15 @@ export const waitFor = async <T>(check: () => T | undefined, timeoutMs = 30_000,
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
+
+/** Pids that `pgrep` finds with these arguments (`-f MARKER`, `-P PID -x NAME`, ...); none when it finds nothing. */
+export const pgrep = (...args: string[]): number[] => {
+  try {
+    return execFileSync('pgrep', args, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+/** Pids of processes whose command line contains `marker`. */
+export const processesWith = (marker: string): number[] => pgrep('-f', marker);
