@@ -91,7 +91,11 @@ export class GroupActor {
       this.#abort(child, 'the run is stopping');
       return;
     }
-    const verdict = dependencyVerdict(child.node.deps, (id) => this.#children.get(id)!.result, (id) => this.#children.get(id)!.node.ident);
+    const verdict = dependencyVerdict(
+      child.node.deps,
+      (id) => this.#children.get(id)!.result,
+      (id) => this.#children.get(id)!.node.ident,
+    );
     if (verdict !== null) {
       this.#abort(child, verdict);
       return;
@@ -160,12 +164,35 @@ export class GroupActor {
     const ts = now();
     const text = `internal error: ${exit.error.message}`;
     this.#outbox.message(node.id, ts, Severity.CRITICAL, Stream.runtime, text, null);
-    this.#outbox.change({ k: 'ended', id: node.id, ts, result: Result.failure, failure: 'internal', exitCode: null, signal: null, counts: null, cpuPeak: null, rssPeak: null });
+    this.#outbox.change({
+      k: 'ended',
+      id: node.id,
+      ts,
+      result: Result.failure,
+      failure: 'internal',
+      exitCode: null,
+      signal: null,
+      counts: null,
+      cpuPeak: null,
+      rssPeak: null,
+    });
     if (node.kind !== 'job') this.#outbox.change({ k: 'aborted', from: node.id + 1, to: node.subtreeEnd, ts });
     this.#outbox.event({ e: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'CRITICAL', stream: 'runtime', text } });
     this.#outbox.event({
       e: 'ended',
-      node: { id: node.id, path: node.path, kind: node.kind, ts, result: 'failure', duration: 0, exitCode: null, signal: null, failure: 'internal', firstError: text, jobs: node.kind === 'job' ? 1 : 0 },
+      node: {
+        id: node.id,
+        path: node.path,
+        kind: node.kind,
+        ts,
+        result: 'failure',
+        duration: 0,
+        exitCode: null,
+        signal: null,
+        failure: 'internal',
+        firstError: text,
+        jobs: node.kind === 'job' ? 1 : 0,
+      },
     });
     this.#ended(node.id, Result.failure);
   }
@@ -194,7 +221,19 @@ export class GroupActor {
     }
     this.#outbox.event({
       e: 'ended',
-      node: { id: node.id, path: node.path, kind: node.kind, ts, result: 'aborted', duration: 0, exitCode: null, signal: null, failure: null, firstError: null, jobs: this.#leaves(node) },
+      node: {
+        id: node.id,
+        path: node.path,
+        kind: node.kind,
+        ts,
+        result: 'aborted',
+        duration: 0,
+        exitCode: null,
+        signal: null,
+        failure: null,
+        firstError: null,
+        jobs: this.#leaves(node),
+      },
     });
     this.#complete(child, Result.aborted);
   }
@@ -239,7 +278,19 @@ export class GroupActor {
     const resultName = result === Result.failure ? 'failure' : result === Result.aborted ? 'aborted' : 'success';
     this.#outbox.event({
       e: 'ended',
-      node: { id: node.id, path: node.path, kind: node.kind, ts, result: resultName, duration: ts - this.#startedAt, exitCode: null, signal: null, failure: this.#failed ? 'child' : null, firstError: null, jobs: 0 },
+      node: {
+        id: node.id,
+        path: node.path,
+        kind: node.kind,
+        ts,
+        result: resultName,
+        duration: ts - this.#startedAt,
+        exitCode: null,
+        signal: null,
+        failure: this.#failed ? 'child' : null,
+        firstError: null,
+        jobs: 0,
+      },
     });
     this.#context.send(this.#context.parent as Address<GroupMessage>, { type: 'child-ended', id: node.id, result });
     this.#open = Number.POSITIVE_INFINITY; // finished: never report twice

@@ -25,7 +25,6 @@ const RUNNER_ENV: Readonly<Record<string, string | undefined>> = { ...process.en
 /** Tests for content without copying the line, as `trim()` would for every line. */
 const NOT_BLANK = /\S/;
 
-
 class JobActor {
   #context: ActorContext<JobMessage>;
   #job: PlannedJob;
@@ -195,7 +194,10 @@ class JobActor {
       this.#signal('SIGKILL');
       if (signal !== null) this.#runtimeLine(Severity.ERROR, `terminated by ${signal} while the run was stopping`);
     }
-    const verdict = judge({ exitCode, signal, counts: this.#counts, spawnFailed: cause === 'spawn', lost: cause === 'lost', interrupted: this.#stopping }, this.#settings.limits);
+    const verdict = judge(
+      { exitCode, signal, counts: this.#counts, spawnFailed: cause === 'spawn', lost: cause === 'lost', interrupted: this.#stopping },
+      this.#settings.limits,
+    );
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
     const job = this.#job;
     this.#outbox.change({

@@ -72,9 +72,7 @@ export type StorageMessage =
     };
 
 export type OutboxMessage =
-  | { readonly type: 'stored'; readonly rows: number }
-  | { readonly type: 'shown'; readonly events: number }
-  | { readonly type: 'drain' };
+  { readonly type: 'stored'; readonly rows: number } | { readonly type: 'shown'; readonly events: number } | { readonly type: 'drain' };
 
 export type ThrottleMessage =
   | { readonly type: 'acquire'; readonly from: Address<GroupMessage>; readonly id: number }

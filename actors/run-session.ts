@@ -35,7 +35,6 @@ export interface RunHandle {
   stop(force: boolean): void;
 }
 
-
 function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
   for (const node of plan.nodes) {
     const job = node.kind === 'job' ? node : null;

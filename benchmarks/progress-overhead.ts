@@ -93,7 +93,13 @@ const feedConsole = async (n: number, progress: boolean): Promise<number> => {
   const terminal = new NullTerminal();
   const run = await createRunConsole({
     stream: terminal as unknown as NodeJS.WriteStream,
-    progress, color: true, verbose: false, quiet: false, allMessages: false, statusInterval: 10, env: { TERM: 'xterm-256color' },
+    progress,
+    color: true,
+    verbose: false,
+    quiet: false,
+    allMessages: false,
+    statusInterval: 10,
+    env: { TERM: 'xterm-256color' },
   });
   const o = run.observer;
   const t0 = 1_700_000_000;
@@ -104,7 +110,19 @@ const feedConsole = async (n: number, progress: boolean): Promise<number> => {
       o.jobStarted?.({ id, path, ts: t0 + id / 1000, pid: id, command: 'true' });
       if (id % 10 === 0) o.message?.({ jobId: id, path, ts: t0 + id / 1000, severity: 'WARNING', stream: 'stdout', text: 'careful' });
       const fails = id % 50 === 0;
-      o.nodeEnded?.({ id, path, kind: 'job', ts: t0 + id / 1000, result: fails ? 'failure' : 'success', duration: 0.01, exitCode: fails ? 1 : 0, signal: null, failure: fails ? 'exit' : null, firstError: null, jobs: 1 });
+      o.nodeEnded?.({
+        id,
+        path,
+        kind: 'job',
+        ts: t0 + id / 1000,
+        result: fails ? 'failure' : 'success',
+        duration: 0.01,
+        exitCode: fails ? 1 : 0,
+        signal: null,
+        failure: fails ? 'exit' : null,
+        firstError: null,
+        jobs: 1,
+      });
     }
   });
   run.close();
@@ -118,7 +136,20 @@ const frameCost = (frames: number): number => {
   model.runStarted({ ts: t0, jobCount: 20_000, dbPath: '/tmp/run.sqlite' });
   for (let id = 0; id < 10_000; id += 1) {
     model.jobStarted({ id, path: `bench.t_${id}`, ts: t0 + id / 1000, pid: id, command: 'true' });
-    if (id < 9_900) model.nodeEnded({ id, path: `bench.t_${id}`, kind: 'job', ts: t0 + id / 1000, result: id % 50 === 0 ? 'failure' : 'success', duration: 0.01, exitCode: 0, signal: null, failure: id % 50 === 0 ? 'exit' : null, firstError: 'boom', jobs: 1 });
+    if (id < 9_900)
+      model.nodeEnded({
+        id,
+        path: `bench.t_${id}`,
+        kind: 'job',
+        ts: t0 + id / 1000,
+        result: id % 50 === 0 ? 'failure' : 'success',
+        duration: 0.01,
+        exitCode: 0,
+        signal: null,
+        failure: id % 50 === 0 ? 'exit' : null,
+        firstError: 'boom',
+        jobs: 1,
+      });
   }
   const terminal = new NullTerminal();
   const view = new LiveView({

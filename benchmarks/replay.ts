@@ -45,7 +45,15 @@ function buildRun(file: string): void {
   const perJob = Math.ceil(MESSAGES / JOBS);
   const jobs: number[] = [];
   for (let i = 0; i < JOBS; i++) {
-    jobs.push(b.job(sims, `sim_${i}`, { state: 'complete', result: i % 17 === 0 ? 'failure' : 'success', exitCode: i % 17 === 0 ? 1 : 0, arrayIndex: i, env: { GATOR_ARRAY_INDEX: String(i), SEED: String(i * 7919) } }));
+    jobs.push(
+      b.job(sims, `sim_${i}`, {
+        state: 'complete',
+        result: i % 17 === 0 ? 'failure' : 'success',
+        exitCode: i % 17 === 0 ? 1 : 0,
+        arrayIndex: i,
+        env: { GATOR_ARRAY_INDEX: String(i), SEED: String(i * 7919) },
+      }),
+    );
   }
   const insert = b.db.prepare('INSERT INTO message (job_id, ts, severity, stream, text) VALUES (?, ?, ?, ?, ?)');
   const random = prng(42);
@@ -72,7 +80,7 @@ function buildRun(file: string): void {
           const severity = roll < 0.002 ? Severity.ERROR : roll < 0.012 ? Severity.WARNING : Severity.INFO;
           const text =
             severity === Severity.ERROR
-              ? `UVM_ERROR scoreboard.sv(212) @ ${n * 10}ns: mismatch exp=0x${(n * 2654435761 >>> 0).toString(16)} got=0x0`
+              ? `UVM_ERROR scoreboard.sv(212) @ ${n * 10}ns: mismatch exp=0x${((n * 2654435761) >>> 0).toString(16)} got=0x0`
               : `UVM_INFO driver.sv(88) @ ${n * 10}ns: [DRV] sent txn #${n} addr=0x${((n * 40503) >>> 0).toString(16).padStart(8, '0')}`;
           insert.run(active[k], waveStart + n * 0.002 - lag, severity, severity === Severity.ERROR ? Stream.stderr : Stream.stdout, text);
           next[k] = n + 1;
@@ -101,7 +109,10 @@ async function timeReplay(file: string): Promise<{ wall: number; cpu: number }> 
   // A preloaded module reports the child's own CPU time when it exits.
   const report = 'data:text/javascript,process.on("exit",()=>{const c=process.cpuUsage();process.stderr.write("cpu-us "+(c.user+c.system)+"\\n")})';
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', report, GATOR, 'replay', file], { stdio: ['ignore', devNull, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, ['--import', report, GATOR, 'replay', file], {
+    stdio: ['ignore', devNull, 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
@@ -154,7 +165,12 @@ async function main(): Promise<void> {
   const perWall = MESSAGES / wall;
   const perCpu = MESSAGES / cpu;
   const rows = [
-    ['`gator replay > /dev/null`, lines/s (wall, median of ' + RUNS + ')', Math.round(perWall).toLocaleString('en'), '≥ 1,000,000', perWall >= 1e6 ? 'yes' : 'no'],
+    [
+      '`gator replay > /dev/null`, lines/s (wall, median of ' + RUNS + ')',
+      Math.round(perWall).toLocaleString('en'),
+      '≥ 1,000,000',
+      perWall >= 1e6 ? 'yes' : 'no',
+    ],
     ['`gator replay > /dev/null`, lines per CPU second', Math.round(perCpu).toLocaleString('en'), '', ''],
     ['`gator replay` wall time, s (process start included)', wall.toFixed(2), '', ''],
     [`one job's ERROR lines via \`messages\` (${query.rows} rows), ms`, query.ms.toFixed(1), '< 100', query.ms < 100 ? 'yes' : 'no'],

@@ -16,7 +16,10 @@ const { main } = await import('../dist/cli/main.js');
 
 let settled = false;
 main(process.argv.slice(2)).then(
-  (code) => { settled = true; process.exitCode = code; },
+  (code) => {
+    settled = true;
+    process.exitCode = code;
+  },
   (error) => {
     settled = true;
     process.stderr.write(`gator: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

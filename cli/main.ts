@@ -33,7 +33,7 @@ const buildProgram = async (names: readonly string[]): Promise<Command> => {
     .configureOutput({ outputError: (text, write) => write(text) })
     .addHelpText(
       'after',
-      '\nRun `gator <command> --help` for a command\'s options. `gator SPEC.yaml` is short for `gator run SPEC.yaml`.\n' +
+      "\nRun `gator <command> --help` for a command's options. `gator SPEC.yaml` is short for `gator run SPEC.yaml`.\n" +
         'Exit codes: 0 all passed, 1 something failed, 2 bad spec or usage, 3 the runner itself failed, 130 interrupted.',
     );
   for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);

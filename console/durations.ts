@@ -11,8 +11,7 @@ export const formatDuration = (seconds: number): string => {
 };
 
 /** Coarser form for live timers, which change every frame: `7s`, `4m05s`. */
-export const formatElapsed = (seconds: number): string =>
-  seconds < 60 ? `${Math.max(0, Math.floor(seconds))}s` : formatDuration(seconds);
+export const formatElapsed = (seconds: number): string => (seconds < 60 ? `${Math.max(0, Math.floor(seconds))}s` : formatDuration(seconds));
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 

@@ -47,9 +47,33 @@ const summaryTable = (report: RunReport, width: number, c: Palette): string[] =>
   const paint = (row: GroupRow | TotalRow, text: string): string =>
     row.failed > 0 ? c.red(text) : row.total > 0 && row.passed === row.total ? c.green(text) : text;
   return [
-    c.bold(line('Summary', '', columns.map((col) => col.title))),
-    ...report.groups.map((row) => paint(row, line(visible(row.path), row.kind, columns.map((col) => col.value(row))))),
-    c.bold(paint(total, line('all', '', columns.map((col) => col.value(total))))),
+    c.bold(
+      line(
+        'Summary',
+        '',
+        columns.map((col) => col.title),
+      ),
+    ),
+    ...report.groups.map((row) =>
+      paint(
+        row,
+        line(
+          visible(row.path),
+          row.kind,
+          columns.map((col) => col.value(row)),
+        ),
+      ),
+    ),
+    c.bold(
+      paint(
+        total,
+        line(
+          'all',
+          '',
+          columns.map((col) => col.value(total)),
+        ),
+      ),
+    ),
   ];
 };
 

@@ -43,8 +43,7 @@ interface Sink {
 
 /** Commands can be whole `sh -c` scripts; the database keeps them whole, the log a glimpse. */
 const COMMAND_SHOWN = 160;
-const shortCommand = (command: string): string =>
-  command.length <= COMMAND_SHOWN ? command : `${command.slice(0, COMMAND_SHOWN - 1)}…`;
+const shortCommand = (command: string): string => (command.length <= COMMAND_SHOWN ? command : `${command.slice(0, COMMAND_SHOWN - 1)}…`);
 
 /** Lines of one turn leave in one write: a pipe write is a synchronous system call. */
 const plainSink = (stream: NodeJS.WriteStream): Sink => {
@@ -96,8 +95,7 @@ class RunConsoleImpl implements RunConsole {
       const view = new LiveView({
         stream: options.stream,
         fps: options.fps,
-        render: (width, height) =>
-          renderPanel(this.#model.snapshot(this.#now(), PANEL_LIMITS), { width, height, color: this.#color }),
+        render: (width, height) => renderPanel(this.#model.snapshot(this.#now(), PANEL_LIMITS), { width, height, color: this.#color }),
       });
       // Started by the run's first event, so no empty "of 0" panel shows before the run is known.
       this.#view = view;
@@ -165,8 +163,7 @@ class RunConsoleImpl implements RunConsole {
     const failed = node.result === 'failure';
     // Group and array ends repeat what their jobs said; only -v shows them, except a pruned
     // subtree, whose jobs say nothing themselves.
-    const shown =
-      node.kind === 'job' || this.#options.verbose || (node.result === 'aborted' && node.jobs > 0);
+    const shown = node.kind === 'job' || this.#options.verbose || (node.result === 'aborted' && node.jobs > 0);
     if (shown && (failed || !this.#options.quiet)) {
       const tag = failed ? 'FAIL' : node.result === 'success' ? 'PASS' : node.result === 'aborted' ? 'ABORT' : 'STOP';
       this.#event(node.ts, tag, node.path, text);
@@ -175,9 +172,7 @@ class RunConsoleImpl implements RunConsole {
   }
 
   #stopping(info: { readonly force: boolean; readonly graceSeconds: number }): void {
-    const text = info.force
-      ? 'stopping now: killing every job'
-      : `stopping: jobs get ${info.graceSeconds}s to finish; Ctrl+C again to kill them now`;
+    const text = info.force ? 'stopping now: killing every job' : `stopping: jobs get ${info.graceSeconds}s to finish; Ctrl+C again to kill them now`;
     this.#event(this.#now(), 'STOP', 'gator', text);
   }
 

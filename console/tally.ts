@@ -15,9 +15,15 @@ export const tallyLines = (end: RunEnded, startedAt: number | null, color: boole
   const took = startedAt === null ? '' : ` in ${formatDuration(end.ts - startedAt)}`;
   const verdict = end.result === 'success' ? 'passed' : end.result === 'failure' ? 'failed' : 'interrupted';
   const text = `run ${verdict}${took}: ${total} jobs, ${passed} passed, ${failed} failed, ${aborted} aborted`;
-  const lines = [formatEventLine({ ts: end.ts, tag: end.result === 'success' ? 'PASS' : end.result === 'failure' ? 'FAIL' : 'STOP', path: 'gator', text }, { color })];
+  const lines = [
+    formatEventLine({ ts: end.ts, tag: end.result === 'success' ? 'PASS' : end.result === 'failure' ? 'FAIL' : 'STOP', path: 'gator', text }, { color }),
+  ];
   if (end.failedPaths.length > 0) {
-    lines.push(`${c.bold(c.red('Failed:'))} ${elide(foldPaths(end.failedPaths), LISTED).map((p) => visible(p)).join(' ')}`);
+    lines.push(
+      `${c.bold(c.red('Failed:'))} ${elide(foldPaths(end.failedPaths), LISTED)
+        .map((p) => visible(p))
+        .join(' ')}`,
+    );
   }
   lines.push(`${c.bold('Database:')} ${visible(end.dbPath)}`);
   return lines;

@@ -42,10 +42,13 @@ export class TerminalGuard {
   /** Hides the cursor; `lastWords` runs before the restore on any exit (flushes queued lines). */
   enter(lastWords: () => string): void {
     if (this.#removeHook !== null) return;
-    this.#removeHook = onExit(() => {
-      this.#removeHook = null;
-      writeNow(this.#stream, lastWords() + RESTORE);
-    }, { alwaysLast: true });
+    this.#removeHook = onExit(
+      () => {
+        this.#removeHook = null;
+        writeNow(this.#stream, lastWords() + RESTORE);
+      },
+      { alwaysLast: true },
+    );
     this.#stream.write(ansiEscapes.cursorHide);
   }
 

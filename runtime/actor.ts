@@ -41,8 +41,7 @@ export interface ActorType<I, M> {
 }
 
 /** Declares an actor kind; the returned value is both the spawn handle and the catalog entry. */
-export const defineActor = <I, M>(kind: string, create: (init: I, context: ActorContext<M>) => Behavior<M>): ActorType<I, M> =>
-  Object.freeze({ kind, create });
+export const defineActor = <I, M>(kind: string, create: (init: I, context: ActorContext<M>) => Behavior<M>): ActorType<I, M> => Object.freeze({ kind, create });
 
 /** Every actor kind a run can spawn; each thread imports the same catalog module. */
 export type ActorCatalog = readonly ActorType<never, never>[];

@@ -14,7 +14,10 @@ export const toErrorInfo = (error: unknown): ErrorInfo =>
 /** A worker thread hosting actors stopped unexpectedly. */
 export class HostCrashError extends Error {
   override readonly name = 'HostCrashError';
-  constructor(readonly host: number, options?: { cause?: unknown }) {
+  constructor(
+    readonly host: number,
+    options?: { cause?: unknown },
+  ) {
     super(`actor host ${host} stopped unexpectedly`, options);
   }
 }

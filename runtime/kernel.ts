@@ -17,8 +17,7 @@ export interface KernelOptions {
   readonly resourceLimits?: { maxOldGenerationSizeMb?: number };
 }
 
-const catalogUrlOf = (options: KernelOptions, host: number): URL =>
-  typeof options.catalogUrl === 'function' ? options.catalogUrl(host) : options.catalogUrl;
+const catalogUrlOf = (options: KernelOptions, host: number): URL => (typeof options.catalogUrl === 'function' ? options.catalogUrl(host) : options.catalogUrl);
 
 export class Kernel {
   readonly main: Host;

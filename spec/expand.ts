@@ -48,9 +48,7 @@ function scan(text: string, start: number, lookup: Lookup | null, inBraces: bool
       while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
       const name = text.slice(i + 2, j);
       if (name === '' || !NAME_START.test(name)) {
-        throw new TemplateError(
-          j >= text.length ? 'unterminated ${' : `bad variable name in \${${text.slice(i + 2, j + 1)}…`,
-        );
+        throw new TemplateError(j >= text.length ? 'unterminated ${' : `bad variable name in \${${text.slice(i + 2, j + 1)}…`);
       }
       if (text[j] === '}') {
         if (lookup !== null) out += lookup(name) ?? '';

@@ -272,10 +272,7 @@ class PlanBuilder {
     if (templated.command && lookup !== undefined) {
       command = expandVars(spec.command, lookup);
       if (command === '') {
-        throw SpecError.at(
-          spec.fieldPos?.['command'] ?? spec.pos,
-          `the command of ${quote(frame.path)} (${quote(spec.command)}) expands to an empty string`,
-        );
+        throw SpecError.at(spec.fieldPos?.['command'] ?? spec.pos, `the command of ${quote(frame.path)} (${quote(spec.command)}) expands to an empty string`);
       }
     }
     const args = templated.args && lookup !== undefined ? spec.args.map((a) => expandVars(a, lookup)) : spec.args;

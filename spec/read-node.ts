@@ -426,10 +426,7 @@ class TreeReader implements ReadContext {
       case 'memory': {
         const m = /^(\d+(?:\.\d*)?|\.\d+)(?:\s*([A-Za-z]+))?$/.exec(text);
         if (m === null) {
-          return this.problems.add(
-            pos,
-            `!Memory takes a size and a unit (!Memory 1.5 GB, !Memory [1.5, GB] or !Memory {size: 1.5, unit: GB}), not ${shown}`,
-          );
+          return this.problems.add(pos, `!Memory takes a size and a unit (!Memory 1.5 GB, !Memory [1.5, GB] or !Memory {size: 1.5, unit: GB}), not ${shown}`);
         }
         const unit = this.#unit(m[2] ?? DEFAULT_MEMORY_UNIT, pos);
         return unit === undefined ? undefined : { kind: 'memory', bytes: Math.round(Number(m[1]) * unit), pos };

@@ -47,7 +47,10 @@ function checkSiblings(parent: NodeSpec & { jobs: readonly NodeSpec[] }, parentL
     const at = (child.ident === undefined && other?.ident !== undefined ? other : child) ?? child;
     const atPos = at.fieldPos?.['ident'] ?? at.pos;
     if (child.ident !== undefined && other?.ident !== undefined) {
-      problems.add(atPos, `duplicate ident ${quote(name)} among the jobs of ${parentLabel} (first at line ${other.fieldPos?.['ident']?.line ?? other.pos.line})`);
+      problems.add(
+        atPos,
+        `duplicate ident ${quote(name)} among the jobs of ${parentLabel} (first at line ${other.fieldPos?.['ident']?.line ?? other.pos.line})`,
+      );
     } else {
       problems.add(atPos, `ident ${quote(name)} clashes with the name given to the unnamed entry ${name.slice(1)} of the jobs of ${parentLabel}; rename it`);
     }

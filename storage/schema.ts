@@ -34,9 +34,17 @@ const caseOf = (column: string, names: readonly string[], codes: readonly number
   `CASE ${column} ${names.map((name, i) => `WHEN ${codes[i]} THEN '${name}'`).join(' ')} END`;
 
 const severityCase = (column: string): string =>
-  caseOf(column, SEVERITY_NAMES, SEVERITY_NAMES.map((name) => Severity[name]));
+  caseOf(
+    column,
+    SEVERITY_NAMES,
+    SEVERITY_NAMES.map((name) => Severity[name]),
+  );
 const streamCase = (column: string): string =>
-  caseOf(column, STREAM_NAMES, STREAM_NAMES.map((name) => Stream[name]));
+  caseOf(
+    column,
+    STREAM_NAMES,
+    STREAM_NAMES.map((name) => Stream[name]),
+  );
 
 export const TABLES = `
 CREATE TABLE run_info (

@@ -68,7 +68,9 @@ export class RunWriter {
     this.#insertMessages = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw) VALUES ${new Array(CHUNK).fill(row).join(', ')}`);
     this.#insertMessage = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw) VALUES ${row}`);
     this.#insertSample = db.prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, ?, ?, ?)');
-    this.#upsertMetric = db.prepare('INSERT INTO metric (job_id, name, value) VALUES (?, ?, ?) ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value');
+    this.#upsertMetric = db.prepare(
+      'INSERT INTO metric (job_id, name, value) VALUES (?, ?, ?) ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value',
+    );
     this.#launched = db.prepare(`UPDATE node SET state = ${State.launched} WHERE id = ? AND state < ${State.launched}`);
     this.#started = db.prepare(`UPDATE node SET state = ${State.running}, started_at = ?, pid = ? WHERE id = ?`);
     this.#progress = db.prepare(
@@ -86,7 +88,9 @@ export class RunWriter {
     );
     this.#heartbeat = db.prepare('UPDATE run_info SET heartbeat_at = ?');
     this.#finish = db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?');
-    this.#settleInFlight = db.prepare(`UPDATE node SET state = ${State.complete}, result = ?, failure = ?, ended_at = ? WHERE state IN (${State.launched}, ${State.running})`);
+    this.#settleInFlight = db.prepare(
+      `UPDATE node SET state = ${State.complete}, result = ?, failure = ?, ended_at = ? WHERE state IN (${State.launched}, ${State.running})`,
+    );
     this.#settlePending = db.prepare(`UPDATE node SET state = ${State.complete}, result = ?, ended_at = ? WHERE state = ${State.pending}`);
     this.#writeBatch = db.transaction((batch: WriteBatch) => this.#apply(batch));
   }
@@ -134,7 +138,18 @@ export class RunWriter {
         `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(info.id, info.specPath, info.startedAt, info.host, JSON.stringify(info.argv), info.cwd, info.pid, JSON.stringify(info.options), info.rerunOf, info.startedAt);
+      .run(
+        info.id,
+        info.specPath,
+        info.startedAt,
+        info.host,
+        JSON.stringify(info.argv),
+        info.cwd,
+        info.pid,
+        JSON.stringify(info.options),
+        info.rerunOf,
+        info.startedAt,
+      );
   }
 
   #insertNodes(nodes: Iterable<NodeRow>): void {

@@ -6,11 +6,7 @@ import type { PlannedDeps } from '../../spec/plan.js';
 import { Result, type ResultCode } from '../../storage/schema.js';
 
 /** Null when the child may launch, else the reason it is pruned. */
-export const dependencyVerdict = (
-  deps: PlannedDeps,
-  resultOf: (id: number) => ResultCode,
-  nameOf: (id: number) => string,
-): string | null => {
+export const dependencyVerdict = (deps: PlannedDeps, resultOf: (id: number) => ResultCode, nameOf: (id: number) => string): string | null => {
   for (const id of deps.pass) {
     const result = resultOf(id);
     if (result !== Result.success) return `dependency '${nameOf(id)}' ${result === Result.aborted ? 'was aborted' : 'failed'} (on_pass)`;

@@ -16,9 +16,14 @@ export interface AlternationSettings {
   readonly log: (line: string) => void;
 }
 
-const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
-const rotate = <T>(items: readonly T[], by: number): T[] => (items.length === 0 ? [] : [...items.slice(by % items.length), ...items.slice(0, by % items.length)]);
+const rotate = <T>(items: readonly T[], by: number): T[] =>
+  items.length === 0 ? [] : [...items.slice(by % items.length), ...items.slice(0, by % items.length)];
 
 export const summarise = (testCase: Case, runs: readonly Run[]): Summary | null => {
   const good = runs.filter((run) => run.check.ok);
@@ -61,7 +66,9 @@ export const runAlternated = async (cases: readonly Case[], settings: Alternatio
   const runs = new Map<Variant, Run[]>();
   const rounds = Math.max(0, ...cases.map((c) => c.reps));
   for (let rep = 0; rep < rounds; rep++) {
-    const slots = cases.filter((c) => rep < c.reps).flatMap((c) => c.variants.filter((v) => v.unavailable === undefined && rep < (v.reps ?? c.reps)).map((v) => ({ c, v })));
+    const slots = cases
+      .filter((c) => rep < c.reps)
+      .flatMap((c) => c.variants.filter((v) => v.unavailable === undefined && rep < (v.reps ?? c.reps)).map((v) => ({ c, v })));
     for (const { c, v } of rotate(slots, rep)) {
       const run = await runOnce(c, v, rep, settings);
       runs.set(v, [...(runs.get(v) ?? []), run]);

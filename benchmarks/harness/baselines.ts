@@ -70,7 +70,20 @@ const loopReport = (log: string): { rows: number; insertS: number } | null => {
 
 /** A bare better-sqlite3 loop inserting the W2 rows into the run schema's message table. */
 export const sqliteLoop = (jobs: number, lines: number, batch: number, db: string): Variant => {
-  const argv = [process.execPath, '--import', 'tsx', 'benchmarks/harness/sqlite-loop.ts', '--db', db, '--jobs', String(jobs), '--lines', String(lines), '--batch', String(batch)];
+  const argv = [
+    process.execPath,
+    '--import',
+    'tsx',
+    'benchmarks/harness/sqlite-loop.ts',
+    '--db',
+    db,
+    '--jobs',
+    String(jobs),
+    '--lines',
+    String(lines),
+    '--batch',
+    String(batch),
+  ];
   const remove = (): void => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
   };

@@ -33,7 +33,11 @@ const runScript = (script: string, quick: boolean, timeoutS: number): Promise<Ex
     child.on('close', (code, signal) => done(code, signal === null ? '' : `\n(killed by ${signal})\n`));
   });
 
-export const runExternal = async (options: { readonly quick: boolean; readonly timeoutS: number; readonly log: (line: string) => void }): Promise<ExternalSection[]> => {
+export const runExternal = async (options: {
+  readonly quick: boolean;
+  readonly timeoutS: number;
+  readonly log: (line: string) => void;
+}): Promise<ExternalSection[]> => {
   const sections: ExternalSection[] = [];
   for (const script of EXTERNAL_SCRIPTS) {
     if (!existsSync(join(ROOT, script))) continue;

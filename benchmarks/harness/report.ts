@@ -27,7 +27,8 @@ export interface Report {
 }
 
 const seconds = (value: number): string => (value < 1 ? value.toFixed(3) : value < 100 ? value.toFixed(2) : value.toFixed(1));
-const spreadText = (value: Spread): string => (value.n === 1 ? seconds(value.median) : `${seconds(value.median)} (${seconds(value.min)}–${seconds(value.max)})`);
+const spreadText = (value: Spread): string =>
+  value.n === 1 ? seconds(value.median) : `${seconds(value.median)} (${seconds(value.min)}–${seconds(value.max)})`;
 const integer = (value: number): string => Math.round(value).toLocaleString('en-US');
 const cell = (text: string): string => text.replaceAll('|', '\\|');
 
@@ -39,7 +40,16 @@ const rateOf = (summary: Summary, column: RateColumn): string =>
 
 const headerOf = (result: CaseResult): string[] => {
   const column = rateColumn(result);
-  return ['command', 'runs ok', 'wall s, median (min–max)', 'CPU s user+sys, median (min–max)', 'peak RSS MB', ...(column === null ? [] : [column]), 'gator ÷ this', 'foreign CPU'];
+  return [
+    'command',
+    'runs ok',
+    'wall s, median (min–max)',
+    'CPU s user+sys, median (min–max)',
+    'peak RSS MB',
+    ...(column === null ? [] : [column]),
+    'gator ÷ this',
+    'foreign CPU',
+  ];
 };
 
 const variantRow = (result: CaseResult, row: VariantResult, runner: Summary | null): string => {
@@ -84,7 +94,9 @@ const caseSection = (result: CaseResult): string => {
     '',
   ];
   if (c.note !== undefined) lines.push(c.note, '');
-  const failures = result.variants.flatMap((row) => row.runs.filter((run) => !run.check.ok).map((run) => `- ${row.variant.label}, repetition ${run.rep + 1}: ${run.check.note ?? 'failed'}`));
+  const failures = result.variants.flatMap((row) =>
+    row.runs.filter((run) => !run.check.ok).map((run) => `- ${row.variant.label}, repetition ${run.rep + 1}: ${run.check.note ?? 'failed'}`),
+  );
   if (failures.length > 0) lines.push('Failed runs (left out of the medians):', '', ...failures, '');
   lines.push('Commands (from the repository root):', '', ...result.variants.map((row) => `- ${row.variant.label}: \`${row.variant.display}\``), '');
   return lines.join('\n');
@@ -96,7 +108,10 @@ const targetsSection = (targets: readonly TargetRow[]): string =>
     '',
     '| target | measured (medians) | limit | status | margin |',
     '|---|---|---|---|---|',
-    ...targets.map((t) => `| ${cell(t.target)} | ${cell(t.measured)} | ${t.limit} | ${t.status === 'met' ? 'met' : t.status === 'not met' ? '**not met**' : 'not measured'} | ${cell(t.margin)} |`),
+    ...targets.map(
+      (t) =>
+        `| ${cell(t.target)} | ${cell(t.measured)} | ${t.limit} | ${t.status === 'met' ? 'met' : t.status === 'not met' ? '**not met**' : 'not measured'} | ${cell(t.margin)} |`,
+    ),
     '',
   ].join('\n');
 
@@ -125,7 +140,7 @@ export const renderReport = (report: Report): string => {
     `| load average at start (1 / 5 / 15 min) | ${m.loadAtStart.map((l) => l.toFixed(2)).join(' / ')} |`,
     `| kernel, Node | Linux ${m.kernel}, Node ${m.node} |`,
     `| commit | ${m.commit} |`,
-    `| J (runner slots; the baselines use the same J) | ${o.slots}${o.jobsFlag === null ? ' (the runner\'s default)' : ' (-j)'} |`,
+    `| J (runner slots; the baselines use the same J) | ${o.slots}${o.jobsFlag === null ? " (the runner's default)" : ' (-j)'} |`,
     ...(report.toolNotes.length > 0 ? [`| tools | ${cell(report.toolNotes.join('; '))} |`] : []),
     '',
     '"foreign CPU" is the CPU other processes used while a command ran, as a share of all cores (from /proc/stat, minus the command\'s own CPU): high values mean the machine was busy and absolute times are pessimistic. Peak RSS is that of the largest single process (GNU time `%M`): the runner\'s own, for gator rows.',

@@ -18,10 +18,14 @@ async function kernelMessages(count: number): Promise<number> {
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const probe = kernel.main.spawn(catalog.probe, { onDone: () => done() });
-  const counter = kernel.main.spawn(catalog.default[0] as unknown as Runtime.ActorType<{ probe: unknown; expected: number }, { n: number }>, { probe, expected: count }, { host: 1 });
+  const counter = kernel.main.spawn(
+    catalog.default[0] as unknown as Runtime.ActorType<{ probe: unknown; expected: number }, { n: number }>,
+    { probe, expected: count },
+    { host: 1 },
+  );
   const start = process.hrtime.bigint();
   // Sent in slices so the host's per-turn batching works as it does in a run.
-  for (let sent = 0; sent < count; ) {
+  for (let sent = 0; sent < count;) {
     const slice = Math.min(10_000, count - sent);
     for (let i = 0; i < slice; i++) kernel.main.send(counter, { n: sent + i });
     sent += slice;

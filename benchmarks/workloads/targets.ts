@@ -23,8 +23,7 @@ const x = (value: number): string => `${value.toFixed(2)}×`;
 const s = (value: number): string => `${value < 10 ? value.toFixed(3) : value.toFixed(1)} s`;
 
 const find = (results: readonly CaseResult[], id: string): CaseResult | undefined => results.find((r) => r.case.id === id);
-const summaryOf = (result: CaseResult | undefined, key: string): Summary | null =>
-  result?.variants.find((v) => v.variant.key === key)?.summary ?? null;
+const summaryOf = (result: CaseResult | undefined, key: string): Summary | null => result?.variants.find((v) => v.variant.key === key)?.summary ?? null;
 
 const notMeasured = (target: string, limit: string, why: string): TargetRow => ({ target, measured: why, limit, status: 'not measured', margin: '' });
 
@@ -37,7 +36,11 @@ const judged = (target: string, value: number, limit: number, kind: 'max' | 'min
     measured,
     limit: `${kind === 'max' ? '≤' : '≥'} ${limit}`,
     status: met ? 'met' : 'not met',
-    margin: met ? `${Math.abs(off * 100).toFixed(0)}% headroom` : kind === 'max' ? `${(off * 100).toFixed(0)}% over the limit` : `${(off * 100).toFixed(0)}% short of the limit`,
+    margin: met
+      ? `${Math.abs(off * 100).toFixed(0)}% headroom`
+      : kind === 'max'
+        ? `${(off * 100).toFixed(0)}% over the limit`
+        : `${(off * 100).toFixed(0)}% short of the limit`,
   };
 };
 
@@ -64,7 +67,13 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
     rows.push(
       gator === null || xargs === null
         ? notMeasured(target, '≤ 1.5', 'W1 not measured')
-        : judged(target, gator.wallS.median / xargs.wallS.median, 1.5, 'max', `${x(gator.wallS.median / xargs.wallS.median)} (${s(gator.wallS.median)} vs ${s(xargs.wallS.median)})`),
+        : judged(
+            target,
+            gator.wallS.median / xargs.wallS.median,
+            1.5,
+            'max',
+            `${x(gator.wallS.median / xargs.wallS.median)} (${s(gator.wallS.median)} vs ${s(xargs.wallS.median)})`,
+          ),
     );
   }
 
@@ -82,14 +91,18 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
             measured: `${passed}/${bigRuns.length} runs passed${passed === bigRuns.length ? ', every job recorded as passed in the run database' : ''}`,
             limit: 'every run passes',
             status: passed === bigRuns.length ? 'met' : 'not met',
-            margin: passed === bigRuns.length ? '' : bigRuns.find((run) => !run.check.ok)?.check.note ?? '',
+            margin: passed === bigRuns.length ? '' : (bigRuns.find((run) => !run.check.ok)?.check.note ?? ''),
           },
     );
   }
   {
     const target = 'W1 N=100,000: runner peak RSS ≤ 300 MB';
     const rss = bigGator?.maxRssBytes ?? null;
-    rows.push(rss === null ? notMeasured(target, '≤ 300', bigGator === null ? 'N=100,000 not measured' : 'RSS unknown') : judged(target, rss / MB, 300, 'max', `${(rss / MB).toFixed(0)} MB`));
+    rows.push(
+      rss === null
+        ? notMeasured(target, '≤ 300', bigGator === null ? 'N=100,000 not measured' : 'RSS unknown')
+        : judged(target, rss / MB, 300, 'max', `${(rss / MB).toFixed(0)} MB`),
+    );
   }
   {
     const target = 'W1 N=100,000: jobs/s ≥ 0.8× jobs/s at N=10,000';
@@ -97,7 +110,13 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
     rows.push(
       bigGator?.jobsPerS == null || mid?.jobsPerS == null
         ? notMeasured(target, '≥ 0.8', 'N=100,000 and N=10,000 not both measured')
-        : judged(target, bigGator.jobsPerS / mid.jobsPerS, 0.8, 'min', `${x(bigGator.jobsPerS / mid.jobsPerS)} (${bigGator.jobsPerS.toFixed(0)} vs ${mid.jobsPerS.toFixed(0)} jobs/s)`),
+        : judged(
+            target,
+            bigGator.jobsPerS / mid.jobsPerS,
+            0.8,
+            'min',
+            `${x(bigGator.jobsPerS / mid.jobsPerS)} (${bigGator.jobsPerS.toFixed(0)} vs ${mid.jobsPerS.toFixed(0)} jobs/s)`,
+          ),
     );
   }
   {
@@ -126,7 +145,13 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
     rows.push(
       tree === null || flat === null
         ? notMeasured(target, '≤ 1.2', `W3 and W1 N=${leaves.toLocaleString('en-US')} not both measured`)
-        : judged(target, tree.wallS.median / flat.wallS.median, 1.2, 'max', `${x(tree.wallS.median / flat.wallS.median)} (${s(tree.wallS.median)} vs ${s(flat.wallS.median)})`),
+        : judged(
+            target,
+            tree.wallS.median / flat.wallS.median,
+            1.2,
+            'max',
+            `${x(tree.wallS.median / flat.wallS.median)} (${s(tree.wallS.median)} vs ${s(flat.wallS.median)})`,
+          ),
     );
   }
   {
@@ -137,7 +162,13 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
     rows.push(
       gator === null || node === null
         ? notMeasured(target, '≤ 4', 'W4 not measured')
-        : judged(target, gator.wallS.median / node.wallS.median, 4, 'max', `${x(gator.wallS.median / node.wallS.median)} (${s(gator.wallS.median)} vs ${s(node.wallS.median)})`),
+        : judged(
+            target,
+            gator.wallS.median / node.wallS.median,
+            4,
+            'max',
+            `${x(gator.wallS.median / node.wallS.median)} (${s(gator.wallS.median)} vs ${s(node.wallS.median)})`,
+          ),
     );
   }
   return rows;

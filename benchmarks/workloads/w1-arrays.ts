@@ -21,7 +21,8 @@ jobs:
 export const w1Cases = ({ options, parallelMissing }: BenchContext): Case[] =>
   options.w1Sizes.map((n) => {
     const spec = writeSpec(join(options.work, 'specs', `w1-${n}.yaml`), arraySpec(n));
-    const skipParallel = n > options.parallelMaxN ? `skipped above N=${options.parallelMaxN.toLocaleString('en-US')} (--parallel-max) to fit the time budget` : null;
+    const skipParallel =
+      n > options.parallelMaxN ? `skipped above N=${options.parallelMaxN.toLocaleString('en-US')} (--parallel-max) to fit the time budget` : null;
     return {
       id: w1Id(n),
       workload: 'W1',

@@ -35,7 +35,7 @@ export const w2Cases = ({ options }: BenchContext): Case[] => {
       jobs,
       lines: jobs * lines,
       reps: repsFor(options, options.quick ? 1_000 : 10_000),
-      note: 'The bare loop\'s rate uses its own timing of open + schema + inserts + close (printed by the loop), not the Node and tsx start-up before it; its wall column includes that start-up.',
+      note: "The bare loop's rate uses its own timing of open + schema + inserts + close (printed by the loop), not the Node and tsx start-up before it; its wall column includes that start-up.",
       variants: [
         gatorRun({ spec, tracking: join(options.work, 'track', 'w2'), jobs: options.jobsFlag, expect: { passedJobs: jobs, stdoutLines: jobs * lines } }),
         redirectToFiles(jobs, lines, options.slots, join(options.work, 'w2-files')),

@@ -171,7 +171,13 @@ async function writeRows(columns: readonly string[], rows: IterableIterator<Cell
 }
 
 /** Sizes columns on the first rows, then streams: a huge result still starts at once. */
-async function writeTable(columns: readonly string[], rows: IterableIterator<Cell[]>, header: boolean, emit: (line: string) => Promise<void>, sink: OutputSink): Promise<void> {
+async function writeTable(
+  columns: readonly string[],
+  rows: IterableIterator<Cell[]>,
+  header: boolean,
+  emit: (line: string) => Promise<void>,
+  sink: OutputSink,
+): Promise<void> {
   const sample: Cell[][] = [];
   // next() rather than for…of: breaking out of for…of would close the statement.
   while (sample.length < TABLE_SAMPLE) {
@@ -179,10 +185,15 @@ async function writeTable(columns: readonly string[], rows: IterableIterator<Cel
     if (next.done === true) break;
     sample.push(next.value);
   }
-  const numeric = columns.map((_, i) => sample.length > 0 && sample.every((row) => row[i] === null || typeof row[i] === 'number' || typeof row[i] === 'bigint'));
+  const numeric = columns.map(
+    (_, i) => sample.length > 0 && sample.every((row) => row[i] === null || typeof row[i] === 'number' || typeof row[i] === 'bigint'),
+  );
   const widths = columns.map((column, i) => Math.max(header ? width(column) : 0, ...sample.map((row) => width(tableCell(text(row[i] ?? null))))));
   const line = (cells: readonly string[]): string =>
-    `${cells.map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()}\n`;
+    `${cells
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd()}\n`;
   if (header) {
     await emit(line([...columns]));
     await emit(line(widths.map((w) => '─'.repeat(w))));

@@ -10,7 +10,15 @@ import { FilterError } from '../../storage/readers/errors.js';
 import { selectNodes } from '../../storage/readers/job-glob.js';
 import { readJobs } from '../../storage/readers/jobs.js';
 import { runEndTime, runStatus } from '../../storage/readers/liveness.js';
-import { jobOfKey, lastMessageId, messagesAfter, replayBatchesAsync, severityOfKey, type MessageBatch, type MessageFilter } from '../../storage/readers/messages.js';
+import {
+  jobOfKey,
+  lastMessageId,
+  messagesAfter,
+  replayBatchesAsync,
+  severityOfKey,
+  type MessageBatch,
+  type MessageFilter,
+} from '../../storage/readers/messages.js';
 import { openRun, type RunDb } from '../../storage/readers/open-run.js';
 import { readRun } from '../../storage/readers/run-info.js';
 import { parseTimeSpec } from '../../storage/readers/time-spec.js';
@@ -147,19 +155,24 @@ const parsePositive = (value: string): number => {
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('print a run\'s messages from its database, as the live console shows them, in time order')
+    .description("print a run's messages from its database, as the live console shows them, in time order")
     .argument('[run]', 'a tracking directory, a run.sqlite, or a tracking root (default: ./tracking/latest)')
-    .option('--job <glob>', 'only jobs whose dotted path matches (repeatable); * and ? stay in one segment, ** spans segments; a group selects its subtree', collect, [])
+    .option(
+      '--job <glob>',
+      'only jobs whose dotted path matches (repeatable); * and ? stay in one segment, ** spans segments; a group selects its subtree',
+      collect,
+      [],
+    )
     .option('--severity <level>', 'only this severity and above: DEBUG, INFO, WARNING, ERROR, CRITICAL', parseSeverity)
     .option('--grep <regex>', 'only lines whose text matches this JavaScript regular expression')
     .option('-i, --ignore-case', 'make --grep ignore case', false)
     .option('--stream <name>', 'only stdout, stderr, api or runtime messages (repeatable, or comma-separated)', parseStream, [])
-    .option('--since <time>', 'from this time on: unix seconds, ISO time, HH:MM[:SS] on the run\'s day, 5m (before the run\'s end) or +5m (after its start)')
+    .option('--since <time>', "from this time on: unix seconds, ISO time, HH:MM[:SS] on the run's day, 5m (before the run's end) or +5m (after its start)")
     .option('--until <time>', 'up to this time, in the same forms')
     .option('--realtime', 're-play with the original gaps between lines', false)
     .option('--speed <n>', 're-play with the original gaps divided by n', parsePositive)
     .option('--max-gap <seconds>', 'with --realtime/--speed, wait at most this long between lines', parsePositive)
-    .option('-f, --follow', 'after the existing lines, print new ones as a live run writes them; exit with the run\'s exit code when it ends', false)
+    .option('-f, --follow', "after the existing lines, print new ones as a live run writes them; exit with the run's exit code when it ends", false)
     .option('--interval <ms>', 'with --follow, how often to look for new lines', parsePositive, 150)
     .option('--jsonl', 'one JSON object per line: {ts, path, job_id, severity, stream, text}', false)
     .addOption(new Option('--color', 'force colour').conflicts('noColor'))
@@ -173,8 +186,8 @@ export function register(program: Command): void {
         'runner was killed is "cut off", and --follow then exits with 1.',
         '',
         'Examples:',
-        '  gator replay --job \'top.sims.*\' --severity ERROR',
-        '  gator replay tracking/latest --grep \'seed \\d+\' --since 5m',
+        "  gator replay --job 'top.sims.*' --severity ERROR",
+        "  gator replay tracking/latest --grep 'seed \\d+' --since 5m",
         '  gator replay --follow --jsonl | jq .text',
       ].join('\n'),
     )
@@ -275,7 +288,10 @@ function jsonlPrinter(paths: ReadonlyMap<number, string>): Printer {
 /** Waits the original gap (divided by the speed, capped) before each line. */
 class Pacer {
   #previous: number | null = null;
-  constructor(readonly speed: number, readonly maxGap: number) {}
+  constructor(
+    readonly speed: number,
+    readonly maxGap: number,
+  ) {}
 
   async play(batch: MessageBatch, print: Printer, sink: OutputSink): Promise<void> {
     for (let i = 0; i < batch.length; i++) {

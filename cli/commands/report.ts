@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write JUnit XML: a testsuite per group or array with jobs, a testcase per job ("-": stdout)')
     .option('--json <file>', 'write the run\'s tree as JSON: every node with result, state, duration, peaks, message counts ("-": stdout)')
     .option('--joblog <file>', 'write GNU parallel\'s joblog TSV, a row per job ("-": stdout)')
-    .option('--output-lines <n>', 'JUnit: lines of each job\'s output kept in <system-out>', parseLines, 50)
+    .option('--output-lines <n>', "JUnit: lines of each job's output kept in <system-out>", parseLines, 50)
     .addOption(new Option('--color', 'force colour in the summary').conflicts('noColor'))
     .addOption(new Option('--no-color', 'never colour (NO_COLOR in the environment does the same)'))
     .addHelpText(
@@ -48,15 +48,15 @@ export function register(program: Command): void {
         'Without an export option it prints a summary: the tally, the failures grouped by their first ERROR',
         'line, and the database path. Exports can be combined; at most one may go to stdout.',
         '',
-        'JUnit: <testsuite name> is the group\'s dotted path; <testcase name> the job ident (e.g. sim_3, unique',
-        'in its suite) and classname the parent\'s path; <failure type> is exit, signal, error-count, … with',
+        "JUnit: <testsuite name> is the group's dotted path; <testcase name> the job ident (e.g. sim_3, unique",
+        "in its suite) and classname the parent's path; <failure type> is exit, signal, error-count, … with",
         'the first ERROR/CRITICAL line as message; <error type> is spawn, cut-off or interrupted (the job could',
         'not finish); <skipped> marks aborted or not yet run jobs; <system-out> keeps the last lines and says',
         'how to replay the rest. Jobs still running in a cut-off run are errors of type cut-off.',
         '',
         'Examples:',
         '  gator report --junit results.xml',
-        '  gator report tracking/latest --json - | jq \'.tally\'',
+        "  gator report tracking/latest --json - | jq '.tally'",
       ].join('\n'),
     )
     .action(async (run: string | undefined, flags: ReportFlags) => {

@@ -32,12 +32,12 @@ export function register(program: Command): void {
         'Each job runs with the command, arguments, environment overlay (GATOR_ARRAY_INDEX included) and',
         'working directory it had, under a root group "rerun", with its original ident where that is unique',
         '(else its path with "." replaced by "__"). Dependencies between them are not repeated. The new run\'s',
-        'run.rerun_of is the earlier run\'s id and each job\'s jobs.rerun_of the node it repeats; `gator runs`',
+        "run.rerun_of is the earlier run's id and each job's jobs.rerun_of the node it repeats; `gator runs`",
         'shows it.',
         '',
         'Examples:',
         '  gator rerun --failed',
-        '  gator rerun tracking/2024-05-01T14-03-00.000 --job \'top.sims.sim_1*\'',
+        "  gator rerun tracking/2024-05-01T14-03-00.000 --job 'top.sims.sim_1*'",
       ].join('\n'),
     )
     .action(async (run: string | undefined, flags: RerunFlags) => {

@@ -35,7 +35,7 @@ export interface RunFlags {
 /** Adds the options shared by `run` and `rerun`. */
 export const addRunOptions = (command: Command): Command =>
   command
-    .option('--tracking <dir>', 'directory for this run\'s database (default: ./tracking/<timestamp>, linked from ./tracking/latest)')
+    .option('--tracking <dir>', "directory for this run's database (default: ./tracking/<timestamp>, linked from ./tracking/latest)")
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
     .option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)', parseLimit, null)
@@ -45,7 +45,7 @@ export const addRunOptions = (command: Command): Command =>
     .option('--progress', 'show a live progress panel under the log on a terminal', false)
     .option('--status-interval <seconds>', 'without a terminal, print a status line this often', parseSeconds, 10)
     .option('--all-msg', 'show every line of every job, not only WARNING and above', false)
-    .option('-v, --verbose', 'also show the runner\'s own DEBUG detail', false)
+    .option('-v, --verbose', "also show the runner's own DEBUG detail", false)
     .option('--quiet', 'show only failures and the final tally', false)
     .addOption(new Option('--color', 'force colour').conflicts('noColor'))
     .addOption(new Option('--no-color', 'never colour (NO_COLOR in the environment does the same)'))
@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run the jobs of a Gator YAML spec and record everything in one SQLite database')
     .argument('<spec>', 'the YAML spec (!JobGroup, !JobArray or !Job at the top)')
-    .option('--id <ident>', 'name of the root node when the spec gives none (default: the spec file\'s name)');
+    .option('--id <ident>', "name of the root node when the spec gives none (default: the spec file's name)");
   addRunOptions(command).action(async (spec: string, flags: RunFlags) => {
     process.exitCode = await runSpec(spec, flags, program.args);
   });
@@ -87,7 +87,13 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
 }
 
 /** Runs a plan with the console the flags ask for; resolves to the exit code. Used by `run` and `rerun`. */
-export async function executePlan(planned: { plan: Plan | null }, flags: RunFlags, argv: readonly string[], rerun?: RunRequest['rerun'], runtime?: Promise<RunRuntime>): Promise<number> {
+export async function executePlan(
+  planned: { plan: Plan | null },
+  flags: RunFlags,
+  argv: readonly string[],
+  rerun?: RunRequest['rerun'],
+  runtime?: Promise<RunRuntime>,
+): Promise<number> {
   let tracking: { dir: string; dbPath: string };
   try {
     tracking = prepareTracking(flags.tracking);

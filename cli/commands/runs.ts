@@ -86,10 +86,13 @@ function table(listed: readonly ListedRun[]): string {
     String(r.tally.cutOff),
     shownResult(r),
     r.status,
-    r.run.rerunOf === null ? '' : r.rerunOfName ?? r.run.rerunOf,
+    r.run.rerunOf === null ? '' : (r.rerunOfName ?? r.run.rerunOf),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    `${cells.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()}\n`;
+    `${cells
+      .map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd()}\n`;
   return [line(header), ...rows.map(line)].join('');
 }

@@ -12,7 +12,11 @@ export class ReaderError extends Error {
 /** The RUN argument names nothing that holds a run database. */
 export class RunNotFoundError extends ReaderError {
   override readonly name = 'RunNotFoundError';
-  constructor(readonly where: string, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly where: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`no run found at ${where}: ${detail}`, options);
   }
 }
@@ -20,7 +24,11 @@ export class RunNotFoundError extends ReaderError {
 /** The file exists but is not a Gator run database (or is one this version cannot read). */
 export class NotARunDatabaseError extends ReaderError {
   override readonly name = 'NotARunDatabaseError';
-  constructor(readonly dbPath: string, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly dbPath: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${dbPath} is not a readable Gator run database: ${detail}`, options);
   }
 }

@@ -110,10 +110,12 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
     const timed = kids.filter((kid) => kid.startedAt !== null && kid.duration !== null);
     const first = minOf(timed.map((kid) => kid.startedAt));
     const last = maxOf(timed.map((kid) => (kid.startedAt as number) + (kid.duration as number)));
-    const messages = Object.fromEntries(SEVERITY_NAMES.map((s) => {
-      const key = s.toLowerCase() as Lowercase<SeverityName>;
-      return [key, kids.reduce((sum, kid) => sum + kid.messages[key], 0)];
-    })) as JsonNode['messages'];
+    const messages = Object.fromEntries(
+      SEVERITY_NAMES.map((s) => {
+        const key = s.toLowerCase() as Lowercase<SeverityName>;
+        return [key, kids.reduce((sum, kid) => sum + kid.messages[key], 0)];
+      }),
+    ) as JsonNode['messages'];
     return {
       ...base,
       // The writer may not time groups; their children's times say when they ran.

@@ -35,8 +35,7 @@ export const xmlClean = (text: string): string => text.replace(ANSI, '').replace
 
 export const xmlText = (text: string): string => xmlClean(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export const xmlAttr = (text: string): string =>
-  xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+export const xmlAttr = (text: string): string => xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 
 const seconds = (value: number): string => value.toFixed(3);
 

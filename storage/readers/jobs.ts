@@ -120,10 +120,8 @@ export function readJobs(db: Database.Database): JobRow[] {
 
 /** The job's first ERROR or CRITICAL line, the one triage starts from. */
 export function firstErrorLine(db: Database.Database, jobId: number): string | null {
-  const text = db
-    .prepare("SELECT text FROM messages WHERE job_id = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1")
-    .pluck()
-    .get(jobId) as string | undefined;
+  const text = db.prepare("SELECT text FROM messages WHERE job_id = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1").pluck().get(jobId) as
+    string | undefined;
   return text ?? null;
 }
 
@@ -137,9 +135,9 @@ export interface TailLine {
 /** The job's last `count` lines, oldest first, and how many lines it has in all. */
 export function tailLines(db: Database.Database, jobId: number, count: number): { total: number; lines: TailLine[] } {
   const total = db.prepare('SELECT count(*) FROM messages WHERE job_id = ?').pluck().get(jobId) as number;
-  const lines = (db
-    .prepare('SELECT ts, severity, stream, text FROM messages WHERE job_id = ? ORDER BY id DESC LIMIT ?')
-    .all(jobId, count) as TailLine[]).reverse();
+  const lines = (
+    db.prepare('SELECT ts, severity, stream, text FROM messages WHERE job_id = ? ORDER BY id DESC LIMIT ?').all(jobId, count) as TailLine[]
+  ).reverse();
   return { total, lines };
 }
 
@@ -208,9 +206,11 @@ export function jobDuration(job: Pick<JobRow, 'startedAt' | 'endedAt'>, until: n
 
 /** The same tally counted by SQLite, for listing many runs without reading every node. */
 export function tallyFromDb(db: Database.Database, status: RunStatus): Tally {
-  const rows = db
-    .prepare("SELECT state, result, count(*) AS n FROM jobs WHERE kind = 'job' GROUP BY state, result")
-    .all() as { state: StateName; result: ResultName; n: number }[];
+  const rows = db.prepare("SELECT state, result, count(*) AS n FROM jobs WHERE kind = 'job' GROUP BY state, result").all() as {
+    state: StateName;
+    result: ResultName;
+    n: number;
+  }[];
   const counts = { total: 0, passed: 0, failed: 0, aborted: 0, cutOff: 0, unfinished: 0 };
   for (const row of rows) {
     counts.total += row.n;

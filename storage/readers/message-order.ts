@@ -32,7 +32,14 @@ export class BatchBuilder {
     this.#text.push(text);
   }
   build(): MessageBatch {
-    return { length: this.#ts.length, ts: Float64Array.from(this.#ts), key: Int32Array.from(this.#key), stream: this.#stream, text: this.#text, controlFree: false };
+    return {
+      length: this.#ts.length,
+      ts: Float64Array.from(this.#ts),
+      key: Int32Array.from(this.#key),
+      stream: this.#stream,
+      text: this.#text,
+      controlFree: false,
+    };
   }
 }
 

@@ -21,7 +21,11 @@ export function whereOf(filter: SqlFilter): { sql: string; params: Param[] } {
   if (filter.minSeverity !== undefined) {
     const min = Severity[filter.minSeverity];
     // The names are our own constants, so they can be written into the statement.
-    clauses.push(`severity IN (${SEVERITY_NAMES.filter((name) => Severity[name] >= min).map((name) => `'${name}'`).join(', ')})`);
+    clauses.push(
+      `severity IN (${SEVERITY_NAMES.filter((name) => Severity[name] >= min)
+        .map((name) => `'${name}'`)
+        .join(', ')})`,
+    );
   }
   if (filter.streams !== undefined) {
     clauses.push(`stream IN (${filter.streams.map(() => '?').join(', ')})`);
@@ -46,8 +50,7 @@ export function lastMessageId(db: Database.Database): number {
   return (db.prepare('SELECT id FROM messages ORDER BY id DESC LIMIT 1').pluck().get() as number | undefined) ?? 0;
 }
 
-const firstMessageId = (db: Database.Database): number =>
-  (db.prepare('SELECT id FROM messages ORDER BY id LIMIT 1').pluck().get() as number | undefined) ?? 0;
+const firstMessageId = (db: Database.Database): number => (db.prepare('SELECT id FROM messages ORDER BY id LIMIT 1').pluck().get() as number | undefined) ?? 0;
 
 /** The id ranges a replay reads, in order. */
 export function chunkRanges(db: Database.Database, filter: SqlFilter, upTo: number, chunkIds: number): ChunkRanges {
@@ -129,9 +132,7 @@ export class ChunkSource {
 /** The rows after a point in (ts, id) order, sorted by SQLite; see replayBatches. */
 export function* sortedRowsFrom(db: Database.Database, filter: SqlFilter, last: number, upTo: number, unreadFrom: number): Generator<RawRow> {
   const where = whereOf(filter);
-  const statement = db
-    .prepare(`SELECT ${ROW_COLUMNS} FROM messages WHERE id <= ? AND (ts > ? OR (ts = ? AND id >= ?))${where.sql} ORDER BY ts, id`)
-    .raw();
+  const statement = db.prepare(`SELECT ${ROW_COLUMNS} FROM messages WHERE id <= ? AND (ts > ? OR (ts = ? AND id >= ?))${where.sql} ORDER BY ts, id`).raw();
   const after = Number.isFinite(last) ? last : -Number.MAX_VALUE;
   yield* statement.iterate(upTo, after, after, unreadFrom, ...where.params) as IterableIterator<RawRow>;
 }
@@ -139,5 +140,8 @@ export function* sortedRowsFrom(db: Database.Database, filter: SqlFilter, last: 
 /** Up to `limit` rows with id > afterId, in id order. */
 export function rowsAfter(db: Database.Database, afterId: number, filter: SqlFilter, limit: number): RawRow[] {
   const where = whereOf(filter);
-  return db.prepare(`SELECT ${ROW_COLUMNS} FROM messages WHERE id > ?${where.sql} ORDER BY id LIMIT ?`).raw().all(afterId, ...where.params, limit) as RawRow[];
+  return db
+    .prepare(`SELECT ${ROW_COLUMNS} FROM messages WHERE id > ?${where.sql} ORDER BY id LIMIT ?`)
+    .raw()
+    .all(afterId, ...where.params, limit) as RawRow[];
 }

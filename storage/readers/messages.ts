@@ -40,7 +40,14 @@ const sqlPart = (filter: MessageFilter): SqlFilter => {
 };
 
 /** The rows after the point a Reorderer reached, sorted by SQLite, in batches. */
-function* sortedRest(db: Database.Database, filter: MessageFilter, last: number, upTo: number, unreadFrom: number, withStream: boolean): Generator<MessageBatch> {
+function* sortedRest(
+  db: Database.Database,
+  filter: MessageFilter,
+  last: number,
+  upTo: number,
+  unreadFrom: number,
+  withStream: boolean,
+): Generator<MessageBatch> {
   let builder = new BatchBuilder(withStream);
   for (const row of sortedRowsFrom(db, sqlPart(filter), last, upTo, unreadFrom)) {
     if (filter.grep !== undefined && !filter.grep.test(row[4])) continue;
@@ -156,7 +163,12 @@ class Inbox {
  * so reading and formatting overlap; the same batches in the same order. Falls back to the
  * calling thread when no worker can be started.
  */
-export async function* replayBatchesAsync(db: Database.Database, dbPath: string, filter: MessageFilter, options: ReplayOptions = {}): AsyncGenerator<MessageBatch> {
+export async function* replayBatchesAsync(
+  db: Database.Database,
+  dbPath: string,
+  filter: MessageFilter,
+  options: ReplayOptions = {},
+): AsyncGenerator<MessageBatch> {
   if (selectsNothing(filter)) return;
   if (!workerAvailable()) {
     yield* replayBatches(db, filter, options);

@@ -88,9 +88,7 @@ export function openRunDatabase(dbPath: string): Database.Database {
     if (version > SCHEMA_VERSION) {
       throw new NotARunDatabaseError(dbPath, `it was written by a newer Gator (schema ${version}; this one reads up to ${SCHEMA_VERSION})`);
     }
-    const views = new Set(
-      (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'view'").pluck().all() as string[]),
-    );
+    const views = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'view'").pluck().all() as string[]);
     const missing = PUBLIC_VIEWS.filter((view) => !views.has(view));
     if (missing.length > 0) throw new NotARunDatabaseError(dbPath, `views missing: ${missing.join(', ')}`);
     return db;

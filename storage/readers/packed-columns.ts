@@ -89,7 +89,12 @@ export const sortedOrder = (ts: Float64Array): Uint32Array | null => {
   let spare = new Uint32Array(n);
   const counts = new Uint32Array(65_536);
   // Least significant digit first: low word's low half, low word's high half, then the high word.
-  for (const [word, shift] of [[lo, 0], [lo, 16], [1 - lo, 0], [1 - lo, 16]] as const) {
+  for (const [word, shift] of [
+    [lo, 0],
+    [lo, 16],
+    [1 - lo, 0],
+    [1 - lo, 16],
+  ] as const) {
     counts.fill(0);
     for (let i = 0; i < n; i++) {
       const digit = ((words[2 * i + word] as number) >>> shift) & 0xffff;
@@ -112,4 +117,3 @@ export const sortedOrder = (ts: Float64Array): Uint32Array | null => {
   }
   return order;
 };
-

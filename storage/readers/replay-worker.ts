@@ -18,8 +18,7 @@ export interface ReplayWorkerData {
 }
 
 export type FromReplayWorker =
-  | { readonly type: 'chunk'; readonly k: number; readonly chunk: PackedChunk }
-  | { readonly type: 'error'; readonly message: string };
+  { readonly type: 'chunk'; readonly k: number; readonly chunk: PackedChunk } | { readonly type: 'error'; readonly message: string };
 
 /** The main thread took a chunk. */
 export type ToReplayWorker = 'ack';
@@ -49,7 +48,9 @@ function run(port: NonNullable<typeof parentPort>, data: ReplayWorkerData): void
     try {
       while (next < plan.starts.length && unacknowledged < data.window) {
         const chunk = source.read(plan.starts[next] as number, plan.ends[next] as number);
-        const transfer = (chunk.kind === 'packed' ? [chunk.ts.buffer, chunk.key.buffer, ...(chunk.order === null ? [] : [chunk.order.buffer])] : []) as ArrayBuffer[];
+        const transfer = (
+          chunk.kind === 'packed' ? [chunk.ts.buffer, chunk.key.buffer, ...(chunk.order === null ? [] : [chunk.order.buffer])] : []
+        ) as ArrayBuffer[];
         port.postMessage({ type: 'chunk', k: next, chunk } satisfies FromReplayWorker, transfer);
         next++;
         unacknowledged++;

@@ -42,9 +42,8 @@ const parseArgv = (text: string): string[] => {
 };
 
 export function readRun(db: Database.Database, dbPath: string = db.name): RunRow {
-  const row = db
-    .prepare('SELECT id, spec_path, started_at, ended_at, result, exit_code, host, argv, rerun_of, pid, heartbeat_at FROM run LIMIT 1')
-    .get() as RawRun | undefined;
+  const row = db.prepare('SELECT id, spec_path, started_at, ended_at, result, exit_code, host, argv, rerun_of, pid, heartbeat_at FROM run LIMIT 1').get() as
+    RawRun | undefined;
   if (row === undefined) throw new NotARunDatabaseError(dbPath, 'it has no run row');
   return {
     id: row.id,

@@ -91,7 +91,7 @@ export function listRuns(root: string, probe: LivenessProbe = systemProbe): { ru
     }
   }
   const nameById = new Map(runs.map((listed) => [listed.run.id, listed.name]));
-  const named = runs.map((listed) => ({ ...listed, rerunOfName: listed.run.rerunOf === null ? null : nameById.get(listed.run.rerunOf) ?? null }));
+  const named = runs.map((listed) => ({ ...listed, rerunOfName: listed.run.rerunOf === null ? null : (nameById.get(listed.run.rerunOf) ?? null) }));
   named.sort((a, b) => b.run.startedAt - a.run.startedAt || b.name.localeCompare(a.name));
   return { runs: named, unreadable };
 }

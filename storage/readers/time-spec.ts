@@ -53,5 +53,7 @@ export function parseTimeSpec(text: string, span: RunSpan, option: string): numb
     const ms = Date.parse(value.replace(' ', 'T'));
     if (!Number.isNaN(ms)) return ms / 1000;
   }
-  throw new FilterError(`${option} '${text}': expected unix seconds, an ISO time (2024-05-01T14:03:00), HH:MM[:SS], or a duration like 5m (before the run's end) or +5m (after its start)`);
+  throw new FilterError(
+    `${option} '${text}': expected unix seconds, an ISO time (2024-05-01T14:03:00), HH:MM[:SS], or a duration like 5m (before the run's end) or +5m (after its start)`,
+  );
 }

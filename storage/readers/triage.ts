@@ -224,9 +224,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
     const firstError = db.prepare<[number], { text: string }>(
       `SELECT text FROM messages WHERE job_id = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1`,
     );
-    const lastLines = db.prepare<[number, number], ReportLine>(
-      'SELECT ts, severity, stream, text FROM messages WHERE job_id = ? ORDER BY id DESC LIMIT ?',
-    );
+    const lastLines = db.prepare<[number, number], ReportLine>('SELECT ts, severity, stream, text FROM messages WHERE job_id = ? ORDER BY id DESC LIMIT ?');
     const failed = rows
       .filter((row) => row.kind === 'job' && row.result === 'failure')
       .sort((a, b) => (a.ended_at ?? Infinity) - (b.ended_at ?? Infinity) || a.id - b.id);
@@ -266,7 +264,14 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
       run:
         runRow === null
           ? null
-          : { id: runRow.id, specPath: runRow.specPath, startedAt: runRow.startedAt, endedAt: runRow.endedAt, result: runRow.result, exitCode: runRow.exitCode },
+          : {
+              id: runRow.id,
+              specPath: runRow.specPath,
+              startedAt: runRow.startedAt,
+              endedAt: runRow.endedAt,
+              result: runRow.result,
+              exitCode: runRow.exitCode,
+            },
       totals: totals.counts(),
       groups,
       failures: { jobs: failed.length, buckets: failureBuckets },

@@ -17,8 +17,23 @@ const fixtures = readdirSync(BAD)
 
 describe('gator run on a bad spec', () => {
   it('has a fixture for every kind of spec error', () => {
-    const kinds = ['yaml-syntax', 'unknown-tag', 'unknown-field', 'wrong-type', 'missing-command', 'duplicate-ident', 'unknown-dependency', 'cycle', 'negative-repeats', 'unknown-memory-unit'];
-    for (const kind of kinds) assert.ok(fixtures.some((fixture) => fixture.name.startsWith(kind)), `no fixture for ${kind}`);
+    const kinds = [
+      'yaml-syntax',
+      'unknown-tag',
+      'unknown-field',
+      'wrong-type',
+      'missing-command',
+      'duplicate-ident',
+      'unknown-dependency',
+      'cycle',
+      'negative-repeats',
+      'unknown-memory-unit',
+    ];
+    for (const kind of kinds)
+      assert.ok(
+        fixtures.some((fixture) => fixture.name.startsWith(kind)),
+        `no fixture for ${kind}`,
+      );
   });
 
   for (const fixture of fixtures) {

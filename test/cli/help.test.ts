@@ -13,7 +13,20 @@ describe('gator --help', () => {
   it('describes every run option', async () => {
     const result = await gator(['run', '--help']);
     assert.equal(result.code, 0);
-    for (const option of ['--tracking', '--jobs', '--interval', '--limit-warning', '--limit-error', '--limit-critical', '--grace', '--verbose', '--quiet', '--all-msg', '--progress', '--json']) {
+    for (const option of [
+      '--tracking',
+      '--jobs',
+      '--interval',
+      '--limit-warning',
+      '--limit-error',
+      '--limit-critical',
+      '--grace',
+      '--verbose',
+      '--quiet',
+      '--all-msg',
+      '--progress',
+      '--json',
+    ]) {
       assert.ok(result.stdout.includes(option), `missing ${option}`);
     }
   });

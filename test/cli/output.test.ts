@@ -5,7 +5,11 @@ import { gator, openDb, tempDir, writeSpec } from '../helpers/cli.js';
 
 const runJob = async (command: string, args: readonly string[], extra: readonly string[] = []) => {
   const dir = tempDir();
-  const spec = writeSpec(dir, 'job.yaml', `!JobGroup\n  id: top\n  jobs:\n  - !Job\n      id: out\n      command: ${JSON.stringify(command)}\n      args: ${JSON.stringify(args)}\n`);
+  const spec = writeSpec(
+    dir,
+    'job.yaml',
+    `!JobGroup\n  id: top\n  jobs:\n  - !Job\n      id: out\n      command: ${JSON.stringify(command)}\n      args: ${JSON.stringify(args)}\n`,
+  );
   const tracking = join(dir, 'run');
   const result = await gator(['run', spec, '--tracking', tracking, '--quiet', ...extra], { timeoutMs: 300_000 });
   return { ...result, db: openDb(join(tracking, 'run.sqlite')) };

@@ -47,7 +47,10 @@ describe('gator query', () => {
     ]);
     assert.deepEqual(JSON.parse(gator(['query', finished, 'SELECT 1 AS one WHERE 0', '--json']).stdout), []);
     const lines = gator(['query', finished, 'SELECT id, ended_at FROM run', '--jsonl']).stdout.trimEnd().split('\n');
-    assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), [{ id: 'run-finished', ended_at: 1_700_000_060 }]);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as unknown),
+      [{ id: 'run-finished', ended_at: 1_700_000_060 }],
+    );
   });
 
   it('takes the run from ./tracking/latest when only SQL is given', () => {
@@ -72,7 +75,7 @@ describe('gator query', () => {
     const before = hash();
     for (const sql of [
       'DELETE FROM node',
-      "UPDATE node SET result = 1 WHERE result = 2",
+      'UPDATE node SET result = 1 WHERE result = 2',
       "INSERT INTO metric VALUES (0, 'x', 1)",
       `ATTACH DATABASE '${join(dir, 'evil.sqlite')}' AS evil`,
       'PRAGMA journal_mode = DELETE',

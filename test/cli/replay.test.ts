@@ -6,7 +6,18 @@ import { after, describe, it } from 'node:test';
 import { formatMessageLine } from '../../console/line-format.js';
 import { clock } from '../../console/line-format.js';
 import { Severity } from '../../storage/schema.js';
-import { gator, gatorAsync, makeStandardRun, prng, readAllMessages, RunDbBuilder, startLiveWriter, tempDir, waitFor, type StandardRun } from '../helpers/make-run-db.js';
+import {
+  gator,
+  gatorAsync,
+  makeStandardRun,
+  prng,
+  readAllMessages,
+  RunDbBuilder,
+  startLiveWriter,
+  tempDir,
+  waitFor,
+  type StandardRun,
+} from '../helpers/make-run-db.js';
 
 const dir = tempDir('gator-cli-replay-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +29,7 @@ const lines = (messages: readonly Message[], color = false): string =>
   messages.map((m) => `${formatMessageLine({ ts: m.ts, severity: m.severity, path: m.path, text: m.text }, { color })}\n`).join('');
 
 describe('gator replay', () => {
-  it('prints exactly the messages in the database, in time order, in the live console\'s format', () => {
+  it("prints exactly the messages in the database, in time order, in the live console's format", () => {
     const { status, stdout, stderr } = gator(['replay', finished]);
     assert.equal(stderr, '');
     assert.equal(status, 0);
@@ -39,7 +50,12 @@ describe('gator replay', () => {
       const lag = random() * 0.5;
       for (let j = 0; j < 1 + Math.floor(random() * 50); j++) {
         const n = rows.length;
-        rows.push({ jobId, ts: 1_000 + Math.round((n * 0.001 - lag) * 1000) / 1000, text: n === 70_000 ? 'two\nlines' : `line ${n}`, severity: n % 97 === 0 ? 'ERROR' : 'INFO' });
+        rows.push({
+          jobId,
+          ts: 1_000 + Math.round((n * 0.001 - lag) * 1000) / 1000,
+          text: n === 70_000 ? 'two\nlines' : `line ${n}`,
+          severity: n % 97 === 0 ? 'ERROR' : 'INFO',
+        });
       }
     }
     b.interleaved(rows);
@@ -72,7 +88,13 @@ describe('gator replay', () => {
       [['--since', '+10s', '--until', '50s'], (m) => m.ts >= t0 + 10 && m.ts <= t0 + 10],
       [
         ['--job', 'top.sims.*', '--severity', 'INFO', '--grep', '00 ok', '--stream', 'stdout', '--since', '+8s', '--until', '+14s'],
-        (m) => m.path.startsWith('top.sims.') && Severity[m.severity] >= Severity.INFO && /00 ok/.test(m.text) && m.stream === 'stdout' && m.ts >= t0 + 8 && m.ts <= t0 + 14,
+        (m) =>
+          m.path.startsWith('top.sims.') &&
+          Severity[m.severity] >= Severity.INFO &&
+          /00 ok/.test(m.text) &&
+          m.stream === 'stdout' &&
+          m.ts >= t0 + 8 &&
+          m.ts <= t0 + 14,
       ],
     ];
     for (const [args, keep] of cases) {
@@ -86,10 +108,15 @@ describe('gator replay', () => {
 
   it('writes JSON Lines for machines', () => {
     const { stdout } = gator(['replay', finished, '--jsonl', '--job', 'top.lint.style']);
-    const records = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+    const records = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
     assert.deepEqual(
       records,
-      run.messages.filter((m) => m.path === 'top.lint.style').map((m) => ({ ts: m.ts, path: m.path, job_id: m.jobId, severity: m.severity, stream: m.stream, text: m.text })),
+      run.messages
+        .filter((m) => m.path === 'top.lint.style')
+        .map((m) => ({ ts: m.ts, path: m.path, job_id: m.jobId, severity: m.severity, stream: m.stream, text: m.text })),
     );
   });
 
@@ -131,7 +158,10 @@ describe('gator replay', () => {
     const file = join(dir, 'many.sqlite');
     const b = new RunDbBuilder(file, { id: 'many', specPath: '/x.yaml', startedAt: 0 });
     const job = b.job(null, 'chatty');
-    b.messages(job, Array.from({ length: 200_000 }, (_, i) => ({ ts: i / 1000, text: `line ${i} ${'x'.repeat(40)}` })));
+    b.messages(
+      job,
+      Array.from({ length: 200_000 }, (_, i) => ({ ts: i / 1000, text: `line ${i} ${'x'.repeat(40)}` })),
+    );
     b.finish(200, 'success', 0);
     b.close();
     const replay = gatorAsync(['replay', file]);
@@ -142,7 +172,7 @@ describe('gator replay', () => {
     assert.equal(status, 0);
   });
 
-  it('with --follow, shows new lines of a live run as they come and exits with the run\'s code', async () => {
+  it("with --follow, shows new lines of a live run as they come and exits with the run's code", async () => {
     const file = join(dir, 'live.sqlite');
     const writer = await startLiveWriter(file);
     const follow = gatorAsync(['replay', file, '--follow', '--job', 'top.sims.sim_4']);

@@ -11,7 +11,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const query = (cwd: string, run: string, sql: string): string[][] => {
   const { status, stdout, stderr } = gator(['query', run, sql, '--no-header'], { cwd });
   assert.equal(status, 0, stderr);
-  return stdout === '' ? [] : stdout.trimEnd().split('\n').map((line) => line.split('\t'));
+  return stdout === ''
+    ? []
+    : stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split('\t'));
 };
 
 describe('gator rerun', () => {
@@ -19,10 +24,26 @@ describe('gator rerun', () => {
     const cwd = join(dir, 'project');
     mkdirSync(cwd);
     // The job reads GATOR_ARRAY_INDEX at run time, so the output shows the environment it really got.
-    writeFileSync(join(cwd, 'sim.sh'), 'echo "index=$GATOR_ARRAY_INDEX"\ncase "$GATOR_ARRAY_INDEX" in 1|3|4) echo "boom $GATOR_ARRAY_INDEX" >&2; exit 1;; esac\n');
+    writeFileSync(
+      join(cwd, 'sim.sh'),
+      'echo "index=$GATOR_ARRAY_INDEX"\ncase "$GATOR_ARRAY_INDEX" in 1|3|4) echo "boom $GATOR_ARRAY_INDEX" >&2; exit 1;; esac\n',
+    );
     writeFileSync(
       join(cwd, 'spec.yaml'),
-      ['!JobGroup', '  id: top', '  jobs:', '  - !JobArray', '      id: sims', '      repeats: 6', '      jobs:', '      - !Job', '          id: sim', '          command: sh', `          args: [${join(cwd, 'sim.sh')}]`, ''].join('\n'),
+      [
+        '!JobGroup',
+        '  id: top',
+        '  jobs:',
+        '  - !JobArray',
+        '      id: sims',
+        '      repeats: 6',
+        '      jobs:',
+        '      - !Job',
+        '          id: sim',
+        '          command: sh',
+        `          args: [${join(cwd, 'sim.sh')}]`,
+        '',
+      ].join('\n'),
     );
     const first = gator(['run', 'spec.yaml', '--quiet', '--tracking', 'tracking/first'], { cwd });
     assert.equal(first.status, 1, first.stderr);
@@ -31,7 +52,11 @@ describe('gator rerun', () => {
     assert.equal(rerun.status, 1, rerun.stderr);
     assert.match(rerun.stdout, /^Rerunning 3 jobs of run /);
 
-    const jobs = query(cwd, 'tracking/second', "SELECT ident, array_index, json_extract(env, '$.GATOR_ARRAY_INDEX'), rerun_of FROM jobs WHERE kind = 'job' ORDER BY id");
+    const jobs = query(
+      cwd,
+      'tracking/second',
+      "SELECT ident, array_index, json_extract(env, '$.GATOR_ARRAY_INDEX'), rerun_of FROM jobs WHERE kind = 'job' ORDER BY id",
+    );
     const originals = new Map(query(cwd, 'tracking/first', "SELECT ident, id FROM jobs WHERE kind = 'job'").map(([ident, id]) => [ident, id]));
     assert.deepEqual(
       jobs,

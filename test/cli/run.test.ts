@@ -122,34 +122,34 @@ describe('gator run', () => {
     ['the spawn server', {}],
     ["Node's child_process", { GATOR_SPAWN_SERVER: '0' }],
   ] as const) {
-  it(`fails a job whose command or cwd is missing with an ERROR saying so, and still runs its siblings (${launcher})`, async () => {
-    const dir = tempDir();
-    const spec = writeSpec(
-      dir,
-      'missing.yaml',
-      `!JobGroup
+    it(`fails a job whose command or cwd is missing with an ERROR saying so, and still runs its siblings (${launcher})`, async () => {
+      const dir = tempDir();
+      const spec = writeSpec(
+        dir,
+        'missing.yaml',
+        `!JobGroup
   id: top
   jobs:
   - !Job { id: nocmd, command: no-such-command-xyz }
   - !Job { id: nocwd, command: "true", cwd: ${join(dir, 'not-there')} }
   - !Job { id: fine, command: echo, args: [ok] }
 `,
-    );
-    const result = await run(spec, [], undefined, env);
-    assert.equal(result.code, 1);
-    const db = openDb(result.db);
-    const rows = db.prepare('SELECT ident, result, failure FROM jobs WHERE kind = ? ORDER BY id').all('job');
-    assert.deepEqual(rows, [
-      { ident: 'nocmd', result: 'failure', failure: 'spawn' },
-      { ident: 'nocwd', result: 'failure', failure: 'spawn' },
-      { ident: 'fine', result: 'success', failure: null },
-    ]);
-    const errors = db.prepare("SELECT job_path, text FROM messages WHERE severity = 'ERROR' ORDER BY job_id").all() as { job_path: string; text: string }[];
-    assert.match(errors[0]!.text, /no-such-command-xyz.*command not found/);
-    assert.match(errors[1]!.text, /working directory .*not-there does not exist/);
-    assert.deepEqual(db.prepare("SELECT stream, text FROM messages WHERE job_path = 'top.fine'").all(), [{ stream: 'stdout', text: 'ok' }]);
-    db.close();
-  });
+      );
+      const result = await run(spec, [], undefined, env);
+      assert.equal(result.code, 1);
+      const db = openDb(result.db);
+      const rows = db.prepare('SELECT ident, result, failure FROM jobs WHERE kind = ? ORDER BY id').all('job');
+      assert.deepEqual(rows, [
+        { ident: 'nocmd', result: 'failure', failure: 'spawn' },
+        { ident: 'nocwd', result: 'failure', failure: 'spawn' },
+        { ident: 'fine', result: 'success', failure: null },
+      ]);
+      const errors = db.prepare("SELECT job_path, text FROM messages WHERE severity = 'ERROR' ORDER BY job_id").all() as { job_path: string; text: string }[];
+      assert.match(errors[0]!.text, /no-such-command-xyz.*command not found/);
+      assert.match(errors[1]!.text, /working directory .*not-there does not exist/);
+      assert.deepEqual(db.prepare("SELECT stream, text FROM messages WHERE job_path = 'top.fine'").all(), [{ stream: 'stdout', text: 'ok' }]);
+      db.close();
+    });
   }
 
   it('runs a 1,000-job array to 1,000 successes', async () => {

@@ -31,7 +31,9 @@ test('gator run --progress on a terminal: 200 jobs with failures, the panel, the
       /^✔ \d+ passed {2}✘ \d+ failed {2}▶ \d+ running {2}◦ \d+ pending {2}⊘ 0 aborted {2}of 200$/.test(lines.at(-1) ?? '') &&
       /^━+ +\d+%  \d+s elapsed/.test(lines.at(-2) ?? '') &&
       // The reason's wording depends on what the runner saw first (exit code or error count).
-      /\n {2}✘ top\.regress\.seed_\d+ {2}.*(assertion failed: fifo overflow at cycle \d+|corrupt ␛\[31mred␛\[0m packet)\n {4}gator replay \S+ --job top\.regress\.seed_\d+\n/.test(s)
+      /\n {2}✘ top\.regress\.seed_\d+ {2}.*(assertion failed: fifo overflow at cycle \d+|corrupt ␛\[31mred␛\[0m packet)\n {4}gator replay \S+ --job top\.regress\.seed_\d+\n/.test(
+        s,
+      )
     );
   };
   await tmux.waitFor(wholeFrame, 'a whole frame of the panel with failed and running jobs');
@@ -52,7 +54,11 @@ test('gator run --progress: Ctrl+C mid-run leaves the cursor visible and no debr
   const { dir, spec } = writeRegression(400);
   const tmux = new Tmux();
   sessions.push(tmux);
-  tmux.start(['node', GATOR, 'run', spec, '--progress', '--all-msg', '-j', '8', '--tracking', path.join(dir, 'tracking')], { width: 100, height: 30, cwd: dir });
+  tmux.start(['node', GATOR, 'run', spec, '--progress', '--all-msg', '-j', '8', '--tracking', path.join(dir, 'tracking')], {
+    width: 100,
+    height: 30,
+    cwd: dir,
+  });
   await tmux.waitFor((s) => /✔ [1-9]\d* passed/.test(s), 'the panel');
   tmux.keys('C-c');
   assert.equal(await tmux.exitCode(), 130);

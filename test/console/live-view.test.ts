@@ -25,10 +25,7 @@ test('a frame is one write: erase the old panel, the queued lines, the new panel
   view.frame();
   assert.equal(stream.writes.length, writes + 1);
   const out = stream.writes.at(-1) ?? '';
-  assert.equal(
-    out,
-    `${BSU}${erase(3)}` + 'first log line\nsecond log line\n' + `\u001b[?7l${panelOf(80).join('\n')}\u001b[?7h${ESU}`,
-  );
+  assert.equal(out, `${BSU}${erase(3)}` + 'first log line\nsecond log line\n' + `\u001b[?7l${panelOf(80).join('\n')}\u001b[?7h${ESU}`);
   view.frame();
   assert.equal(stream.writes.length, writes + 1, 'nothing changed: no write');
   view.stop();

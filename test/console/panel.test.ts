@@ -20,10 +20,16 @@ test('running jobs come out longest-running first, in O(k)', () => {
   set.add({ id: 2, path: 'b', startedAt: 12 });
   set.add({ id: 3, path: 'c', startedAt: 11 }); // started on another worker, reported a bit late
   set.add({ id: 4, path: 'd', startedAt: 13 });
-  assert.deepEqual(set.oldest(10).map((j) => j.path), ['a', 'c', 'b', 'd']);
+  assert.deepEqual(
+    set.oldest(10).map((j) => j.path),
+    ['a', 'c', 'b', 'd'],
+  );
   set.delete(1);
   set.delete(4);
-  assert.deepEqual(set.oldest(10).map((j) => j.path), ['c', 'b']);
+  assert.deepEqual(
+    set.oldest(10).map((j) => j.path),
+    ['c', 'b'],
+  );
   const before = set.work;
   set.oldest(1);
   assert.equal(set.work - before, 1);
@@ -63,7 +69,10 @@ test('a 100,000-job feed renders every frame with bounded work', () => {
     }
   }
   assert.equal(perFrame.length, 100);
-  assert.ok(perFrame.every((w) => w <= PANEL_LIMITS.running + PANEL_LIMITS.failed), perFrame.join(','));
+  assert.ok(
+    perFrame.every((w) => w <= PANEL_LIMITS.running + PANEL_LIMITS.failed),
+    perFrame.join(','),
+  );
   const last = strip(frame(model, T0 + 1000).lines.join('\n'));
   assert.match(last, /✘ 1031 failed/);
   assert.match(last, /▶ 64 running/);

@@ -26,7 +26,19 @@ const buildDb = (): string => {
   let id = 10;
   for (let i = 0; i < 3; i += 1, id += 1) {
     const fails = i === 1;
-    nodes.push({ id, parentId: 2, kind: 'job', ident: `check_${i}`, path: `top.smoke.check_${i}`, result: fails ? 'failure' : 'success', failure: fails ? 'signal' : null, signal: fails ? 'SIGKILL' : null, startedAt: T0, endedAt: T0 + 5 + i, rssPeak: 1000 * (i + 1) });
+    nodes.push({
+      id,
+      parentId: 2,
+      kind: 'job',
+      ident: `check_${i}`,
+      path: `top.smoke.check_${i}`,
+      result: fails ? 'failure' : 'success',
+      failure: fails ? 'signal' : null,
+      signal: fails ? 'SIGKILL' : null,
+      startedAt: T0,
+      endedAt: T0 + 5 + i,
+      rssPeak: 1000 * (i + 1),
+    });
   }
   for (let i = 0; i < 40; i += 1, id += 1) {
     let failure: string | null = null;
@@ -34,7 +46,12 @@ const buildDb = (): string => {
     if (i % 4 === 1) {
       // 10 jobs: the same assertion with a different cycle and address each time.
       messages.push({ jobId: id, ts: T0 + i, severity: 'WARNING', text: 'not an error' });
-      messages.push({ jobId: id, ts: T0 + i + 0.5, severity: 'ERROR', text: `assertion failed: fifo overflow at cycle ${1000 + i} addr 0x${(0xdead00 + i).toString(16)}` });
+      messages.push({
+        jobId: id,
+        ts: T0 + i + 0.5,
+        severity: 'ERROR',
+        text: `assertion failed: fifo overflow at cycle ${1000 + i} addr 0x${(0xdead00 + i).toString(16)}`,
+      });
       messages.push({ jobId: id, ts: T0 + i + 0.6, severity: 'ERROR', text: 'a later error that is not first' });
       failure = 'exit';
     } else if (i === 2 || i === 6) {
@@ -42,7 +59,20 @@ const buildDb = (): string => {
       failure = 'critical-count';
     }
     if (i === 39) failure = 'exit';
-    nodes.push({ id, parentId: 3, kind: 'job', ident: `seed_${i}`, path: `top.regress.seed_${i}`, arrayIndex: i, result: failure === null ? 'success' : 'failure', failure, exitCode: failure === 'exit' ? 1 : 0, startedAt: T0 + 1 + i, endedAt: T0 + 2 + i * 2, rssPeak: 5_000_000 + i });
+    nodes.push({
+      id,
+      parentId: 3,
+      kind: 'job',
+      ident: `seed_${i}`,
+      path: `top.regress.seed_${i}`,
+      arrayIndex: i,
+      result: failure === null ? 'success' : 'failure',
+      failure,
+      exitCode: failure === 'exit' ? 1 : 0,
+      startedAt: T0 + 1 + i,
+      endedAt: T0 + 2 + i * 2,
+      rssPeak: 5_000_000 + i,
+    });
   }
   nodes.push({ id: 99, parentId: 1, kind: 'job', ident: 'lint', path: 'top.lint', result: 'aborted' });
   db.run({ id: 'r1', specPath: 'spec.yaml', startedAt: T0, endedAt: T0 + 90, result: 2, exitCode: 1 });
@@ -73,10 +103,16 @@ test('failures sharing a first error line are grouped, biggest group first', () 
   assert.ok(first !== undefined);
   assert.equal(first.count, 10);
   assert.equal(first.signature, 'assertion failed: fifo overflow at cycle <n> addr <hex>');
-  assert.deepEqual(first.paths, [1, 5, 9, 13, 17, 21, 25, 29, 33, 37].map((i) => `top.regress.seed_${i}`));
+  assert.deepEqual(
+    first.paths,
+    [1, 5, 9, 13, 17, 21, 25, 29, 33, 37].map((i) => `top.regress.seed_${i}`),
+  );
   assert.equal(first.example.path, 'top.regress.seed_1');
   assert.equal(first.example.firstError, 'assertion failed: fifo overflow at cycle 1001 addr 0xdead01');
-  assert.deepEqual(first.example.lastLines.map((l) => l.text), ['not an error', first.example.firstError, 'a later error that is not first']);
+  assert.deepEqual(
+    first.example.lastLines.map((l) => l.text),
+    ['not an error', first.example.firstError, 'a later error that is not first'],
+  );
   assert.equal(first.example.reason, 'exit code 1');
   const bySignature = new Map(rest.map((b) => [b.signature, b]));
   assert.equal(bySignature.get('\u001b[<n>mpanic\u001b[<n>m in thread <n>')?.count, 2);
@@ -102,11 +138,12 @@ test('--json: the report serialises, parses back, and matches the database', () 
   const parsed = JSON.parse(JSON.stringify(readRunReport(dbPath))) as ReturnType<typeof readRunReport>;
   const db = new Database(dbPath, { readonly: true });
   try {
-    const counts = db
-      .prepare<[], { result: string; n: number }>("SELECT result, count(*) AS n FROM jobs WHERE kind = 'job' GROUP BY result")
-      .all();
+    const counts = db.prepare<[], { result: string; n: number }>("SELECT result, count(*) AS n FROM jobs WHERE kind = 'job' GROUP BY result").all();
     const byResult = Object.fromEntries(counts.map((c) => [c.result, c.n]));
-    assert.equal(parsed.totals.total, counts.reduce((sum, c) => sum + c.n, 0));
+    assert.equal(
+      parsed.totals.total,
+      counts.reduce((sum, c) => sum + c.n, 0),
+    );
     assert.equal(parsed.totals.passed, byResult['success']);
     assert.equal(parsed.totals.failed, byResult['failure']);
     assert.equal(parsed.totals.aborted, byResult['aborted']);
@@ -117,9 +154,7 @@ test('--json: the report serialises, parses back, and matches the database', () 
     assert.deepEqual(parsed.failures.buckets.flatMap((b) => b.paths).sort(), failedPaths);
     for (const bucket of parsed.failures.buckets) {
       const first = db
-        .prepare<[string], { text: string }>(
-          "SELECT text FROM messages WHERE job_path = ? AND severity IN ('ERROR','CRITICAL') ORDER BY id LIMIT 1",
-        )
+        .prepare<[string], { text: string }>("SELECT text FROM messages WHERE job_path = ? AND severity IN ('ERROR','CRITICAL') ORDER BY id LIMIT 1")
         .get(bucket.example.path);
       assert.equal(bucket.example.firstError, first?.text ?? null);
     }
@@ -138,7 +173,10 @@ test('the rendered report: table, triage groups with elided paths, replay comman
   assert.match(text, /\ntop\.regress +array +40 +27 +13 +0 +1m19s +4\.8 MiB\n/);
   assert.match(text, /\nall +44 +29 +14 +1 +1m20s/);
   assert.match(text, /14 jobs failed, 4 distinct first errors:/);
-  assert.match(text, /✘ 10 jobs failed with `assertion failed: fifo overflow at cycle <n> addr <hex>`\n {2}top\.regress\.seed_\{1,5,9,13,17,21,25,29,33,37\}\n/);
+  assert.match(
+    text,
+    /✘ 10 jobs failed with `assertion failed: fifo overflow at cycle <n> addr <hex>`\n {2}top\.regress\.seed_\{1,5,9,13,17,21,25,29,33,37\}\n/,
+  );
   assert.match(text, /✘ 2 jobs failed with `␛\[<n>mpanic␛\[<n>m in thread <n>`/);
   assert.match(text, /✘ 1 job failed: killed by SIGKILL, no ERROR line\n {2}top\.smoke\.check_1\n/);
   assert.match(text, /whole log: gator replay \S+run\.sqlite --job top\.regress\.seed_1\n/);

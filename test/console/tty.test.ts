@@ -22,8 +22,7 @@ after(() => {
 
 /** Lines only the panel draws; none may remain on the screen once it is gone. */
 const PANEL_DEBRIS = [/▼ (Failed|Running) jobs/, /━/, /◦ \d+ pending/, / elapsed/, /… and \d+ more \(all in the report/];
-const hasDebris = (screen: string): string | undefined =>
-  screen.split('\n').find((line) => PANEL_DEBRIS.some((pattern) => pattern.test(line)));
+const hasDebris = (screen: string): string | undefined => screen.split('\n').find((line) => PANEL_DEBRIS.some((pattern) => pattern.test(line)));
 
 const livePanel = (screen: string): boolean =>
   /▼ Failed jobs \(\d+, newest first\)/.test(screen) && /▼ Running jobs \(\d+, longest first\)/.test(screen) && /✔ \d+ passed/.test(screen);
@@ -58,7 +57,11 @@ test('a 200-job run with failures: the live panel, then the log, the report and 
 
   // The terminal gets narrower mid-run: the panel re-fits and leaves nothing behind.
   tmux.resize(64, 40);
-  const panelLines = (s: string): string[] => s.replace(/\n+$/, '').split('\n').slice(s.split('\n').findIndex((l) => /^▼ Failed jobs/.test(l)));
+  const panelLines = (s: string): string[] =>
+    s
+      .replace(/\n+$/, '')
+      .split('\n')
+      .slice(s.split('\n').findIndex((l) => /^▼ Failed jobs/.test(l)));
   const refitted = await tmux.waitFor(
     (s) => livePanel(s) && panelLines(s).every((l) => l.length <= 63) && panelLines(s).some((l) => /^━/.test(l) && l.length < 90),
     'the panel to re-fit 64 columns',
@@ -87,7 +90,11 @@ for (const variant of [
   test(`Ctrl+C in the middle of redraws leaves the terminal as it was: ${variant.name}`, { skip }, async () => {
     const tmux = open();
     // 60 frames a second and every message shown, so the signal lands while frames are written.
-    tmux.start([...DRIVE, '--jobs', '5000', '--duration-ms', '400', '--concurrency', '16', '--progress', '--all-msg', '--fps', '60', ...variant.args], { width: 90, height: 30, cwd: ROOT });
+    tmux.start([...DRIVE, '--jobs', '5000', '--duration-ms', '400', '--concurrency', '16', '--progress', '--all-msg', '--fps', '60', ...variant.args], {
+      width: 90,
+      height: 30,
+      cwd: ROOT,
+    });
     await tmux.waitFor((s) => /✔ \d+ passed/.test(s) && /▼ Running jobs/.test(s), 'the panel');
     assert.equal(tmux.flags().cursorVisible, false);
     for (let i = 0; i < variant.presses; i += 1) tmux.keys('C-c');

@@ -72,8 +72,6 @@ export const writeSpec = (dir: string, name: string, yaml: string): string => {
   return path;
 };
 
-
-
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export const waitFor = async <T>(check: () => T | undefined, timeoutMs = 30_000, what = 'condition'): Promise<T> => {
   const deadline = Date.now() + timeoutMs;

@@ -85,7 +85,10 @@ export class RunDbBuilder {
   #nextId = 0;
   readonly #insertMessage: Database.Statement;
 
-  constructor(readonly file: string, run: RunInfoFixture) {
+  constructor(
+    readonly file: string,
+    run: RunInfoFixture,
+  ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -181,9 +184,7 @@ export class RunDbBuilder {
   }
 
   sample(jobId: number, ts: number, cpuPercent: number, rssBytes: number): void {
-    this.db
-      .prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, 1, ?, ?)')
-      .run(jobId, ts, cpuPercent, rssBytes);
+    this.db.prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, 1, ?, ?)').run(jobId, ts, cpuPercent, rssBytes);
   }
 
   metric(jobId: number, name: string, value: number): void {
@@ -330,7 +331,11 @@ export function makeStandardRun(file: string, variant: RunVariant, options: { pi
   b.sample(build, t0 + 1, 97.5, 40_000_000);
   b.sample(build, t0 + 3, 88, 55_000_000);
 
-  const sims = b.array(top, 'sims', finished ? { state: 'complete', result: 'failure', startedAt: t0 + 5, endedAt: t0 + 50 } : { state: 'running', startedAt: t0 + 5 });
+  const sims = b.array(
+    top,
+    'sims',
+    finished ? { state: 'complete', result: 'failure', startedAt: t0 + 5, endedAt: t0 + 50 } : { state: 'running', startedAt: t0 + 5 },
+  );
   const simIds: number[] = [];
   const inFlight: string[] = [];
   for (let i = 0; i < SIMS; i++) {
@@ -366,7 +371,13 @@ export function makeStandardRun(file: string, variant: RunVariant, options: { pi
     b.messages(id, lines);
   }
 
-  const lint = b.group(top, 'lint', finished ? { state: 'complete', result: 'success', startedAt: t0 + 5, endedAt: t0 + 9 } : { state: 'complete', result: 'success', startedAt: t0 + 5, endedAt: t0 + 9 });
+  const lint = b.group(
+    top,
+    'lint',
+    finished
+      ? { state: 'complete', result: 'success', startedAt: t0 + 5, endedAt: t0 + 9 }
+      : { state: 'complete', result: 'success', startedAt: t0 + 5, endedAt: t0 + 9 },
+  );
   const style = b.job(lint, 'style', { ...done(t0 + 5, t0 + 7, 0), argv: ['lint', '--style'] });
   // Interleaved with the sims on purpose: these ids come after the sims' but their times are earlier.
   b.messages(style, [
@@ -540,7 +551,9 @@ class LiveAppender {
   }
   append(text: string): void {
     this.#db.transaction(() => {
-      this.#db.prepare('INSERT INTO message (job_id, ts, severity, stream, text) VALUES (?, ?, ?, ?, ?)').run(this.#jobId, Date.now() / 1000, Severity.INFO, Stream.stdout, text);
+      this.#db
+        .prepare('INSERT INTO message (job_id, ts, severity, stream, text) VALUES (?, ?, ?, ?, ?)')
+        .run(this.#jobId, Date.now() / 1000, Severity.INFO, Stream.stdout, text);
       this.#db.prepare('UPDATE node SET msg_info = msg_info + 1 WHERE id = ?').run(this.#jobId);
     })();
   }
@@ -551,7 +564,9 @@ class LiveAppender {
     const now = Date.now() / 1000;
     const result = exitCode === 0 ? Result.success : Result.failure;
     this.#db.transaction(() => {
-      this.#db.prepare("UPDATE node SET state = ?, result = ?, exit_code = 0, ended_at = ? WHERE kind = 0 AND state != ?").run(State.complete, Result.success, now, State.complete);
+      this.#db
+        .prepare('UPDATE node SET state = ?, result = ?, exit_code = 0, ended_at = ? WHERE kind = 0 AND state != ?')
+        .run(State.complete, Result.success, now, State.complete);
       this.#db.prepare('UPDATE node SET state = ?, result = ?, ended_at = ? WHERE kind != 0').run(State.complete, result, now);
       this.#db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?').run(now, result, exitCode, now);
     })();

@@ -5,7 +5,10 @@ import type * as Runtime from '../../runtime/index.js';
 // Worker threads load compiled code, so the kernel under test is the built one.
 const { Kernel } = (await import(new URL('../../dist/runtime/index.js', import.meta.url).href)) as typeof Runtime;
 const catalogUrl = new URL('../fixtures/runtime/catalog.js', import.meta.url);
-const catalog = (await import(catalogUrl.href)) as { default: Runtime.ActorCatalog; probe: Runtime.ActorType<{ onMessage: (message: unknown) => void }, unknown> };
+const catalog = (await import(catalogUrl.href)) as {
+  default: Runtime.ActorCatalog;
+  probe: Runtime.ActorType<{ onMessage: (message: unknown) => void }, unknown>;
+};
 
 interface Heard {
   type: string;
@@ -19,7 +22,12 @@ const boot = async () => {
   const kernel = await Kernel.start({ workers: 2, catalog: catalog.default, catalogUrl });
   const heard: Heard[] = [];
   const waiters: (() => void)[] = [];
-  const probe = kernel.main.spawn(catalog.probe, { onMessage: (message: unknown) => { heard.push(message as Heard); waiters.splice(0).forEach((wake) => wake()); } });
+  const probe = kernel.main.spawn(catalog.probe, {
+    onMessage: (message: unknown) => {
+      heard.push(message as Heard);
+      waiters.splice(0).forEach((wake) => wake());
+    },
+  });
   const supervisor = kernel.main.spawn(catalog.default[0] as unknown as Runtime.ActorType<{ probe: unknown }, unknown>, { probe }, { host: 2 });
   const next = async (type: string): Promise<Heard> => {
     for (;;) {

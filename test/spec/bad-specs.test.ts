@@ -8,7 +8,9 @@ import { describe, it } from 'node:test';
 import { SpecError, loadSpec, parseSpec } from '../../spec/index.js';
 
 const dir = join('test', 'fixtures', 'specs', 'bad');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** assert.throws matching the SpecError's message (String(err) would prefix the name). */
 function throwsSpec(fn: () => unknown, pattern: RegExp): void {
@@ -31,10 +33,27 @@ function expectations(text: string): { expect: string; at: string } {
 describe('bad specs', () => {
   it('covers every kind of error the language defines', () => {
     const kinds = [
-      'yaml-syntax', 'unknown-tag', 'untagged-top', 'untagged-child', 'unknown-field', 'wrong-type-args',
-      'wrong-type-repeats', 'wrong-type-env', 'wrong-type-on-pass', 'missing-command', 'duplicate-ident',
-      'unknown-dependency', 'cycle', 'self-dependency', 'negative-repeats', 'unknown-memory-unit',
-      'id-and-ident', 'bad-ident', 'two-cores', 'two-memory', 'same-license',
+      'yaml-syntax',
+      'unknown-tag',
+      'untagged-top',
+      'untagged-child',
+      'unknown-field',
+      'wrong-type-args',
+      'wrong-type-repeats',
+      'wrong-type-env',
+      'wrong-type-on-pass',
+      'missing-command',
+      'duplicate-ident',
+      'unknown-dependency',
+      'cycle',
+      'self-dependency',
+      'negative-repeats',
+      'unknown-memory-unit',
+      'id-and-ident',
+      'bad-ident',
+      'two-cores',
+      'two-memory',
+      'same-license',
     ];
     for (const kind of kinds) assert.ok(files.includes(`${kind}.yaml`), `missing fixture ${kind}.yaml`);
   });
@@ -92,12 +111,15 @@ describe('error order', () => {
 
 describe('loadSpec', () => {
   it('reports an unreadable file at 1:1 with the OS reason, naming the file as given', () => {
-    assert.throws(() => loadSpec('no/such/spec.yaml'), (err: unknown) => {
-      assert.ok(err instanceof SpecError);
-      assert.equal(err.message, 'no/such/spec.yaml:1:1: cannot read the spec file: no such file or directory (ENOENT)');
-      assert.ok(err.cause instanceof Error);
-      return true;
-    });
+    assert.throws(
+      () => loadSpec('no/such/spec.yaml'),
+      (err: unknown) => {
+        assert.ok(err instanceof SpecError);
+        assert.equal(err.message, 'no/such/spec.yaml:1:1: cannot read the spec file: no such file or directory (ENOENT)');
+        assert.ok(err.cause instanceof Error);
+        return true;
+      },
+    );
   });
 
   it('reports a directory as unreadable', () => {

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import { loadSpec, planRun, type PlannedJob } from '../../spec/index.js';
 
 const dir = 'examples';
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const expectedJobs: Record<string, number> = {
   'seed-readme.yaml': 6,
   'job.yaml': 1,

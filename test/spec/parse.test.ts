@@ -66,14 +66,23 @@ describe('good specs', () => {
     );
     const sims = asArray(child(top, 1));
     assert.equal(sims.repeats, 5);
-    assert.deepEqual(sims.onPass.map((d) => d.ident), ['build']);
+    assert.deepEqual(
+      sims.onPass.map((d) => d.ident),
+      ['build'],
+    );
     assert.deepEqual(sims.onPass[0]?.pos, { file, line: 23, col: 19 });
     assert.equal(sims.fieldPos?.['repeats']?.line, 22);
     const report = asGroup(child(top, 2));
     assert.deepEqual(report.jobs, []);
-    assert.deepEqual(report.onDone.map((d) => d.ident), ['sims']);
+    assert.deepEqual(
+      report.onDone.map((d) => d.ident),
+      ['sims'],
+    );
     assert.deepEqual(report.onFail, []);
-    assert.deepEqual(report.onPass.map((d) => d.ident), ['build']);
+    assert.deepEqual(
+      report.onPass.map((d) => d.ident),
+      ['build'],
+    );
   });
 
   it("positional form: Gator's field orders", () => {
@@ -87,17 +96,26 @@ describe('good specs', () => {
     assert.equal(build.cwd, undefined);
     assert.equal(build.command, 'make');
     assert.deepEqual(build.args, ['all']);
-    assert.deepEqual(build.resources.map((r) => r.kind), ['cores', 'memory', 'license']);
+    assert.deepEqual(
+      build.resources.map((r) => r.kind),
+      ['cores', 'memory', 'license'],
+    );
     const sims = asArray(child(top, 1));
     assert.equal(sims.repeats, 2);
     assert.deepEqual(sims.env, { SEED: '7' });
     assert.deepEqual(sims.onFail, []);
-    assert.deepEqual(sims.onPass.map((d) => d.ident), ['build']);
+    assert.deepEqual(
+      sims.onPass.map((d) => d.ident),
+      ['build'],
+    );
     const run = asJob(child(sims, 0));
     assert.equal(run.cwd, '/tmp');
     assert.equal(run.command, 'sim');
     const after = asJob(child(top, 2));
-    assert.deepEqual(after.onDone.map((d) => d.ident), ['sims']);
+    assert.deepEqual(
+      after.onDone.map((d) => d.ident),
+      ['sims'],
+    );
     assert.deepEqual(after.onFail, []);
     assert.deepEqual(after.onPass, []);
   });
@@ -109,14 +127,26 @@ describe('good specs', () => {
     assert.equal(job.cwd, '/path/to/working/dir');
     assert.equal(job.command, 'echo');
     assert.deepEqual(job.args, ['String to print']);
-    assert.deepEqual(job.resources.map(({ pos: _pos, ...r }) => r), [
-      { kind: 'cores', count: 3 },
-      { kind: 'license', name: 'A', count: 2 },
-      { kind: 'memory', bytes: 1e9 },
-    ]);
-    assert.deepEqual(job.onDone.map((d) => d.ident), ['job_a']);
-    assert.deepEqual(job.onFail.map((d) => d.ident), ['job_b']);
-    assert.deepEqual(job.onPass.map((d) => d.ident), ['job_c']);
+    assert.deepEqual(
+      job.resources.map(({ pos: _pos, ...r }) => r),
+      [
+        { kind: 'cores', count: 3 },
+        { kind: 'license', name: 'A', count: 2 },
+        { kind: 'memory', bytes: 1e9 },
+      ],
+    );
+    assert.deepEqual(
+      job.onDone.map((d) => d.ident),
+      ['job_a'],
+    );
+    assert.deepEqual(
+      job.onFail.map((d) => d.ident),
+      ['job_b'],
+    );
+    assert.deepEqual(
+      job.onPass.map((d) => d.ident),
+      ['job_c'],
+    );
   });
 
   it('resource shorthands and memory units (decimal KB = 1000 bytes)', () => {
@@ -188,8 +218,14 @@ describe('language details', () => {
   });
 
   it('rejects what Gator rejects in env and args', () => {
-    throwsSpec(() => parseSpec('!Job {id: a, command: x, env: {A: [1]}}', 'e.yaml'), /^e\.yaml:1:35: env value of 'A' must be a string or an integer, not a sequence$/);
-    throwsSpec(() => parseSpec('!Job {id: a, command: x, args: [1.5]}', 'e.yaml'), /^e\.yaml:1:33: args entry 0 must be a string or an integer, not the number 1\.5/);
+    throwsSpec(
+      () => parseSpec('!Job {id: a, command: x, env: {A: [1]}}', 'e.yaml'),
+      /^e\.yaml:1:35: env value of 'A' must be a string or an integer, not a sequence$/,
+    );
+    throwsSpec(
+      () => parseSpec('!Job {id: a, command: x, args: [1.5]}', 'e.yaml'),
+      /^e\.yaml:1:33: args entry 0 must be a string or an integer, not the number 1\.5/,
+    );
     throwsSpec(() => parseSpec('!Job {id: a, command: x, env: {A: }}', 'e.yaml'), /^e\.yaml:1:35: env value of 'A' must be a string or an integer, not null$/);
   });
 
@@ -207,7 +243,10 @@ describe('language details', () => {
   });
 
   it('rejects an untagged list at the top', () => {
-    throwsSpec(() => parseSpec('- !Job {command: x}\n', 't.yaml'), /^t\.yaml:1:1: the top level must be a !JobGroup, !JobArray or !Job, not an untagged sequence$/);
+    throwsSpec(
+      () => parseSpec('- !Job {command: x}\n', 't.yaml'),
+      /^t\.yaml:1:1: the top level must be a !JobGroup, !JobArray or !Job, not an untagged sequence$/,
+    );
   });
 
   it('rejects bad $VAR syntax where it is written', () => {

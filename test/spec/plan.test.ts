@@ -100,12 +100,22 @@ describe('planRun: tree shape', () => {
 
   it('names unnamed children T<position>, and T<position>_<i> in arrays', () => {
     const q = planRun(loadSpec('test/fixtures/specs/good/unnamed.yaml'), { specPath: 'test/fixtures/specs/good/unnamed.yaml', launchDir: '/l', baseEnv: {} });
-    assert.deepEqual(q.nodes.map((n) => n.path), ['unnamed', 'unnamed.T0', 'unnamed.named', 'unnamed.T2', 'unnamed.T2.T0_0', 'unnamed.T2.T0_1']);
+    assert.deepEqual(
+      q.nodes.map((n) => n.path),
+      ['unnamed', 'unnamed.T0', 'unnamed.named', 'unnamed.T2', 'unnamed.T2.T0_0', 'unnamed.T2.T0_1'],
+    );
   });
 
   it('plans repeats: 0 as an array without instances', () => {
     const q = planRun(loadSpec('test/fixtures/specs/good/empty-array.yaml'), { specPath: 'x.yaml', launchDir: '/l', baseEnv: {} });
-    assert.deepEqual(q.nodes.map((n) => [n.path, n.subtreeEnd]), [['top', 2], ['top.none', 1], ['top.after', 2]]);
+    assert.deepEqual(
+      q.nodes.map((n) => [n.path, n.subtreeEnd]),
+      [
+        ['top', 2],
+        ['top.none', 1],
+        ['top.after', 2],
+      ],
+    );
     assert.deepEqual(group(q, 'top.none').children, []);
     assert.deepEqual(job(q, 'top.after').deps.pass, [1]);
     assert.equal(q.jobCount, 1);
@@ -190,18 +200,21 @@ describe('planRun: dependencies and resources', () => {
   const p = planRun(loadSpec('test/fixtures/specs/good/deps.yaml'), { specPath: 'deps.yaml', launchDir: '/l', baseEnv: {} });
 
   it('resolves a dependency on a sibling array to the array node', () => {
-    assert.deepEqual(p.nodes.map((n) => [n.id, n.path]), [
-      [0, 'top'],
-      [1, 'top.build'],
-      [2, 'top.sims'],
-      [3, 'top.sims.gen_0'],
-      [4, 'top.sims.run_0'],
-      [5, 'top.sims.gen_1'],
-      [6, 'top.sims.run_1'],
-      [7, 'top.sims.gen_2'],
-      [8, 'top.sims.run_2'],
-      [9, 'top.report'],
-    ]);
+    assert.deepEqual(
+      p.nodes.map((n) => [n.id, n.path]),
+      [
+        [0, 'top'],
+        [1, 'top.build'],
+        [2, 'top.sims'],
+        [3, 'top.sims.gen_0'],
+        [4, 'top.sims.run_0'],
+        [5, 'top.sims.gen_1'],
+        [6, 'top.sims.run_1'],
+        [7, 'top.sims.gen_2'],
+        [8, 'top.sims.run_2'],
+        [9, 'top.report'],
+      ],
+    );
     assert.deepEqual(group(p, 'top.sims').deps, { pass: [1], fail: [], done: [] });
     assert.deepEqual(job(p, 'top.report').deps, { pass: [], fail: [1], done: [2, 1] });
   });
@@ -222,10 +235,29 @@ describe('planRun: dependencies and resources', () => {
   it('validates a hand-built spec too', () => {
     const pos = { file: 'hand.ts', line: 1, col: 1 };
     const leaf = (ident: string, on: string): NodeSpec => ({
-      kind: 'job', ident, env: {}, cwd: undefined, pos, command: 'x', args: [], resources: [],
-      onPass: [{ ident: on, pos: { file: 'hand.ts', line: 2, col: 3 } }], onFail: [], onDone: [],
+      kind: 'job',
+      ident,
+      env: {},
+      cwd: undefined,
+      pos,
+      command: 'x',
+      args: [],
+      resources: [],
+      onPass: [{ ident: on, pos: { file: 'hand.ts', line: 2, col: 3 } }],
+      onFail: [],
+      onDone: [],
     });
-    const root: NodeSpec = { kind: 'group', ident: 'g', env: {}, cwd: undefined, pos, jobs: [leaf('a', 'b'), leaf('b', 'a')], onPass: [], onFail: [], onDone: [] };
+    const root: NodeSpec = {
+      kind: 'group',
+      ident: 'g',
+      env: {},
+      cwd: undefined,
+      pos,
+      jobs: [leaf('a', 'b'), leaf('b', 'a')],
+      onPass: [],
+      onFail: [],
+      onDone: [],
+    };
     throwsSpec(() => planRun(root, { specPath: 'hand.yaml', launchDir: '/', baseEnv: {} }), /^hand\.ts:2:3: dependency cycle: a -> b -> a/);
   });
 });

@@ -71,7 +71,10 @@ describe('exportJunit', () => {
   it('reports failures with their first error line, aborted jobs as skipped', () => {
     const { junit } = exportsOf(join(dir, 'finished.sqlite'));
     const sim2 = testcases(junit).find((c) => c.name === 'sim_2');
-    assert.match(sim2?.body ?? '', /<failure message="assertion failed: scoreboard mismatch at cycle 2000 &lt;exp=0x1&amp;got=0x2&gt;" type="exit">exit code 1/);
+    assert.match(
+      sim2?.body ?? '',
+      /<failure message="assertion failed: scoreboard mismatch at cycle 2000 &lt;exp=0x1&amp;got=0x2&gt;" type="exit">exit code 1/,
+    );
     assert.doesNotMatch(sim2?.body ?? '', /second error"/);
     const post = testcases(junit).find((c) => c.name === 'post');
     assert.match(post?.body ?? '', /<skipped message="aborted/);
@@ -123,7 +126,10 @@ describe('exportJson', () => {
     assert.equal(json.run.exitCode, 1);
     assert.deepEqual(json.tally, { total: 12, passed: 8, failed: 3, aborted: 1, cutOff: 0, unfinished: 0 });
     const root = json.root as JsonNode;
-    assert.deepEqual(root.children?.map((c) => c.ident), ['build', 'sims', 'lint', 'post']);
+    assert.deepEqual(
+      root.children?.map((c) => c.ident),
+      ['build', 'sims', 'lint', 'post'],
+    );
     const sims = root.children?.[1] as JsonNode;
     assert.equal(sims.kind, 'array');
     assert.equal(sims.children?.length, 8);
@@ -134,7 +140,7 @@ describe('exportJson', () => {
     assert.match(sim2.firstError ?? '', /^assertion failed/);
     assert.equal(sim2.duration, 12);
     assert.equal(sim2.messages.error, 2);
-    assert.equal(sims.messages.error, 6, 'a group sums its jobs\' counts');
+    assert.equal(sims.messages.error, 6, "a group sums its jobs' counts");
     assert.equal(sims.rssPeak, Math.max(...(sims.children ?? []).map((c) => c.rssPeak ?? 0)));
     assert.equal(root.children?.[3]?.result, 'aborted');
   });
@@ -150,9 +156,12 @@ describe('exportJson', () => {
 });
 
 describe('exportJoblog', () => {
-  it('writes GNU parallel\'s columns, one row per job', () => {
+  it("writes GNU parallel's columns, one row per job", () => {
     const { joblog, jobs } = exportsOf(join(dir, 'finished.sqlite'));
-    const rows = joblog.trimEnd().split('\n').map((line) => line.split('\t'));
+    const rows = joblog
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split('\t'));
     assert.deepEqual(rows[0], [...JOBLOG_HEADER]);
     assert.equal(rows.length - 1, jobs.filter((job) => job.kind === 'job').length);
     for (const row of rows.slice(1)) assert.equal(row.length, 9);

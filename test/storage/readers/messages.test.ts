@@ -20,7 +20,13 @@ const replayed = (file: string, filter: MessageFilter = {}, options: { chunkIds?
     for (const batch of replayBatches(db, filter, { ...options, withStream: true })) {
       for (let i = 0; i < batch.length; i++) {
         const key = batch.key[i] as number;
-        rows.push({ ts: batch.ts[i] as number, severity: severityOfKey(key), stream: batch.stream?.[i] as StreamName, jobId: jobOfKey(key), text: batch.text[i] as string });
+        rows.push({
+          ts: batch.ts[i] as number,
+          severity: severityOfKey(key),
+          stream: batch.stream?.[i] as StreamName,
+          jobId: jobOfKey(key),
+          text: batch.text[i] as string,
+        });
       }
     }
     return rows;
@@ -45,7 +51,12 @@ const disorderedRun = (file: string, count: number, seed: number, spread: number
     const outlier = random() < 0.01 ? (random() - 0.5) * 200 : 0;
     // Whole hundredths, so equal timestamps (ties broken by id) happen often.
     const ts = 1_000 + Math.round((i * 0.01 + (random() - 0.5) * spread + outlier) * 100) / 100;
-    return { jobId: jobs[Math.floor(random() * jobs.length)] as number, ts, severity: severities[Math.floor(random() * severities.length)] as SeverityName, text: `line ${i}` };
+    return {
+      jobId: jobs[Math.floor(random() * jobs.length)] as number,
+      ts,
+      severity: severities[Math.floor(random() * severities.length)] as SeverityName,
+      text: `line ${i}`,
+    };
   });
   b.interleaved(rows);
   b.close();
@@ -154,7 +165,10 @@ describe('messagesAfter', () => {
         lastId = page.lastId;
         if (!page.more) break;
       }
-      assert.deepEqual(texts, ids.filter((row) => row.id > 5).map((row) => row.text));
+      assert.deepEqual(
+        texts,
+        ids.filter((row) => row.id > 5).map((row) => row.text),
+      );
       assert.equal(lastId, ids.at(-1)?.id);
       const errors = messagesAfter(db, 0, { minSeverity: 'ERROR' });
       assert.ok(errors.batch.length > 0);

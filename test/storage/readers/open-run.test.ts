@@ -26,10 +26,16 @@ describe('resolveRun', () => {
   });
 
   it('says where it looked when there is no run', () => {
-    assert.throws(() => resolveRun(undefined, join(dir, 'tracking', '..', '..')), (error: unknown) => error instanceof RunNotFoundError && error.message.startsWith('no run found at tracking/latest'));
+    assert.throws(
+      () => resolveRun(undefined, join(dir, 'tracking', '..', '..')),
+      (error: unknown) => error instanceof RunNotFoundError && error.message.startsWith('no run found at tracking/latest'),
+    );
     assert.throws(() => resolveRun(join(dir, 'missing')), RunNotFoundError);
     mkdirSync(join(dir, 'empty'));
-    assert.throws(() => resolveRun(join(dir, 'empty')), (error: unknown) => error instanceof RunNotFoundError && /no run\.sqlite in it/.test(error.message));
+    assert.throws(
+      () => resolveRun(join(dir, 'empty')),
+      (error: unknown) => error instanceof RunNotFoundError && /no run\.sqlite in it/.test(error.message),
+    );
   });
 });
 
@@ -54,11 +60,17 @@ describe('openRun', () => {
     const db = new Database(other);
     db.exec('CREATE TABLE t (x)');
     db.close();
-    assert.throws(() => openRun(other), (error: unknown) => error instanceof NotARunDatabaseError && /views missing/.test(error.message));
+    assert.throws(
+      () => openRun(other),
+      (error: unknown) => error instanceof NotARunDatabaseError && /views missing/.test(error.message),
+    );
     const foreign = join(dir, 'foreign.sqlite');
     const f = new Database(foreign);
     f.pragma('application_id = 1234');
     f.close();
-    assert.throws(() => openRun(foreign), (error: unknown) => error instanceof NotARunDatabaseError && /another application/.test(error.message));
+    assert.throws(
+      () => openRun(foreign),
+      (error: unknown) => error instanceof NotARunDatabaseError && /another application/.test(error.message),
+    );
   });
 });

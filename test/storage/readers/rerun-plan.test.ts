@@ -30,7 +30,10 @@ describe('planRerun', () => {
 
   it('repeats exactly the failed jobs, as they ran, under a root group "rerun"', () => {
     const { plan: p, nodeOrigins, selected } = plan(finished, { failed: true, globs: [] });
-    assert.deepEqual(selected.map((job) => job.path), FAILING_SIMS.map((i) => `top.sims.sim_${i}`));
+    assert.deepEqual(
+      selected.map((job) => job.path),
+      FAILING_SIMS.map((i) => `top.sims.sim_${i}`),
+    );
     const [root, ...jobs] = p.nodes;
     assert.equal(root?.kind, 'group');
     assert.equal(root?.path, 'rerun');
@@ -55,15 +58,24 @@ describe('planRerun', () => {
   });
 
   it('selects by glob, and by glob among the failed', () => {
-    assert.deepEqual(plan(finished, { failed: false, globs: ['top.lint'] }).selected.map((job) => job.ident), ['style', 'types']);
-    assert.deepEqual(plan(finished, { failed: true, globs: ['top.sims.sim_[56]', 'top.sims.sim_6'] }).selected.map((job) => job.ident), ['sim_6']);
+    assert.deepEqual(
+      plan(finished, { failed: false, globs: ['top.lint'] }).selected.map((job) => job.ident),
+      ['style', 'types'],
+    );
+    assert.deepEqual(
+      plan(finished, { failed: true, globs: ['top.sims.sim_[56]', 'top.sims.sim_6'] }).selected.map((job) => job.ident),
+      ['sim_6'],
+    );
     assert.throws(() => plan(finished, { failed: false, globs: ['nothing.here'] }), RerunError);
   });
 
   it('reruns the jobs a killed runner cut off', () => {
     const cut = join(dir, 'cut.sqlite');
     makeStandardRun(cut, 'cut-off');
-    assert.deepEqual(plan(cut, { failed: true, globs: [] }).selected.map((job) => job.ident), ['sim_2', 'sim_4', 'sim_7']);
+    assert.deepEqual(
+      plan(cut, { failed: true, globs: [] }).selected.map((job) => job.ident),
+      ['sim_2', 'sim_4', 'sim_7'],
+    );
   });
 
   it('makes idents unique from paths when the originals clash', () => {
@@ -77,7 +89,10 @@ describe('planRerun', () => {
     }
     b.finish(1, 'failure', 1);
     b.close();
-    assert.deepEqual(plan(file, { failed: true, globs: [] }).plan.nodes.map((node) => node.ident), ['rerun', 'top__a__sim', 'only_a', 'top__b__sim', 'only_b']);
+    assert.deepEqual(
+      plan(file, { failed: true, globs: [] }).plan.nodes.map((node) => node.ident),
+      ['rerun', 'top__a__sim', 'only_a', 'top__b__sim', 'only_b'],
+    );
   });
 
   it('says when there is nothing to rerun', () => {
@@ -86,6 +101,9 @@ describe('planRerun', () => {
     b.job(null, 'ok', { state: 'complete', result: 'success', exitCode: 0 });
     b.finish(1, 'success', 0);
     b.close();
-    assert.throws(() => plan(file, { failed: true, globs: [] }), (error: unknown) => error instanceof RerunError && /no job failed/.test(error.message));
+    assert.throws(
+      () => plan(file, { failed: true, globs: [] }),
+      (error: unknown) => error instanceof RerunError && /no job failed/.test(error.message),
+    );
   });
 });

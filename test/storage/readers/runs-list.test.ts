@@ -18,7 +18,10 @@ describe('listRuns', () => {
       ['c-rerun', 'finished', 'run-finished'],
     ] as const) {
       mkdirSync(join(root, name), { recursive: true });
-      makeStandardRun(join(root, name, 'run.sqlite'), variant, { runId: name === 'c-rerun' ? 'run-rerun' : `run-${variant}`, ...(rerunOf === undefined ? {} : { rerunOf }) });
+      makeStandardRun(join(root, name, 'run.sqlite'), variant, {
+        runId: name === 'c-rerun' ? 'run-rerun' : `run-${variant}`,
+        ...(rerunOf === undefined ? {} : { rerunOf }),
+      });
     }
     mkdirSync(join(root, 'broken'));
     writeFileSync(join(root, 'broken', 'run.sqlite'), 'not a database, only text, long enough to not look like an empty file at all.......');
@@ -26,7 +29,10 @@ describe('listRuns', () => {
     symlinkSync('c-rerun', join(root, 'latest'));
     const { runs, unreadable } = listRuns(root);
     assert.deepEqual(runs.map((r) => r.name).sort(), ['a-finished', 'b-cut', 'c-rerun']);
-    assert.deepEqual(unreadable.map((r) => r.name), ['broken']);
+    assert.deepEqual(
+      unreadable.map((r) => r.name),
+      ['broken'],
+    );
     const byName = new Map(runs.map((r) => [r.name, r]));
     assert.equal(byName.get('a-finished')?.status, 'done');
     assert.deepEqual(byName.get('a-finished')?.tally, { total: 12, passed: 8, failed: 3, aborted: 1, cutOff: 0, unfinished: 0 });

@@ -21,7 +21,7 @@ describe('parseTimeSpec', () => {
     assert.equal(parseTimeSpec('+2m', span, '--until'), span.start + 120);
   });
 
-  it('reads clock times on the run\'s day, or the next day when that is inside the run', () => {
+  it("reads clock times on the run's day, or the next day when that is inside the run", () => {
     assert.equal(parseTimeSpec('23:55', span, '--since'), local(1, 23, 55));
     assert.equal(parseTimeSpec('23:55:30', span, '--since'), local(1, 23, 55, 30));
     assert.equal(parseTimeSpec('00:10:00', span, '--since'), local(2, 0, 10));
@@ -36,7 +36,10 @@ describe('parseTimeSpec', () => {
   });
 
   it('rejects anything else with the option in the message', () => {
-    assert.throws(() => parseTimeSpec('yesterday', span, '--since'), (error: unknown) => error instanceof FilterError && error.message.startsWith("--since 'yesterday'"));
+    assert.throws(
+      () => parseTimeSpec('yesterday', span, '--since'),
+      (error: unknown) => error instanceof FilterError && error.message.startsWith("--since 'yesterday'"),
+    );
     assert.throws(() => parseTimeSpec('25:00', span, '--until'), FilterError);
   });
 });

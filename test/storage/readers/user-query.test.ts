@@ -20,7 +20,10 @@ describe('prepareUserQuery', () => {
     try {
       const failed = prepareUserQuery(db, "SELECT path FROM jobs WHERE result = 'failure' AND kind = 'job' ORDER BY id");
       assert.deepEqual(failed.columns, ['path']);
-      assert.deepEqual([...failed.rows()].map((row) => row[0]), ['top.sims.sim_2', 'top.sims.sim_5', 'top.sims.sim_6']);
+      assert.deepEqual(
+        [...failed.rows()].map((row) => row[0]),
+        ['top.sims.sim_2', 'top.sims.sim_5', 'top.sims.sim_6'],
+      );
       assert.deepEqual([...prepareUserQuery(db, 'WITH x(n) AS (VALUES (1), (2)) SELECT sum(n) AS s FROM x').rows()], [[3]]);
       assert.ok([...prepareUserQuery(db, 'PRAGMA table_info(jobs)').rows()].length > 10);
       assert.ok([...prepareUserQuery(db, '-- comment\n/* another */ select count(*) from messages').rows()].length === 1);
@@ -56,7 +59,11 @@ describe('prepareUserQuery', () => {
     ];
     try {
       for (const sql of refused) {
-        assert.throws(() => prepareUserQuery(db, sql), (error: unknown) => error instanceof QueryRefusedError || error instanceof QueryFailedError, sql);
+        assert.throws(
+          () => prepareUserQuery(db, sql),
+          (error: unknown) => error instanceof QueryRefusedError || error instanceof QueryFailedError,
+          sql,
+        );
       }
     } finally {
       db.close();
@@ -67,8 +74,14 @@ describe('prepareUserQuery', () => {
   it('says what is wrong with SQL that does not compile', () => {
     const db = openRunDatabase(file);
     try {
-      assert.throws(() => prepareUserQuery(db, 'SELEC 1'), (error: unknown) => error instanceof QueryFailedError && /syntax error/.test(error.message));
-      assert.throws(() => prepareUserQuery(db, 'SELECT nope FROM jobs'), (error: unknown) => error instanceof QueryFailedError && /no such column/.test(error.message));
+      assert.throws(
+        () => prepareUserQuery(db, 'SELEC 1'),
+        (error: unknown) => error instanceof QueryFailedError && /syntax error/.test(error.message),
+      );
+      assert.throws(
+        () => prepareUserQuery(db, 'SELECT nope FROM jobs'),
+        (error: unknown) => error instanceof QueryFailedError && /no such column/.test(error.message),
+      );
       assert.throws(() => prepareUserQuery(db, 'SELECT 1; SELECT 2'), QueryFailedError);
     } finally {
       db.close();

@@ -52,7 +52,11 @@ describe('view documentation', () => {
       }
       const failedSeeds = prepareUserQuery(db, (blocks[1] as string).trim().replace(/;$/, ''));
       const rows = [...failedSeeds.rows()];
-      assert.deepEqual(rows.map((row) => row[2]), ['1002', '1005', '1006'], 'failed seeds');
+      assert.deepEqual(
+        rows.map((row) => row[2]),
+        ['1002', '1005', '1006'],
+        'failed seeds',
+      );
       assert.match(String(rows[0]?.[4]), /^assertion failed/);
     } finally {
       db.close();
