@@ -1,7 +1,7 @@
 // Booting the threads of a run. Kept apart from everything a run needs once it starts, so that
 // the threads begin their own start-up before the main thread loads SQLite and the actors.
 import { availableParallelism } from 'node:os';
-import { Kernel, type ActorCatalog } from '../runtime/index.js';
+import { Kernel } from '../runtime/index.js';
 
 /** Booted threads, ready for one run; boot them early to overlap with reading the spec. */
 export interface RunRuntime {
@@ -18,7 +18,7 @@ export async function bootRuntime(slots: number, jobThreads?: number): Promise<R
   const threads = Math.max(1, Math.min(jobThreads ?? availableParallelism() - 1, slots, 16));
   const kernel = await Kernel.start({
     workers: 1 + threads,
-    catalog: import('./catalog-main.js').then((module) => module.default as ActorCatalog),
+    catalog: import('./catalog-main.js').then((module) => module.default),
     catalogUrl: (host) => new URL(host === STORAGE_HOST ? './catalog-storage.js' : './catalog-jobs.js', import.meta.url),
   });
   return { kernel, jobHosts: Array.from({ length: threads }, (_, i) => i + STORAGE_HOST + 1) };

@@ -34,7 +34,6 @@ export class GroupActor {
   #dependents = new Map<number, number[]>();
   #byAddress = new Map<number, Child>();
   #open: number;
-  #running = 0;
   #failed = false;
   #stopping = false;
   #interrupted = false;
@@ -122,7 +121,6 @@ export class GroupActor {
     const hosts = this.#wiring.jobHosts;
     const host = hosts[this.#nextHost++ % hosts.length]!;
     child.phase = 'running';
-    this.#running++;
     this.#outbox.change({ k: 'launched', id, ts: now() });
     const address = this.#context.spawn(JobActorType, { job: child.node, settings: this.#settings, wiring: this.#wiring }, { host });
     this.#track(child, address);
@@ -133,7 +131,6 @@ export class GroupActor {
     if (node.kind === 'job') return;
     const base = this.#init.node.id;
     child.phase = 'running';
-    this.#running++;
     this.#outbox.change({ k: 'launched', id: node.id, ts: now() });
     const subtree = this.#init.subtree.slice(node.id - base, node.subtreeEnd - base + 1);
     const address = this.#context.spawn(GroupActorType, { node, subtree, settings: this.#settings, wiring: this.#wiring });
@@ -141,7 +138,7 @@ export class GroupActor {
   }
 
   #track(child: Child, address: Address<JobMessage> | Address<GroupMessage>): void {
-    child.address = address as Address<Stop>;
+    child.address = address;
     this.#byAddress.set(address, child);
   }
 
@@ -150,7 +147,6 @@ export class GroupActor {
     if (child === undefined || child.phase === 'done') return;
     if (child.address !== null) this.#byAddress.delete(child.address);
     if (child.phase === 'running') {
-      this.#running--;
       if (child.node.kind === 'job') this.#context.send(this.#wiring.throttle, { type: 'release' });
     }
     this.#complete(child, result);

@@ -16,4 +16,4 @@ export const hostOf = (address: Address<never>): number => address % MAX_HOSTS;
  * serial, so two hosts spawning onto a third never collide.
  */
 export const makeAddress = <M>(serial: number, spawnerHost: number, targetHost: number): Address<M> =>
-  ((serial * MAX_HOSTS + spawnerHost) * MAX_HOSTS + targetHost) as Address<M>;
+  (serial * MAX_HOSTS + spawnerHost) * MAX_HOSTS + targetHost;

@@ -52,13 +52,13 @@ export class Host {
 
   /** Spawns an actor from outside any actor (the kernel's roots). */
   spawn<I, M>(type: ActorType<I, M>, init: I, options: SpawnOptions & { parent?: Address<ChildExit> | null } = {}): Address<M> {
-    return this.#spawn(type, init, options.host ?? this.index, (options.parent ?? null) as Address<never> | null);
+    return this.#spawn(type, init, options.host ?? this.index, options.parent ?? null);
   }
 
   send<T>(to: Address<T>, message: T): void {
-    const host = hostOf(to as Address<never>);
-    if (host === this.index) this.#deliver(to as Address<never>, message);
-    else this.#post(host, { t: 'deliver', to: to as Address<never>, message });
+    const host = hostOf(to);
+    if (host === this.index) this.#deliver(to, message);
+    else this.#post(host, { t: 'deliver', to: to, message });
   }
 
   /** Handles a batch that arrived from another host. */
@@ -70,7 +70,7 @@ export class Host {
   /** Tells every local parent whose child lived on a dead host that the child is gone. */
   hostDown(host: number, error: ErrorInfo): void {
     for (const [child, parent] of [...this.#watches]) {
-      if (hostOf(child as Address<never>) !== host) continue;
+      if (hostOf(child) !== host) continue;
       this.#watches.delete(child);
       this.#deliver(parent, { type: 'runtime.child-exit', child: child as Address<never>, error } satisfies ChildExit);
     }
@@ -106,8 +106,8 @@ export class Host {
   #spawn<I, M>(type: ActorType<I, M>, init: I, target: number, parent: Address<never> | null): Address<M> {
     const address = makeAddress<M>(++this.#serial, this.index, target);
     if (parent !== null && hostOf(parent) === this.index) this.#watches.set(address, parent);
-    if (target === this.index) this.#create(address as Address<never>, type.kind, init, parent);
-    else this.#post(target, { t: 'spawn', address: address as Address<never>, kind: type.kind, init, parent });
+    if (target === this.index) this.#create(address, type.kind, init, parent);
+    else this.#post(target, { t: 'spawn', address: address, kind: type.kind, init, parent });
     return address;
   }
 
@@ -127,18 +127,17 @@ export class Host {
   }
 
   #contextFor(cell: Cell): ActorContext<unknown> {
-    const host = this;
     return {
       self: cell.address as Address<unknown>,
       parent: cell.parent as Address<ChildExit> | null,
       host: this.index,
       hostCount: this.hostCount,
-      send: (to, message) => host.send(to, message),
-      spawn: (type, init, options) => host.#spawn(type, init, options?.host ?? host.index, cell.address),
+      send: (to, message) => this.send(to, message),
+      spawn: (type, init, options) => this.#spawn(type, init, options?.host ?? this.index, cell.address),
       stop: () => {
         cell.stopping = true;
         // Stopping from a callback outside `receive` must still take effect.
-        if (!cell.scheduled && !host.#draining) host.#enqueue(cell);
+        if (!cell.scheduled && !this.#draining) this.#enqueue(cell);
       },
     };
   }

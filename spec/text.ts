@@ -6,7 +6,6 @@ const MAX_QUOTED = 60;
 /** `'text'`, or a JSON string when the text has quotes or control characters; long text is cut. */
 export function quote(text: string): string {
   const cut = text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f'\\]/.test(cut) ? JSON.stringify(cut) : `'${cut}'`;
 }
 

@@ -3,6 +3,7 @@
 import type { FailureKind } from './schema.js';
 
 export interface FailureFacts {
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- narrowed when the vocabulary is one module
   readonly failure: FailureKind | string | null;
   readonly exitCode: number | null;
   readonly signal: string | null;

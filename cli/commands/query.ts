@@ -1,7 +1,7 @@
 // `gator query [RUN] SQL`: SQL against the run database's public views, read-only, printed as
 // an aligned table on a terminal, tab-separated when piped, or CSV / JSON / JSON Lines.
 import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { openRun } from '../../storage/readers/open-run.js';
 import { prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
 import { describeViews } from '../../storage/readers/view-docs.js';

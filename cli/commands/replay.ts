@@ -1,7 +1,7 @@
 // `gator replay [RUN]`: a run's messages from its database, in the live console's line format,
 // in time order, filtered; re-played with the original gaps, or followed while the run goes on.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { decideColor } from '../../console/color.js';
 import { formatMessageLine, type LineStyle } from '../../console/line-format.js';
 import { visible } from '../../console/visible.js';
@@ -243,6 +243,8 @@ async function replay(runArg: string | undefined, flags: ReplayFlags): Promise<v
   } finally {
     await sink.flush();
     run.close();
+    // A write error (EPIPE aside) is the command's outcome even when the body also threw.
+    // eslint-disable-next-line no-unsafe-finally
     if (sink.error !== null) throw sink.error;
   }
 }

@@ -1,7 +1,7 @@
 // `gator report [RUN]`: a short summary for people, and the run exported for machines: JUnit
 // XML for CI, a JSON tree, GNU parallel's joblog.
 import { writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { decideColor } from '../../console/color.js';
 import { formatDuration } from '../../console/durations.js';
 import { renderReport } from '../../console/report.js';

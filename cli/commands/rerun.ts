@@ -1,6 +1,6 @@
 // `gator rerun [RUN] --failed | --job GLOB`: run jobs of an earlier run again, exactly as they
 // ran, as a new run that records which run and which jobs it repeats.
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { readJobs } from '../../storage/readers/jobs.js';
 import { runStatus } from '../../storage/readers/liveness.js';
 import { openRun } from '../../storage/readers/open-run.js';

@@ -2,7 +2,7 @@
 // spec has a problem.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { RunEnded } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
 import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';

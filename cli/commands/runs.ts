@@ -1,6 +1,6 @@
 // `gator runs [DIR]`: the runs under a tracking directory, newest first, with their tally and
 // whether each is running, was cut off (its runner died), or is done.
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { formatDuration } from '../../console/durations.js';
 import { DEFAULT_TRACKING_ROOT } from '../../storage/readers/open-run.js';
 import { listRuns, type ListedRun } from '../../storage/readers/runs-list.js';

@@ -24,10 +24,8 @@ export interface JunitOptions {
 // Failure kinds that mean the job did not get to finish, which JUnit calls an error.
 const ERROR_KINDS = new Set(['spawn', 'cut-off', 'interrupted']);
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
 // Characters XML 1.0 cannot carry at all (lone surrogates included, thanks to the `u` flag).
-// eslint-disable-next-line no-control-regex
 const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Text fit for XML: colour codes and characters XML cannot carry removed. */

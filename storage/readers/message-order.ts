@@ -10,7 +10,6 @@ import { EMPTY_BATCH, type MessageBatch, type PackedChunk } from './message-type
 import { sortedOrder } from './packed-columns.js';
 
 // C0 controls except TAB and the newline (the separator of packed texts), DEL, and C1.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /** Builds a batch row by row (the paths that do not come packed). */

@@ -44,7 +44,7 @@ describe('benchmark harness', () => {
     assert.match(text, /^\| W4: .* \| not measured \|/m);
     assert.match(text, /^### W1 arrays: N = 20 `true` jobs/m);
     // One row per command: the runner and xargs measured, GNU parallel measured or skipped.
-    assert.match(text, /^\| \*\*gator\*\* \| 1\/1 \| [\d.]+ \| [\d.]+ \| (\d+|n\/a) \| [\d,]+ \|  \| (\d+%|n\/a) \|$/m);
+    assert.match(text, /^\| \*\*gator\*\* \| 1\/1 \| [\d.]+ \| [\d.]+ \| (\d+|n\/a) \| [\d,]+ \| {2}\| (\d+%|n\/a) \|$/m);
     assert.match(text, /^\| xargs -P \d+ \| 1\/1 \| [\d.]+ \| [\d.]+ \| (\d+|n\/a) \| [\d,]+ \| [\d.]+× \| (\d+%|n\/a) \|$/m);
     assert.match(text, /^\| GNU parallel -j \d+ \| (1\/1|skipped: .*) \|/m);
     assert.match(text, /^- gator: `node bin\/gator\.js run .*w1-20\.yaml --tracking .* --quiet`$/m);

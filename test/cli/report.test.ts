@@ -25,7 +25,7 @@ describe('gator report', () => {
     const { status, stdout, stderr } = gator(['report', finished]);
     assert.equal(stderr, '');
     assert.equal(status, 0);
-    assert.match(stdout, /^Run run-finished  \/work\/examples\/regression\.yaml\ndone: failure \(exit 1\)/);
+    assert.match(stdout, /^Run run-finished {2}\/work\/examples\/regression\.yaml\ndone: failure \(exit 1\)/);
     assert.match(stdout, /^12 jobs: 8 passed, 3 failed, 1 aborted$/m);
     assert.match(stdout, /3 jobs failed with `assertion failed: scoreboard mismatch at cycle <n>/);
     assert.match(stdout, /top\.sims\.sim_\{2,5,6\}|top\.sims\.sim_2/);

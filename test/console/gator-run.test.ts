@@ -29,7 +29,7 @@ test('gator run --progress on a terminal: 200 jobs with failures, the panel, the
       /▼ Failed jobs \(\d+, newest first\)/.test(s) &&
       /▼ Running jobs \(\d+, longest first\)/.test(s) &&
       /^✔ \d+ passed {2}✘ \d+ failed {2}▶ \d+ running {2}◦ \d+ pending {2}⊘ 0 aborted {2}of 200$/.test(lines.at(-1) ?? '') &&
-      /^━+ +\d+%  \d+s elapsed/.test(lines.at(-2) ?? '') &&
+      /^━+ +\d+% {2}\d+s elapsed/.test(lines.at(-2) ?? '') &&
       // The reason's wording depends on what the runner saw first (exit code or error count).
       /\n {2}✘ top\.regress\.seed_\d+ {2}.*(assertion failed: fifo overflow at cycle \d+|corrupt ␛\[31mred␛\[0m packet)\n {4}gator replay \S+ --job top\.regress\.seed_\d+\n/.test(
         s,

@@ -94,7 +94,7 @@ test('the panel shows the bar, counters, running and failed jobs with their repl
   assert.match(text, /gator replay \/tmp\/run\.sqlite --job top\.r\.s_3/);
   assert.match(text, /▼ Running jobs \(5, longest first\)\n.*1m06s.*top\.r\.s_4/);
   assert.match(text, /✔ 1 passed .*✘ 2 failed .*▶ 5 running .*◦ 12 pending .*⊘ 0 aborted .*of 20/);
-  assert.match(strip(lines.at(-2) ?? ''), /━+ +15%  1m10s elapsed  ~/);
+  assert.match(strip(lines.at(-2) ?? ''), /━+ +15% {2}1m10s elapsed {2}~/);
 });
 
 test('every line fits the width and the panel fits the height, at any size', () => {

@@ -46,7 +46,7 @@ test('default: starts, ends with result and duration, messages that arrive, a ta
   assert.match(text, / START {4}top\.a: started \(pid 1001\): sim --seed 1\n/);
   assert.match(text, / PASS {5}top\.a: passed in 1\.00s\n/);
   assert.match(text, / FAIL {5}top\.b: failed in 2\.00s: exit code 1: ␛\[31mboom␛\[0m\n/);
-  assert.match(text, / WARNING  top\.b: careful\n/);
+  assert.match(text, / WARNING {2}top\.b: careful\n/);
   assert.match(text, /run failed in 1m40s: 2 jobs, 1 passed, 1 failed, 0 aborted\n/);
   assert.match(text, /\nFailed: top\.b\nDatabase: \/tmp\/run\.sqlite\n$/);
   assert.doesNotMatch(text, /planning 2 jobs/, 'runner DEBUG only with -v');

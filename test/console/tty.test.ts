@@ -37,7 +37,7 @@ const layoutProblem = (screen: string): string | null => {
     [/^ {2}✘ top\.\S+ {2}exit code \d/.test(lines[failedAt + 1] ?? ''), 'a failed job with its reason'],
     [/^ {4}gator replay \S+run\.sqlite --job top\.\S+$/.test(lines[failedAt + 2] ?? ''), 'its replay command'],
     [lines.slice(runningAt + 1, -2).every((l) => /^ +\d+s {2}top\.\S+$|^ {2}… and \d+ more$/.test(l)), 'running jobs with how long'],
-    [/^━+ +\d+%  \d+s elapsed/.test(lines.at(-2) ?? ''), 'the bar'],
+    [/^━+ +\d+% {2}\d+s elapsed/.test(lines.at(-2) ?? ''), 'the bar'],
     [/^✔ \d+ passed {2}✘ \d+ failed {2}▶ \d+ running {2}◦ \d+ pending {2}⊘ \d+ aborted {2}of 200$/.test(lines.at(-1) ?? ''), 'the counters last'],
     [lines.slice(0, failedAt).every((l) => /^\d\d:\d\d:\d\d [A-Z]+ +\S+: /.test(l)), 'only log lines above the panel'],
   ];

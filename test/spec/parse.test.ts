@@ -16,15 +16,15 @@ function child(node: NodeSpec, index: number): NodeSpec {
 }
 function asJob(node: NodeSpec): JobSpec {
   assert.equal(node.kind, 'job');
-  return node as JobSpec;
+  return node;
 }
 function asGroup(node: NodeSpec): GroupSpec {
   assert.equal(node.kind, 'group');
-  return node as GroupSpec;
+  return node;
 }
 function asArray(node: NodeSpec): ArraySpec {
   assert.equal(node.kind, 'array');
-  return node as ArraySpec;
+  return node;
 }
 function throwsSpec(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (err: unknown) => {

@@ -28,7 +28,7 @@ function byPath(p: Plan, path: string): PlannedNode {
 function job(p: Plan, path: string): PlannedJob {
   const n = byPath(p, path);
   assert.equal(n.kind, 'job');
-  return n as PlannedJob;
+  return n;
 }
 function group(p: Plan, path: string): PlannedGroup {
   const n = byPath(p, path);

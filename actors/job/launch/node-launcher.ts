@@ -17,8 +17,8 @@ export class NodeLauncher implements Launcher {
     });
     if (child.pid !== undefined) {
       listener.started(child.pid);
-      child.stdout!.on('data', (chunk: Buffer) => listener.output(0, chunk));
-      child.stderr!.on('data', (chunk: Buffer) => listener.output(1, chunk));
+      child.stdout.on('data', (chunk: Buffer) => listener.output(0, chunk));
+      child.stderr.on('data', (chunk: Buffer) => listener.output(1, chunk));
       child.on('close', (code, signal) => listener.ended(code, signal));
     }
     return {

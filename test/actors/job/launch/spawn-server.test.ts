@@ -103,10 +103,10 @@ describe('spawn server', () => {
   it('names a missing command and a missing working directory as Node does', async () => {
     const missing = await watch(server(), { command: 'no-such-command-anywhere' }).done;
     assert.equal(missing.failed?.code, 'ENOENT');
-    assert.match(missing.failed!.message, /exec/);
+    assert.match(missing.failed.message, /exec/);
     const noCwd = await watch(server(), { command: 'true', cwd: '/no/such/dir' }).done;
     assert.equal(noCwd.failed?.code, 'ENOENT');
-    assert.match(noCwd.failed!.message, /chdir/);
+    assert.match(noCwd.failed.message, /chdir/);
     const node = await watch(new NodeLauncher(), { command: 'no-such-command-anywhere' }).done;
     assert.equal(node.failed?.code, 'ENOENT');
   });
