@@ -1,22 +1,15 @@
 // `gator report` through the built CLI (`npm run build` first).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { gator, makeStandardRun, REPO_ROOT, startLiveWriter, tempDir } from '../helpers/make-run-db.js';
+import { assertValidJunit } from '../helpers/junit-schema.js';
+import { gator, makeStandardRun, startLiveWriter, tempDir } from '../helpers/make-run-db.js';
 
 const dir = tempDir('gator-cli-report-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 const finished = join(dir, 'finished.sqlite');
 makeStandardRun(finished, 'finished');
-const XSD = join(REPO_ROOT, 'test', 'fixtures', 'junit.xsd');
-
-const validJunit = (xml: string, name: string): void => {
-  const file = join(dir, `${name}.xml`);
-  writeFileSync(file, xml);
-  execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: 'pipe' });
-};
 
 const testcaseNames = (xml: string): string[] => [...xml.matchAll(/<testcase name="([^"]+)" classname="([^"]+)"/g)].map((m) => `${m[2]}.${m[1]}`);
 
@@ -32,24 +25,24 @@ describe('gator report', () => {
     assert.ok(stdout.includes(`Database: ${finished}`));
   });
 
-  it('exports JUnit that validates, one testcase per job with unique names', () => {
+  it('exports JUnit that validates, one testcase per job with unique names', async () => {
     const { status, stdout } = gator(['report', finished, '--junit', '-']);
     assert.equal(status, 0);
-    validJunit(stdout, 'finished');
+    await assertValidJunit(stdout, 'finished');
     const names = testcaseNames(stdout);
     assert.equal(names.length, 12);
     assert.equal(new Set(names).size, 12);
     assert.ok(names.includes('top.sims.sim_3'));
   });
 
-  it('writes several exports to files at once, JSON and joblog included', () => {
+  it('writes several exports to files at once, JSON and joblog included', async () => {
     const junit = join(dir, 'out.xml');
     const json = join(dir, 'out.json');
     const joblog = join(dir, 'out.tsv');
     const { status, stderr } = gator(['report', finished, '--junit', junit, '--json', json, '--joblog', joblog]);
     assert.equal(status, 0);
     assert.equal(stderr.trimEnd().split('\n').length, 3);
-    validJunit(readFileSync(junit, 'utf8'), 'files');
+    await assertValidJunit(readFileSync(junit, 'utf8'), 'files');
     const tree = JSON.parse(readFileSync(json, 'utf8')) as { tally: { failed: number }; root: { children: unknown[] } };
     assert.equal(tree.tally.failed, 3);
     assert.equal(tree.root.children.length, 4);
@@ -65,7 +58,7 @@ describe('gator report', () => {
       assert.equal(live.status, 0);
       assert.match(live.stdout, /^running since /m);
       const junit = gator(['report', file, '--junit', '-']).stdout;
-      validJunit(junit, 'live');
+      await assertValidJunit(junit, 'live');
       assert.match(junit, /<testcase name="sim_4" classname="top\.sims" time="[\d.]+">\s*<skipped message="still running"\/>/);
       const json = JSON.parse(gator(['report', file, '--json', '-']).stdout) as { run: { status: string } };
       assert.equal(json.run.status, 'running');
@@ -78,7 +71,7 @@ describe('gator report', () => {
     assert.match(cut.stdout, /^12 jobs: 6 passed, 1 failed, 2 cut off, 3 not finished$/m);
     assert.match(cut.stdout, /^cut off while running: top\.sims\.sim_4, top\.sims\.sim_7$/m);
     const junit = gator(['report', file, '--junit', '-']).stdout;
-    validJunit(junit, 'cut');
+    await assertValidJunit(junit, 'cut');
     assert.match(junit, /<testcase name="sim_4" classname="top\.sims" time="[\d.]+">\s*<error message="[^"]*" type="cut-off">/);
     assert.doesNotMatch(junit, /<testcase name="sim_4" classname="top\.sims" time="[\d.]+"\/>/, 'never shown as passed');
     const json = JSON.parse(gator(['report', file, '--json', '-']).stdout) as { run: { status: string }; tally: { cutOff: number; passed: number } };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { assertValidJunit } from '../../helpers/junit-schema.js';
 import { exportJoblog, JOBLOG_HEADER } from '../../../storage/readers/export-joblog.js';
 import { exportJson, type JsonNode } from '../../../storage/readers/export-json.js';
 import { exportJunit, xmlAttr, xmlText } from '../../../storage/readers/export-junit.js';
@@ -14,7 +14,6 @@ import { makeStandardRun, RunDbBuilder, tempDir, type RunVariant } from '../../h
 
 const dir = tempDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
-const XSD = join(import.meta.dirname, '..', '..', 'fixtures', 'junit.xsd');
 
 const exportsOf = (file: string, outputLines = 50) => {
   const run = openRun(file);
@@ -36,13 +35,6 @@ const exportsOf = (file: string, outputLines = 50) => {
   }
 };
 
-const validate = (xml: string, name: string): void => {
-  const file = join(dir, `${name}.xml`);
-  writeFileSync(file, xml);
-  // Throws with xmllint's complaint when the document is not valid.
-  execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: 'pipe' });
-};
-
 /** `<testcase …>` elements with their attributes and body, parsed just enough for the checks. */
 const testcases = (xml: string): { name: string; classname: string; body: string }[] =>
   [...xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)" time="[^"]*"(?:\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
@@ -53,11 +45,11 @@ const testcases = (xml: string): { name: string; classname: string; body: string
 
 describe('exportJunit', () => {
   for (const variant of ['finished', 'cut-off', 'live'] as RunVariant[]) {
-    it(`validates against the JUnit schema with one uniquely named testcase per job (${variant})`, () => {
+    it(`validates against the JUnit schema with one uniquely named testcase per job (${variant})`, async () => {
       const file = join(dir, `${variant}.sqlite`);
       const run = makeStandardRun(file, variant);
       const { junit } = exportsOf(file);
-      validate(junit, variant);
+      await assertValidJunit(junit, variant);
       const cases = testcases(junit);
       assert.equal(cases.length, run.leafPaths.length);
       assert.deepEqual(cases.map((c) => `${c.classname}.${c.name}`).sort(), [...run.leafPaths].sort());
@@ -102,7 +94,7 @@ describe('exportJunit', () => {
     assert.equal(lines.at(-1), 'second error');
   });
 
-  it('strips colour codes and characters XML cannot carry, and escapes the rest', () => {
+  it('strips colour codes and characters XML cannot carry, and escapes the rest', async () => {
     assert.equal(xmlText('a\u001b[31mred\u001b[0m & <b>\u0001\u0000\uFFFE\uD800'), 'ared &amp; &lt;b&gt;');
     assert.equal(xmlAttr('say "hi"\n\tnow'), 'say &quot;hi&quot;&#10;&#9;now');
     const file = join(dir, 'nasty.sqlite');
@@ -113,7 +105,7 @@ describe('exportJunit', () => {
     b.finish(1, 'failure', 1);
     b.close();
     const { junit } = exportsOf(file);
-    validate(junit, 'nasty');
+    await assertValidJunit(junit, 'nasty');
     assert.match(junit, /type="error-count"/);
   });
 });
