@@ -26,6 +26,16 @@ const layers = [
     why: 'actors/ knows nothing of the terminal or the command line',
   },
   {
+    folder: 'cluster',
+    banned: ['**/actors/**', '**/storage/**', '**/spec/**', '**/runtime/**', '**/console/**', '**/cli/**', '**/leaf/**', 'better-sqlite3'],
+    why: 'cluster/ drives a scheduler and carries frames; it knows nothing of runs, actors or SQL',
+  },
+  {
+    folder: 'leaf',
+    banned: ['**/storage/**', '**/spec/**', '**/runtime/**', '**/console/**', '**/cli/**', 'better-sqlite3'],
+    why: 'the leaf wrapper runs one command on a compute node: the launcher, the sampler and the frames only',
+  },
+  {
     folder: 'console',
     banned: ['**/cli/**'],
     why: 'console/ renders what it is given; it does not reach up into cli/',

@@ -30,6 +30,10 @@ export type NodeChange =
       readonly cpuPeak: number | null;
       readonly rssPeak: number | null;
     }
+  /** A job on a cluster: the scheduler's id and, once it runs, the compute host. */
+  | { readonly k: 'cluster'; readonly id: number; readonly clusterId: string; readonly host: string | null }
+  /** A cluster job's spool is ingested up to this byte offset; stored with the rows that came from it. */
+  | { readonly k: 'ingested'; readonly id: number; readonly offset: number }
   /** Every node of the id range that has not ended becomes complete and aborted (a pruned subtree). */
   | { readonly k: 'aborted'; readonly from: number; readonly to: number; readonly ts: number };
 

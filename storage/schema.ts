@@ -116,6 +116,15 @@ CREATE TABLE sample (
 ) STRICT;
 CREATE INDEX sample_job ON sample(job_id, ts);
 
+-- Jobs run on a cluster: the scheduler's id, the compute host, and how far the head has
+-- ingested the job's spool file (updated in the same transaction as the rows it produced).
+CREATE TABLE cluster_job (
+  job_id INTEGER PRIMARY KEY,
+  cluster_id TEXT,
+  host TEXT,
+  ingested INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
 CREATE TABLE metric (
   job_id INTEGER NOT NULL,
   name TEXT NOT NULL,

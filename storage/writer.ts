@@ -60,6 +60,8 @@ export class RunWriter {
   #settleInFlight: Statement;
   #settlePending: Statement;
   #writeBatch: (batch: WriteBatch) => void;
+  #clusterJob: Statement;
+  #ingested: Statement;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -93,6 +95,13 @@ export class RunWriter {
     );
     this.#settlePending = db.prepare(`UPDATE node SET state = ${State.complete}, result = ?, ended_at = ? WHERE state = ${State.pending}`);
     this.#writeBatch = db.transaction((batch: WriteBatch) => this.#apply(batch));
+    this.#clusterJob = db.prepare(
+      `INSERT INTO cluster_job (job_id, cluster_id, host) VALUES (?, ?, ?)
+       ON CONFLICT (job_id) DO UPDATE SET cluster_id = excluded.cluster_id, host = coalesce(excluded.host, host)`,
+    );
+    this.#ingested = db.prepare(
+      'INSERT INTO cluster_job (job_id, ingested) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET ingested = max(ingested, excluded.ingested)',
+    );
   }
 
   /** Opens a database made by `create`, in the thread that will write it. */
@@ -187,6 +196,11 @@ export class RunWriter {
     }
   }
 
+  /** A run taken over by a new process (`gator attach`): it is live again, under this pid. */
+  resume(pid: number, ts: number): void {
+    this.#db.prepare('UPDATE run_info SET pid = ?, heartbeat_at = ?, ended_at = NULL, exit_code = NULL, result = 0').run(pid, ts);
+  }
+
   heartbeat(ts: number): void {
     this.#heartbeat.run(ts);
   }
@@ -257,6 +271,12 @@ export class RunWriter {
       }
       case 'aborted':
         this.#aborted.run(change.ts, change.from, change.to);
+        return;
+      case 'cluster':
+        this.#clusterJob.run(change.id, change.clusterId, change.host);
+        return;
+      case 'ingested':
+        this.#ingested.run(change.id, change.offset);
         return;
     }
   }

@@ -1,0 +1,109 @@
+// The leaf wrapper: what each cluster task runs (`node dist/leaf/main.js MANIFEST [INDEX]`).
+// It starts its job's command through the spawn server where that was built (else Node's
+// child_process), samples the job's process tree, and reports output bytes, samples and the
+// exit as frames: always appended to the job's spool file on the shared filesystem, and also
+// sent over TCP to the head when the head can be reached. It exits with the job's status.
+// Slurm's SIGTERM (a cancel or a time limit) stops the job's process group (SIGKILL after the
+// grace) and is reported as a runtime WARNING before the final frame.
+import { hostname } from 'node:os';
+import { LeafChannel } from '../cluster/channel.js';
+import { encodeFrame, type LeafFrame } from '../cluster/frames.js';
+import { readManifest } from '../cluster/manifest.js';
+import { SpoolWriter, spoolPath } from '../cluster/spool.js';
+import { hostLauncher } from '../actors/job/launch/launcher.js';
+import { hostSampler } from '../actors/job/sampler.js';
+
+const [manifestFile, indexText] = process.argv.slice(2);
+if (manifestFile === undefined) {
+  process.stderr.write('usage: leaf MANIFEST [TASK_INDEX]\n');
+  process.exit(2);
+}
+const manifest = readManifest(manifestFile);
+const index = Number(indexText ?? process.env.SLURM_ARRAY_TASK_ID ?? 0);
+const task = manifest.tasks[index];
+if (task === undefined) {
+  process.stderr.write(`leaf: ${manifestFile} has no task ${index}\n`);
+  process.exit(2);
+}
+
+const spool = new SpoolWriter(spoolPath(manifest.spoolDir, task.id));
+const channel = manifest.transport === 'fs' ? null : new LeafChannel(manifest.headFile);
+
+const emit = (frame: LeafFrame): void => {
+  const bytes = encodeFrame(frame);
+  const start = spool.append(bytes);
+  channel?.send(bytes, start);
+};
+
+const jobId = process.env.SLURM_JOB_ID ?? '';
+const arrayJob = process.env.SLURM_ARRAY_JOB_ID;
+const clusterId = arrayJob !== undefined && process.env.SLURM_ARRAY_TASK_ID !== undefined ? `${arrayJob}_${process.env.SLURM_ARRAY_TASK_ID}` : jobId;
+emit({ type: 'hello', id: task.id, host: hostname(), clusterId, pid: process.pid });
+
+let pid: number | null = null;
+let stopping = false;
+let finished = false;
+
+const signalJob = (signal: NodeJS.Signals): void => {
+  if (pid === null) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+};
+
+const stop = (why: string): void => {
+  if (stopping || finished) return;
+  stopping = true;
+  emit({ type: 'warning', id: task.id, text: `stopped by Slurm (${why}): sent SIGTERM, SIGKILL in ${manifest.grace} s` });
+  signalJob('SIGTERM');
+  setTimeout(() => signalJob('SIGKILL'), manifest.grace * 1000).unref();
+};
+process.on('SIGTERM', () => stop('cancelled or out of time'));
+process.on('SIGINT', () => stop('interrupted'));
+process.on('SIGUSR2', () => stop('time limit near'));
+
+const finish = async (exitCode: number | null, signal: NodeJS.Signals | null): Promise<void> => {
+  if (finished) return;
+  finished = true;
+  if (pid !== null) hostSampler(manifest.interval).unwatch(pid);
+  // Whatever the job left in its group must not outlive the task.
+  signalJob('SIGKILL');
+  emit({ type: 'ended', id: task.id, exitCode, signal });
+  spool.close();
+  await channel?.close();
+  process.exit(exitCode ?? 1);
+};
+
+hostLauncher().launch(
+  { command: task.command, args: task.args, cwd: task.cwd, env: { ...process.env, ...task.env } },
+  {
+    started: (started) => {
+      pid = started;
+      emit({ type: 'started', id: task.id, pid: started });
+      hostSampler(manifest.interval).watch(started, (sample) => emit({ type: 'sample', id: task.id, ...sample }));
+      if (stopping) signalJob('SIGTERM');
+    },
+    failed: (code, message) => {
+      emit({ type: 'failed', id: task.id, code, message });
+      finished = true;
+      spool.close();
+      void channel?.close().then(() => process.exit(127));
+    },
+    output: (stream, chunk) => emit({ type: 'output', id: task.id, stream, chunk }),
+    ended: (exitCode, signal) => void finish(exitCode, signal),
+    // Slurm's SIGTERM reaches every process of the task, the spawn server too, and its death
+    // may be seen before the leaf's own signal handler runs: wait a moment to tell the two apart.
+    lost: (reason) =>
+      void setTimeout(() => {
+        // Then the job got the same SIGTERM, and that is its end.
+        if (stopping) {
+          void finish(null, 'SIGTERM');
+          return;
+        }
+        emit({ type: 'warning', id: task.id, text: `the leaf lost its job: ${reason}` });
+        void finish(null, 'SIGKILL');
+      }, 500),
+  },
+);
