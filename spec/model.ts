@@ -26,6 +26,32 @@ export interface Dependencies {
   readonly onDone: readonly DependencyRef[];
 }
 
+/** When a failed attempt of a job is run again (`retry_on:`). */
+export type RetryRule =
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'signal' }
+  /** A non-zero exit code; `code` null means any. */
+  | { readonly kind: 'exit'; readonly code: number | null }
+  /** A line of the attempt's output matches this regular expression (JavaScript syntax). */
+  | { readonly kind: 'output'; readonly pattern: string; readonly flags: string }
+  /** Any failure. */
+  | { readonly kind: 'any' };
+
+/** One `parameters:` entry of a `!JobArray`: a variable name and the values it takes. */
+export interface ParameterSpec {
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly pos: SourcePos;
+}
+
+/** The run's resource pools as the spec declares them (`pools:` on the top-level node). */
+export interface PoolsSpec {
+  readonly cores?: number;
+  readonly memoryBytes?: number;
+  readonly licenses: Readonly<Record<string, number>>;
+  readonly pos: SourcePos;
+}
+
 interface NodeSpecBase extends Dependencies {
   /** From `ident:` or `id:`; absent when neither is given. */
   readonly ident: string | undefined;
@@ -38,6 +64,15 @@ interface NodeSpecBase extends Dependencies {
    * built by hand (tests, generators) need not invent positions.
    */
   readonly fieldPos?: Readonly<Partial<Record<string, SourcePos>>>;
+  /**
+   * Regression control, inherited by every job below unless it sets its own (absent: inherit).
+   * `timeout` in seconds; null is an explicit "no limit" (`timeout: none`).
+   */
+  readonly timeout?: number | null;
+  readonly retries?: number;
+  readonly retryOn?: readonly RetryRule[];
+  /** Create the job's working directory before it starts. */
+  readonly mkdir?: boolean;
 }
 
 export interface JobSpec extends NodeSpecBase {
@@ -45,17 +80,27 @@ export interface JobSpec extends NodeSpecBase {
   readonly command: string;
   readonly args: readonly string[];
   readonly resources: readonly ResourceSpec[];
+  /** A pinned seed (`seed:`), instead of the one derived from the run seed and the path. */
+  readonly seed?: number;
 }
 
-export interface GroupSpec extends NodeSpecBase {
-  readonly kind: 'group';
+interface TierSpecBase extends NodeSpecBase {
   readonly jobs: readonly NodeSpec[];
+  /** A limit on the whole group, in seconds from its start (`group_timeout:`); null: none. */
+  readonly groupTimeout?: number | null;
+  /** Only on the top-level node. */
+  readonly pools?: PoolsSpec;
 }
 
-export interface ArraySpec extends NodeSpecBase {
+export interface GroupSpec extends TierSpecBase {
+  readonly kind: 'group';
+}
+
+export interface ArraySpec extends TierSpecBase {
   readonly kind: 'array';
   readonly repeats: number;
-  readonly jobs: readonly NodeSpec[];
+  /** The array runs once per combination of these values (a product, in this order), times `repeats`. */
+  readonly parameters?: readonly ParameterSpec[];
 }
 
 export type NodeSpec = JobSpec | GroupSpec | ArraySpec;

@@ -1,14 +1,18 @@
-// NodeSpec → Plan: unrolls arrays, overlays environments, expands variables and resolves
-// dependencies to sibling ids. Built for arrays of 100,000+ instances: one pass, pre-order ids
-// computed from subtree sizes (so a dependency can name an id before that node is built), and
-// everything that does not vary between instances (deps lists, args without `$`, resources,
-// positions, cwd) is computed once and shared, while each instance gets exactly one env object.
+// NodeSpec → Plan: unrolls arrays (repeats and parameter products), overlays environments,
+// gives every job its seed, expands variables, resolves dependencies to sibling ids and settles
+// each job's timeout and retry policy. Built for arrays of 100,000+ instances: one pass,
+// pre-order ids computed from subtree sizes (so a dependency can name an id before that node
+// is built), and everything that does not vary between instances (deps lists, args without
+// `$`, resources, policies, positions, cwd) is computed once and shared, while each instance
+// gets exactly one env object.
 import { basename, extname, resolve } from 'node:path';
 import { SpecError } from './errors.js';
 import { expandVars, hasVariables, type Lookup } from './expand.js';
-import type { JobSpec, NodeSpec } from './model.js';
-import type { Plan, PlannedDeps, PlannedGroup, PlannedJob, PlannedNode, PlannedResources } from './plan.js';
+import { arrayInstances, instanceCount, type ArrayInstance } from './instance-names.js';
+import type { ArraySpec, JobSpec, NodeSpec, RetryRule } from './model.js';
+import type { JobPolicy, Plan, PlannedDeps, PlannedGroup, PlannedJob, PlannedNode, PlannedResources, SeedTemplate } from './plan.js';
 import { Problems } from './problems.js';
+import { deriveSeed, randomRunSeed } from './seed.js';
 import { quote } from './text.js';
 import { checkTree, childName, identProblem } from './validate.js';
 
@@ -21,10 +25,22 @@ export interface PlanOptions {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   /** Names the root when the spec does not (e.g. `--id`). */
   readonly rootIdent?: string;
+  /** Every job's seed derives from it (`--seed`); drawn at random when absent. */
+  readonly runSeed?: number;
+  /** Seconds, for jobs whose spec sets no `timeout:` (`--timeout`); absent or null: none. */
+  readonly defaultTimeout?: number | null;
+  /** Scales every job and group timeout (`--timeout-multiplier`); 0 lifts them all. Default 1. */
+  readonly timeoutMultiplier?: number;
 }
 
 /** Past this a run would exhaust memory long before it finished: say so instead. */
 export const MAX_PLAN_NODES = 10_000_000;
+
+/** What a failed attempt is retried on when the spec does not say: the nf-core idiom. */
+export const DEFAULT_RETRY_ON: readonly RetryRule[] = Object.freeze([{ kind: 'signal' }, { kind: 'timeout' }]);
+
+/** The policy of a job nothing sets anything for: no timeout, no retries. */
+export const DEFAULT_JOB_POLICY: JobPolicy = Object.freeze({ timeout: null, retry: Object.freeze({ retries: 0, on: DEFAULT_RETRY_ON }), mkdir: false });
 
 type Env = Readonly<Record<string, string>>;
 
@@ -32,6 +48,25 @@ const EMPTY_ENV: Env = Object.freeze({});
 const NO_IDS: readonly number[] = Object.freeze([]);
 const NO_INDICES: readonly number[] = Object.freeze([]);
 const NO_DEPS: PlannedDeps = Object.freeze({ pass: NO_IDS, fail: NO_IDS, done: NO_IDS });
+const NO_DEFERRED: readonly (readonly [string, string])[] = Object.freeze([]);
+
+/**
+ * Stands for the seed while a job's strings are expanded, so that the places the seed lands in
+ * can be found afterwards (for a rerun with new seeds). It holds NUL, which no environment
+ * value, argument or path can contain.
+ */
+const SEED_MARK = '\u0000GATOR_SEED\u0000';
+const SEED_VAR = 'GATOR_SEED';
+
+/** Settings inherited down the tree; absent fields are not set by any ancestor. */
+interface Inherited {
+  readonly timeout?: number | null;
+  readonly retries?: number;
+  readonly retryOn?: readonly RetryRule[];
+  readonly mkdir?: boolean;
+}
+
+const NOTHING_INHERITED: Inherited = Object.freeze({});
 
 /** What a node inherits from its parent, plus the id and name the parent gave it. */
 interface Frame {
@@ -42,26 +77,36 @@ interface Frame {
   readonly indices: readonly number[];
   /** GATOR_ARRAY_INDICES text for `indices`, or undefined outside arrays. */
   readonly indicesText: string | undefined;
-  /** The env the spec layers above this node add (array index variables included). */
+  /** The env the spec layers above this node add. */
   readonly env: Env;
+  /** Variables this array instance adds on top of `env` (index variables, parameters), or null. */
+  readonly vars: Env | null;
+  /** Env entries above that use GATOR_SEED: expanded per job, since each job has its own seed. */
+  readonly deferred: readonly (readonly [string, string])[];
   /** The nearest cwd written above this node, unexpanded (expansion is per job). */
   readonly cwd: string | undefined;
   readonly deps: PlannedDeps;
+  readonly inherited: Inherited;
+  readonly params: Readonly<Record<string, string>> | null;
+}
+
+/** Defines `__proto__` as a plain entry: Object.assign would treat it as the prototype setter. */
+function copyProto(out: Record<string, string>, layer: Env): void {
+  if (Object.hasOwn(layer, '__proto__')) {
+    Object.defineProperty(out, '__proto__', { value: layer['__proto__'], enumerable: true, writable: true, configurable: true });
+  }
 }
 
 /**
- * `base` with `top` on top, as a new plain object. Object.assign rather than spread: V8 gives
- * `{...base, K: v}` a fresh hidden class per call, which for 100,000 instances costs more
- * memory than the env objects themselves, while assign-onto-{} follows shared transitions.
- * Assign would treat a `__proto__` name as the prototype setter, so that name is defined.
+ * The layers merged left to right into a new plain object. Object.assign rather than spread:
+ * V8 gives `{...base, K: v}` a fresh hidden class per call, which for 100,000 instances costs
+ * more memory than the env objects themselves, while assign-onto-{} follows shared transitions.
  */
-function overlay(base: Env, top: Env): Env {
-  const out: Record<string, string> = Object.assign({}, base, top);
-  for (const layer of [base, top]) {
-    if (Object.hasOwn(layer, '__proto__')) {
-      Object.defineProperty(out, '__proto__', { value: layer['__proto__'], enumerable: true, writable: true, configurable: true });
-    }
-  }
+function overlay(base: Env, top: Env, top2?: Env): Env {
+  const out: Record<string, string> = top2 === undefined ? Object.assign({}, base, top) : Object.assign({}, base, top, top2);
+  copyProto(out, base);
+  copyProto(out, top);
+  if (top2 !== undefined) copyProto(out, top2);
   return out;
 }
 
@@ -79,20 +124,66 @@ function stemIdent(specPath: string): string {
   return base === '' ? 'root' : base;
 }
 
+/** Collects where the seed landed in a job's strings, replacing the mark by the seed. */
+class SeedSpots {
+  argv: Record<number, readonly string[]> | undefined;
+  env: Record<string, readonly string[]> | undefined;
+  cwd: readonly string[] | undefined;
+  readonly #seed: string;
+
+  constructor(seed: string) {
+    this.#seed = seed;
+  }
+
+  /** `text` with the seed in place of each mark, noting the pieces under `record`. */
+  take(text: string, record: (pieces: readonly string[]) => void): string {
+    if (!text.includes(SEED_MARK)) return text;
+    const pieces = text.split(SEED_MARK);
+    record(pieces);
+    return pieces.join(this.#seed);
+  }
+
+  template(pinned: boolean): SeedTemplate | null {
+    if (this.argv === undefined && this.env === undefined && this.cwd === undefined && !pinned) return null;
+    return {
+      ...(pinned ? { pinned: true as const } : {}),
+      ...(this.argv === undefined ? {} : { argv: this.argv }),
+      ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
+      ...(this.env === undefined ? {} : { env: this.env }),
+    };
+  }
+}
+
+interface TimeoutSettings {
+  readonly defaultTimeout: number | null;
+  readonly multiplier: number;
+}
+
 class PlanBuilder {
   readonly nodes: PlannedNode[] = [];
   jobCount = 0;
   readonly #baseEnv: Readonly<Record<string, string | undefined>>;
   readonly #launchDir: string;
+  readonly #runSeed: number;
+  readonly #timeouts: TimeoutSettings;
   readonly #sizes = new Map<NodeSpec, number>();
   readonly #resources = new Map<JobSpec, PlannedResources>();
   readonly #templated = new Map<JobSpec, { readonly command: boolean; readonly args: boolean }>();
-  readonly #ownEnv = new Map<NodeSpec, { readonly entries: [string, string][]; readonly templated: boolean; readonly plain: Env }>();
+  readonly #ownEnv = new Map<
+    NodeSpec,
+    { readonly entries: [string, string][]; readonly templated: boolean; readonly plain: Env; readonly deferred: (readonly [string, string])[] }
+  >();
   readonly #resolvedCwd = new Map<string, string>();
+  readonly #instances = new Map<ArraySpec, ArrayInstance[]>();
+  /** One entry per spec node: array instances share their parent's inherited settings. */
+  readonly #inheritedCache = new Map<NodeSpec, { readonly from: Inherited; readonly to: Inherited }>();
+  readonly #policyCache = new Map<JobSpec, { readonly from: Inherited; readonly policy: JobPolicy }>();
 
-  constructor(baseEnv: Readonly<Record<string, string | undefined>>, launchDir: string) {
+  constructor(baseEnv: Readonly<Record<string, string | undefined>>, launchDir: string, runSeed: number, timeouts: TimeoutSettings) {
     this.#baseEnv = baseEnv;
     this.#launchDir = launchDir;
+    this.#runSeed = runSeed;
+    this.#timeouts = timeouts;
   }
 
   /** Number of plan nodes `spec` expands to (itself included). */
@@ -103,11 +194,11 @@ class PlanBuilder {
     if (spec.kind !== 'job') {
       let block = 0;
       for (const child of spec.jobs) block += this.size(child);
-      size += (spec.kind === 'array' ? spec.repeats : 1) * block;
+      size += (spec.kind === 'array' ? instanceCount(spec.parameters, spec.repeats) : 1) * block;
     }
     if (size > MAX_PLAN_NODES) {
       throw SpecError.at(
-        spec.fieldPos?.['repeats'] ?? spec.pos,
+        spec.fieldPos?.['repeats'] ?? spec.fieldPos?.['parameters'] ?? spec.pos,
         `this spec expands to ${size} jobs, groups and arrays, more than the ${MAX_PLAN_NODES} one run can hold; split the regression`,
       );
     }
@@ -120,30 +211,84 @@ class PlanBuilder {
     return (name) => (Object.hasOwn(env, name) ? env[name] : base[name]);
   }
 
-  /** The parent's env with this node's own env on top, values expanded against the parent's. */
-  #layerEnv(spec: NodeSpec, inherited: Env): Env {
+  #own(spec: NodeSpec): { readonly entries: [string, string][]; readonly templated: boolean; readonly plain: Env; readonly deferred: (readonly [string, string])[] } {
     let own = this.#ownEnv.get(spec);
     if (own === undefined) {
-      const entries = Object.entries(spec.env);
-      own = { entries, templated: entries.some(([, v]) => hasVariables(v)), plain: spec.env };
+      const all = Object.entries(spec.env);
+      // A group's value that uses the seed cannot be expanded once for the group.
+      const deferred = spec.kind === 'job' ? [] : all.filter(([, v]) => v.includes(SEED_VAR));
+      const entries = deferred.length === 0 ? all : all.filter(([, v]) => !v.includes(SEED_VAR));
+      const plain = deferred.length === 0 ? spec.env : Object.fromEntries(entries);
+      own = { entries, templated: entries.some(([, v]) => hasVariables(v)), plain, deferred };
       this.#ownEnv.set(spec, own);
     }
+    return own;
+  }
+
+  /** The parent's env with this node's own env on top, values expanded against the parent's. */
+  #layerEnv(spec: NodeSpec, inherited: Env, lookupOf: (env: Env) => Lookup = (env) => this.#lookup(env)): Env {
+    const own = this.#own(spec);
     if (own.entries.length === 0) return inherited;
     if (!own.templated) return overlay(inherited, own.plain);
-    const lookup = this.#lookup(inherited);
+    const lookup = lookupOf(inherited);
     return overlay(inherited, Object.fromEntries(own.entries.map(([k, v]) => [k, expandVars(v, lookup)])));
   }
 
+  /** Deferred entries left after this node's own env (a name set lower down replaces one above). */
+  #deferredBelow(spec: NodeSpec, deferred: readonly (readonly [string, string])[]): readonly (readonly [string, string])[] {
+    const own = this.#own(spec);
+    if (own.entries.length === 0 && own.deferred.length === 0) return deferred;
+    const mine = new Set([...own.entries.map(([k]) => k), ...own.deferred.map(([k]) => k)]);
+    const kept = deferred.filter(([k]) => !mine.has(k));
+    return own.deferred.length === 0 && kept.length === deferred.length ? deferred : [...kept, ...own.deferred];
+  }
+
+  #inheritedFor(spec: NodeSpec, from: Inherited): Inherited {
+    if (spec.timeout === undefined && spec.retries === undefined && spec.retryOn === undefined && spec.mkdir === undefined) return from;
+    const cached = this.#inheritedCache.get(spec);
+    if (cached !== undefined && cached.from === from) return cached.to;
+    const to: Inherited = Object.freeze({
+      ...from,
+      ...(spec.timeout === undefined ? {} : { timeout: spec.timeout }),
+      ...(spec.retries === undefined ? {} : { retries: spec.retries }),
+      ...(spec.retryOn === undefined ? {} : { retryOn: spec.retryOn }),
+      ...(spec.mkdir === undefined ? {} : { mkdir: spec.mkdir }),
+    });
+    this.#inheritedCache.set(spec, { from, to });
+    return to;
+  }
+
+  /** A limit after `--timeout-multiplier` (0 lifts every limit). */
+  #scaled(seconds: number | null | undefined): number | null {
+    if (seconds === null || seconds === undefined || this.#timeouts.multiplier === 0) return null;
+    return seconds * this.#timeouts.multiplier;
+  }
+
+  #policy(spec: JobSpec, inherited: Inherited): JobPolicy {
+    const cached = this.#policyCache.get(spec);
+    if (cached !== undefined && cached.from === inherited) return cached.policy;
+    const all = this.#inheritedFor(spec, inherited);
+    const policy: JobPolicy = Object.freeze({
+      timeout: this.#scaled(all.timeout === undefined ? this.#timeouts.defaultTimeout : all.timeout),
+      retry: Object.freeze({ retries: all.retries ?? 0, on: all.retryOn ?? DEFAULT_RETRY_ON }),
+      mkdir: all.mkdir ?? false,
+    });
+    this.#policyCache.set(spec, { from: inherited, policy });
+    return policy;
+  }
+
   visit(spec: NodeSpec, frame: Frame): void {
-    const env = this.#layerEnv(spec, frame.env);
     const cwd = spec.cwd ?? frame.cwd;
     const arrayIndex = frame.indices.length === 0 ? null : (frame.indices[frame.indices.length - 1] ?? null);
     const subtreeEnd = frame.id + this.size(spec) - 1;
     if (spec.kind === 'job') {
-      this.nodes.push(this.#job(spec, frame, env, cwd, arrayIndex, subtreeEnd));
+      this.nodes.push(this.#job(spec, frame, cwd, arrayIndex, subtreeEnd));
       this.jobCount++;
       return;
     }
+    const env = this.#layerEnv(spec, frame.vars === null ? frame.env : overlay(frame.env, frame.vars));
+    const deferred = this.#deferredBelow(spec, frame.deferred);
+    const inherited = this.#inheritedFor(spec, frame.inherited);
     const children: number[] = [];
     const group: PlannedGroup = {
       id: frame.id,
@@ -157,6 +302,7 @@ class PlanBuilder {
       deps: frame.deps,
       pos: spec.pos,
       children,
+      groupTimeout: this.#scaled(spec.groupTimeout),
     };
     this.nodes.push(group);
 
@@ -176,15 +322,19 @@ class PlanBuilder {
       kids.forEach((child, k) => {
         const name = names[k] ?? '';
         this.visit(child, {
-          id: ids[k] ?? -1,
           parentId: frame.id,
+          env,
+          deferred,
+          cwd,
+          inherited,
+          id: ids[k] ?? -1,
           ident: name,
           path: `${frame.path}.${name}`,
           indices: frame.indices,
           indicesText: frame.indicesText,
-          env,
-          cwd,
+          vars: null,
           deps: deps[k] ?? NO_DEPS,
+          params: frame.params,
         });
       });
       return;
@@ -193,39 +343,60 @@ class PlanBuilder {
     // An array: instance i of child k has id first + i*block + offsets[k]. A dependency on a
     // sibling child X means every instance of X, so each child's deps are the same for all
     // instances and are built once.
-    const repeats = spec.repeats;
+    const count = instanceCount(spec.parameters, spec.repeats);
+    const instances = this.#instancesOf(spec);
     const instancesOf = (j: number): number[] => {
-      const ids = new Array<number>(repeats);
+      const ids = new Array<number>(count);
       const o = first + (offsets[j] ?? 0);
-      for (let i = 0; i < repeats; i++) ids[i] = o + i * block;
+      for (let i = 0; i < count; i++) ids[i] = o + i * block;
       return ids;
     };
     const deps = this.#siblingDeps(kids, instancesOf);
-    for (let i = 0; i < repeats; i++) {
+    for (let i = 0; i < count; i++) {
       for (let k = 0; k < kids.length; k++) children.push(first + i * block + (offsets[k] ?? 0));
     }
-    for (let i = 0; i < repeats; i++) {
+    for (let i = 0; i < count; i++) {
+      const instance = instances?.[i];
+      const suffix = instance?.suffix ?? String(i);
       const indices = withIndex(frame.indices, i);
       const index = String(i);
       const indicesText = frame.indicesText === undefined ? index : `${frame.indicesText},${index}`;
-      const instanceEnv = overlay(env, { GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText });
+      const own = instance?.params ?? null;
+      const vars = own === null ? { GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText } : overlay({ GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText }, own);
+      const params = own === null ? frame.params : frame.params === null ? own : Object.freeze(overlay(frame.params, own));
       for (let k = 0; k < kids.length; k++) {
         const child = kids[k];
         if (child === undefined) continue;
-        const name = `${names[k] ?? ''}_${index}`;
+        const name = `${names[k] ?? ''}_${suffix}`;
+        // A literal, not a spread of shared fields: spreading per instance was 10x slower.
         this.visit(child, {
-          id: first + i * block + (offsets[k] ?? 0),
           parentId: frame.id,
+          env,
+          deferred,
+          cwd,
+          inherited,
+          id: first + i * block + (offsets[k] ?? 0),
           ident: name,
           path: `${frame.path}.${name}`,
           indices,
           indicesText,
-          env: instanceEnv,
-          cwd,
+          vars,
           deps: deps[k] ?? NO_DEPS,
+          params,
         });
       }
     }
+  }
+
+  /** Instances of a parameterised array (shared by every visit of it); null without parameters. */
+  #instancesOf(spec: ArraySpec): ArrayInstance[] | null {
+    if (spec.parameters === undefined || spec.parameters.length === 0) return null;
+    let list = this.#instances.get(spec);
+    if (list === undefined) {
+      list = arrayInstances(spec.parameters, spec.repeats);
+      this.#instances.set(spec, list);
+    }
+    return list;
   }
 
   /** Deps of each child, with `idsOf(j)` giving the node ids standing for sibling j. */
@@ -259,7 +430,38 @@ class PlanBuilder {
     });
   }
 
-  #job(spec: JobSpec, frame: Frame, env: Env, cwdTemplate: string | undefined, arrayIndex: number | null, subtreeEnd: number): PlannedJob {
+  #job(spec: JobSpec, frame: Frame, cwdTemplate: string | undefined, arrayIndex: number | null, subtreeEnd: number): PlannedJob {
+    const seed = spec.seed ?? deriveSeed(this.#runSeed, frame.path);
+    const seedText = String(seed);
+    const seedVar = { GATOR_SEED: seedText };
+    // One object per job: what the arrays above add, the seed, then the job's own env.
+    const base = frame.vars === null ? overlay(frame.env, seedVar) : overlay(frame.env, frame.vars, seedVar);
+    const spots = new SeedSpots(seedText);
+    // While expanding, the seed is a mark, so the places it lands in are known.
+    const marked = (env: Env): Lookup => {
+      const lookup = this.#lookup(env);
+      return (name) => (name === SEED_VAR ? SEED_MARK : lookup(name));
+    };
+    let withDeferred = base;
+    if (frame.deferred.length > 0) {
+      const lookup = marked(base);
+      const expanded: Record<string, string> = {};
+      for (const [name, template] of frame.deferred) {
+        const value = spots.take(expandVars(template, lookup), (pieces) => ((spots.env ??= {})[name] = pieces));
+        Object.defineProperty(expanded, name, { value, enumerable: true, writable: true, configurable: true });
+      }
+      withDeferred = overlay(base, expanded);
+    }
+    const env = this.#layerEnv(spec, withDeferred, marked);
+    if (env !== withDeferred && this.#own(spec).templated) {
+      for (const [name] of this.#own(spec).entries) {
+        const value = env[name];
+        if (value !== undefined && value.includes(SEED_MARK)) {
+          (env as Record<string, string>)[name] = spots.take(value, (pieces) => ((spots.env ??= {})[name] = pieces));
+        }
+      }
+    }
+
     let templated = this.#templated.get(spec);
     if (templated === undefined) {
       templated = { command: hasVariables(spec.command), args: spec.args.some(hasVariables) };
@@ -267,15 +469,19 @@ class PlanBuilder {
     }
     // Most jobs in a big array share a command and fixed args: only build what varies.
     const needsLookup = templated.command || templated.args || (cwdTemplate !== undefined && hasVariables(cwdTemplate));
-    const lookup = needsLookup ? this.#lookup(env) : undefined;
+    const lookup = needsLookup ? marked(env) : undefined;
     let command = spec.command;
     if (templated.command && lookup !== undefined) {
-      command = expandVars(spec.command, lookup);
+      command = spots.take(expandVars(spec.command, lookup), (pieces) => ((spots.argv ??= {})[0] = pieces));
       if (command === '') {
         throw SpecError.at(spec.fieldPos?.['command'] ?? spec.pos, `the command of ${quote(frame.path)} (${quote(spec.command)}) expands to an empty string`);
       }
     }
-    const args = templated.args && lookup !== undefined ? spec.args.map((a) => expandVars(a, lookup)) : spec.args;
+    const args =
+      templated.args && lookup !== undefined
+        ? spec.args.map((a, i) => spots.take(expandVars(a, lookup), (pieces) => ((spots.argv ??= {})[i + 1] = pieces)))
+        : spec.args;
+    const cwd = this.#cwd(cwdTemplate, lookup, spots);
     return {
       id: frame.id,
       parentId: frame.parentId,
@@ -290,14 +496,21 @@ class PlanBuilder {
       command,
       args,
       env,
-      cwd: this.#cwd(cwdTemplate, lookup),
+      cwd,
       resources: this.#resourcesOf(spec),
+      seed,
+      seedTemplate: spots.template(spec.seed !== undefined),
+      params: frame.params,
+      policy: this.#policy(spec, frame.inherited),
     };
   }
 
-  #cwd(template: string | undefined, lookup: Lookup | undefined): string {
+  #cwd(template: string | undefined, lookup: Lookup | undefined, spots: SeedSpots): string {
     if (template === undefined) return this.#launchDir;
-    if (lookup !== undefined && hasVariables(template)) return resolve(this.#launchDir, expandVars(template, lookup));
+    if (lookup !== undefined && hasVariables(template)) {
+      const expanded = resolve(this.#launchDir, expandVars(template, lookup));
+      return spots.take(expanded, (pieces) => (spots.cwd = pieces));
+    }
     let dir = this.#resolvedCwd.get(template);
     if (dir === undefined) {
       dir = resolve(this.#launchDir, template);
@@ -339,7 +552,11 @@ export function planRun(root: NodeSpec, options: PlanOptions): Plan {
   }
   rootIdent ??= stemIdent(specPath);
 
-  const builder = new PlanBuilder(options.baseEnv, launchDir);
+  const runSeed = options.runSeed ?? randomRunSeed();
+  const builder = new PlanBuilder(options.baseEnv, launchDir, runSeed, {
+    defaultTimeout: options.defaultTimeout ?? null,
+    multiplier: options.timeoutMultiplier ?? 1,
+  });
   builder.size(root);
   builder.visit(root, {
     id: 0,
@@ -349,8 +566,13 @@ export function planRun(root: NodeSpec, options: PlanOptions): Plan {
     indices: NO_INDICES,
     indicesText: undefined,
     env: EMPTY_ENV,
+    vars: null,
+    deferred: NO_DEFERRED,
     cwd: undefined,
     deps: NO_DEPS,
+    inherited: NOTHING_INHERITED,
+    params: null,
   });
-  return { specPath, nodes: builder.nodes, jobCount: builder.jobCount };
+  const pools = root.kind === 'job' ? undefined : root.pools;
+  return { specPath, nodes: builder.nodes, jobCount: builder.jobCount, runSeed, pools: pools ?? null };
 }

@@ -1,13 +1,52 @@
 // The plan: the spec expanded into the concrete tree of nodes one run executes.
 // Arrays are unrolled, environments overlaid, variables expanded and dependencies resolved
 // to sibling ids, so that nothing downstream needs to know the YAML language.
-import type { NodeKind, SourcePos } from './model.js';
+import type { NodeKind, RetryRule, SourcePos } from './model.js';
 
 /** Resources a job asked for, normalised (memory in bytes). */
 export interface PlannedResources {
   readonly cores: number;
   readonly memoryBytes: number;
   readonly licenses: Readonly<Record<string, number>>;
+}
+
+/** When and how often a failed attempt is run again. */
+export interface RetryPolicy {
+  /** Attempts after the first; 0: none. */
+  readonly retries: number;
+  /** A failed attempt is retried when any rule matches. */
+  readonly on: readonly RetryRule[];
+}
+
+/** How a job is supervised; one object shared by every job with the same settings. */
+export interface JobPolicy {
+  /** Seconds from start until the job is stopped as `timeout`; null: no limit. */
+  readonly timeout: number | null;
+  readonly retry: RetryPolicy;
+  /** Create the working directory before starting. */
+  readonly mkdir: boolean;
+}
+
+/**
+ * Where a job's seed appears in what it runs, so that a rerun with new seeds can put a new one
+ * in the same places: each string as the pieces between seeds (`["+seed=", ""]`).
+ */
+export interface SeedTemplate {
+  /** The seed was pinned with `seed:`; new seeds leave it alone. */
+  readonly pinned?: true;
+  /** By argv index (0 is the command). */
+  readonly argv?: Readonly<Record<number, readonly string[]>>;
+  readonly cwd?: readonly string[];
+  /** By variable name, other than GATOR_SEED itself. */
+  readonly env?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The run's resource pools as the spec declares them; the command line may override each. */
+export interface PlannedPools {
+  readonly cores?: number;
+  readonly memoryBytes?: number;
+  readonly licenses: Readonly<Record<string, number>>;
+  readonly pos: SourcePos;
 }
 
 export interface PlannedDeps {
@@ -48,12 +87,21 @@ export interface PlannedJob extends PlannedNodeBase {
   /** Absolute working directory after expansion. */
   readonly cwd: string;
   readonly resources: PlannedResources;
+  /** 1 … 2^32-1: derived from the run seed and the path, or pinned (`GATOR_SEED`). */
+  readonly seed: number;
+  /** Where the seed appears in argv, env and cwd; null when only in GATOR_SEED. */
+  readonly seedTemplate: SeedTemplate | null;
+  /** Parameter values of the enclosing parameterised arrays, or null. */
+  readonly params: Readonly<Record<string, string>> | null;
+  readonly policy: JobPolicy;
 }
 
 export interface PlannedGroup extends PlannedNodeBase {
   readonly kind: 'group' | 'array';
   /** Direct children ids in launch (spec) order. */
   readonly children: readonly number[];
+  /** Seconds from the group's start until everything under it is stopped; null: no limit. */
+  readonly groupTimeout: number | null;
 }
 
 export type PlannedNode = PlannedJob | PlannedGroup;
@@ -65,4 +113,8 @@ export interface Plan {
   readonly nodes: readonly PlannedNode[];
   /** Number of leaf jobs. */
   readonly jobCount: number;
+  /** The seed every job's seed derives from (`--seed`). */
+  readonly runSeed: number;
+  /** Pools declared by the spec (`pools:` on the top-level node), or null. */
+  readonly pools: PlannedPools | null;
 }

@@ -13,11 +13,13 @@ import {
   NODE_TAG_NAMES,
   RESOURCE_TAG_NAMES,
   TAGS,
+  acceptsField,
   allowedFields,
   isNodeKind,
   type TagInfo,
 } from './tags.js';
 import { didYouMean, quote } from './text.js';
+import { parseMemory, readBoolean, readDuration, readParameters, readPools, readRetries, readRetryOn, readSeed } from './control-values.js';
 import {
   asNode,
   describe,
@@ -162,7 +164,9 @@ class TreeReader implements ReadContext {
     };
     const fieldPos: Record<string, SourcePos> = {};
     for (const [name, f] of byName) fieldPos[name] = this.src.posOf(f.node);
-    const base = { ident, env, cwd, pos, fieldPos };
+    const control = readControl(this, byName);
+    if (control === undefined) usable = false;
+    const base = { ident, env, cwd, pos, fieldPos, ...control };
 
     let spec: NodeSpec;
     if (info.kind === 'job') {
@@ -181,9 +185,13 @@ class TreeReader implements ReadContext {
       const args = (argsField === undefined ? undefined : readArgs(this, argsField)) ?? NONE;
       const resField = byName.get('resources');
       const resources = (resField === undefined ? undefined : this.#readResources(resField)) ?? NONE;
+      const seedField = byName.get('seed');
+      const seed = seedField === undefined ? undefined : readSeed(this, seedField);
+      if (seedField !== undefined && seed === undefined) usable = false;
       const job: JobSpec = {
         kind: 'job',
         ...base,
+        ...(seed === undefined ? {} : { seed }),
         onPass: deps('on_pass'),
         onFail: deps('on_fail'),
         onDone: deps('on_done'),
@@ -203,11 +211,26 @@ class TreeReader implements ReadContext {
       const onPass = deps('on_pass');
       const onFail = deps('on_fail');
       const onDone = deps('on_done');
+      const tier = readTierControl(this, byName);
+      if (tier === undefined) usable = false;
       if (info.kind === 'array') {
-        const array: ArraySpec = { kind: 'array', ...base, onPass, onFail, onDone, repeats, jobs: read.jobs };
+        const parametersField = byName.get('parameters');
+        const parameters = parametersField === undefined ? undefined : readParameters(this, parametersField);
+        if (parametersField !== undefined && parameters === undefined) usable = false;
+        const array: ArraySpec = {
+          kind: 'array',
+          ...base,
+          ...tier,
+          onPass,
+          onFail,
+          onDone,
+          repeats,
+          jobs: read.jobs,
+          ...(parameters === undefined ? {} : { parameters }),
+        };
         spec = array;
       } else {
-        const group: GroupSpec = { kind: 'group', ...base, onPass, onFail, onDone, jobs: read.jobs };
+        const group: GroupSpec = { kind: 'group', ...base, ...tier, onPass, onFail, onDone, jobs: read.jobs };
         spec = group;
       }
       if (!read.complete) this.tainted.add(spec);
@@ -268,9 +291,9 @@ class TreeReader implements ReadContext {
           identSpelling = name;
           name = 'ident';
         }
-        if (!info.fields.includes(name)) {
+        if (!acceptsField(info, name)) {
           clean = false;
-          const known = info.fields.includes('ident') ? [...info.fields, IDENT_ALIAS] : info.fields;
+          const known = [...info.fields, ...info.named, ...(info.fields.includes('ident') ? [IDENT_ALIAS] : [])];
           const merge = name === '<<' ? ' (YAML merge keys are not supported)' : didYouMean(name, known);
           this.problems.add(keyPos, `unknown field ${quote(name)} in ${info.tag}${merge}; allowed fields: ${allowedFields(info)}`);
           continue;
@@ -424,12 +447,10 @@ class TreeReader implements ReadContext {
         if (/^\+?\d+$/.test(text)) return { kind: 'cores', count: Number(text), pos };
         return this.problems.add(pos, `!Cores takes a count >= 0 (!Cores 4, !Cores [4] or !Cores {count: 4}), not ${shown}`);
       case 'memory': {
-        const m = /^(\d+(?:\.\d*)?|\.\d+)(?:\s*([A-Za-z]+))?$/.exec(text);
-        if (m === null) {
-          return this.problems.add(pos, `!Memory takes a size and a unit (!Memory 1.5 GB, !Memory [1.5, GB] or !Memory {size: 1.5, unit: GB}), not ${shown}`);
-        }
-        const unit = this.#unit(m[2] ?? DEFAULT_MEMORY_UNIT, pos);
-        return unit === undefined ? undefined : { kind: 'memory', bytes: Math.round(Number(m[1]) * unit), pos };
+        const parsed = parseMemory(text);
+        if (parsed.ok) return { kind: 'memory', bytes: parsed.bytes, pos };
+        if (parsed.problem.startsWith('unknown memory unit')) return this.problems.add(pos, parsed.problem);
+        return this.problems.add(pos, `!Memory takes a size and a unit (!Memory 1.5 GB, !Memory [1.5, GB] or !Memory {size: 1.5, unit: GB}), not ${shown}`);
       }
       case 'license':
         if (text !== '') return { kind: 'license', name: text, count: 1, pos };
@@ -438,6 +459,59 @@ class TreeReader implements ReadContext {
         return undefined;
     }
   }
+}
+
+type Control = Pick<NodeSpec, 'timeout' | 'retries' | 'retryOn' | 'mkdir'>;
+
+/** The fields every node kind has for regression control; undefined when one was wrong. */
+function readControl(ctx: ReadContext, byName: ReadonlyMap<string, Field>): Control | undefined {
+  let ok = true;
+  const out: { -readonly [K in keyof Control]: Control[K] } = {};
+  const timeoutField = byName.get('timeout');
+  if (timeoutField !== undefined) {
+    const t = readDuration(ctx, timeoutField);
+    if (t === undefined) ok = false;
+    else out.timeout = t;
+  }
+  const retriesField = byName.get('retries');
+  if (retriesField !== undefined) {
+    const n = readRetries(ctx, retriesField);
+    if (n === undefined) ok = false;
+    else out.retries = n;
+  }
+  const retryOnField = byName.get('retry_on');
+  if (retryOnField !== undefined) {
+    const rules = readRetryOn(ctx, retryOnField);
+    if (rules === undefined) ok = false;
+    else out.retryOn = rules;
+  }
+  const mkdirField = byName.get('mkdir');
+  if (mkdirField !== undefined) {
+    const b = readBoolean(ctx, mkdirField);
+    if (b === undefined) ok = false;
+    else out.mkdir = b;
+  }
+  return ok ? out : undefined;
+}
+
+type TierControl = Pick<GroupSpec, 'groupTimeout' | 'pools'>;
+
+function readTierControl(ctx: ReadContext, byName: ReadonlyMap<string, Field>): TierControl | undefined {
+  let ok = true;
+  const out: { -readonly [K in keyof TierControl]: TierControl[K] } = {};
+  const timeoutField = byName.get('group_timeout');
+  if (timeoutField !== undefined) {
+    const t = readDuration(ctx, timeoutField);
+    if (t === undefined) ok = false;
+    else out.groupTimeout = t;
+  }
+  const poolsField = byName.get('pools');
+  if (poolsField !== undefined) {
+    const pools = readPools(ctx, poolsField);
+    if (pools === undefined) ok = false;
+    else out.pools = pools;
+  }
+  return ok ? out : undefined;
 }
 
 export function readTree(src: YamlSource, problems: Problems): ReadResult {

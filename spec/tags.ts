@@ -8,25 +8,34 @@ export type TagKind = NodeKind | ResourceKind;
 export interface TagInfo {
   readonly tag: string;
   readonly kind: TagKind;
-  /** Field names in positional order. */
+  /** Field names in positional order (Gator's fields). */
   readonly fields: readonly string[];
+  /** Fields Gator does not have, accepted in mapping form only (positions stay Gator's). */
+  readonly named: readonly string[];
 }
 
+/** Regression control, on every node kind: inherited by the jobs below. */
+const CONTROL = ['timeout', 'retries', 'retry_on', 'mkdir'];
+/** A group's own limit, and the run's resource pools (top-level node only). */
+const TIER = ['group_timeout', 'pools'];
+
 const TABLE: readonly TagInfo[] = [
-  { tag: '!JobGroup', kind: 'group', fields: ['ident', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'] },
+  { tag: '!JobGroup', kind: 'group', fields: ['ident', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'], named: [...CONTROL, ...TIER] },
   {
     tag: '!JobArray',
     kind: 'array',
     fields: ['ident', 'repeats', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'],
+    named: ['parameters', ...CONTROL, ...TIER],
   },
   {
     tag: '!Job',
     kind: 'job',
     fields: ['ident', 'env', 'cwd', 'command', 'args', 'resources', 'on_done', 'on_fail', 'on_pass'],
+    named: ['seed', ...CONTROL],
   },
-  { tag: '!Cores', kind: 'cores', fields: ['count'] },
-  { tag: '!Memory', kind: 'memory', fields: ['size', 'unit'] },
-  { tag: '!License', kind: 'license', fields: ['name', 'count'] },
+  { tag: '!Cores', kind: 'cores', fields: ['count'], named: [] },
+  { tag: '!Memory', kind: 'memory', fields: ['size', 'unit'], named: [] },
+  { tag: '!License', kind: 'license', fields: ['name', 'count'], named: [] },
 ];
 
 export const TAGS: ReadonlyMap<string, TagInfo> = new Map(TABLE.map((t) => [t.tag, t]));
@@ -43,7 +52,11 @@ export const IDENT_ALIAS = 'id';
 
 /** For "unknown field" messages: `ident (or id), env, …`. */
 export function allowedFields(info: TagInfo): string {
-  return info.fields.map((f) => (f === 'ident' ? 'ident (or id)' : f)).join(', ');
+  return [...info.fields, ...info.named].map((f) => (f === 'ident' ? 'ident (or id)' : f)).join(', ');
+}
+
+export function acceptsField(info: TagInfo, name: string): boolean {
+  return info.fields.includes(name) || info.named.includes(name);
 }
 
 /**

@@ -1,7 +1,8 @@
 // Tree-level checks that need more than one node: ident syntax, sibling names, dependency
 // names and dependency cycles, plus the repeats range. They run on parsed specs and again in
 // planRun, so that a NodeSpec built by hand cannot smuggle in a bad tree.
-import type { DependencyRef, NodeSpec } from './model.js';
+import { arrayInstances, nameClash } from './instance-names.js';
+import type { ArraySpec, DependencyRef, NodeSpec } from './model.js';
 import type { Problems } from './problems.js';
 import { listNames, quote } from './text.js';
 
@@ -125,6 +126,32 @@ function findCycles(edges: readonly (readonly { to: number; ref: DependencyRef }
   }
 }
 
+/** Parameter values name instances (instance-names.ts): two instances must not get one name. */
+function checkInstanceNames(array: ArraySpec, label: string, problems: Problems): void {
+  const parameters = array.parameters ?? [];
+  const at = array.fieldPos?.['parameters'] ?? array.pos;
+  const clash = nameClash(parameters);
+  if (clash !== undefined) {
+    problems.add(at, `parameters of ${label}: the values ${clash.a} and ${clash.b} both name instances ${quote(clash.name)}; make the values differ in letters or digits`);
+    return;
+  }
+  if (array.jobs.length < 2) return;
+  const suffixes = arrayInstances(parameters, 1).map((i) => i.suffix);
+  const seen = new Map<string, string>();
+  array.jobs.forEach((child, k) => {
+    const name = childName(child, k);
+    for (const suffix of suffixes) {
+      const full = `${name}_${suffix}`;
+      const other = seen.get(full);
+      if (other !== undefined && other !== name) {
+        problems.add(at, `in ${label}, children ${quote(other)} and ${quote(name)} would both have an instance named ${quote(full)}; rename one`);
+        return;
+      }
+      seen.set(full, name);
+    }
+  });
+}
+
 /**
  * Checks the whole tree. `tainted` nodes had children that could not be read; their sibling
  * checks are skipped (they would only report knock-on problems). The root has no siblings, so
@@ -149,9 +176,13 @@ export function checkTree(root: NodeSpec, problems: Problems, tainted?: Readonly
       if (problem !== undefined) problems.add(node.fieldPos?.['ident'] ?? node.pos, problem);
     }
     if (node.kind === 'job') continue;
+    if (node !== root && node.pools !== undefined) {
+      problems.add(node.fieldPos?.['pools'] ?? node.pos, 'pools can only be given on the top-level node: they are the whole run\'s resources');
+    }
     if (node.kind === 'array' && (!Number.isSafeInteger(node.repeats) || node.repeats < 0)) {
       problems.add(node.fieldPos?.['repeats'] ?? node.pos, `repeats must be an integer >= 0, not ${node.repeats}`);
     }
+    if (node.kind === 'array' && node.parameters !== undefined && node.parameters.length > 0) checkInstanceNames(node, label, problems);
     if (tainted?.has(node) !== true) checkSiblings(node, label, problems);
     node.jobs.forEach((child, i) => stack.push({ node: child, label: quote(childName(child, i)) }));
   }

@@ -87,7 +87,7 @@ export function describe(src: YamlSource, node: Node, ignoreTag = false): string
 }
 
 /** Reports an unknown tag on a value that should be plain; true when the tag is acceptable. */
-function plainTagOk(ctx: ReadContext, node: Node): boolean {
+export function plainTagOk(ctx: ReadContext, node: Node): boolean {
   if (tagClass(node) === 'unknown') {
     ctx.problems.add(ctx.src.posOf(node), unknownTagProblem(node.tag ?? ''));
     return false;
@@ -95,7 +95,7 @@ function plainTagOk(ctx: ReadContext, node: Node): boolean {
   return true;
 }
 
-function wrongType(ctx: ReadContext, node: Node, what: string, hint = ''): undefined {
+export function wrongType(ctx: ReadContext, node: Node, what: string, hint = ''): undefined {
   return ctx.problems.add(ctx.src.posOf(node), `${what}, not ${describe(ctx.src, node)}${hint}`);
 }
 
@@ -120,7 +120,7 @@ export function readString(ctx: ReadContext, field: Field, templated: boolean): 
 }
 
 /** A string or an integer (env values, args): integers become their decimal text, as in Gator. */
-function readStringOrInt(ctx: ReadContext, node: Node, what: string, templated: string | undefined): string | undefined {
+export function readStringOrInt(ctx: ReadContext, node: Node, what: string, templated: string | undefined): string | undefined {
   if (!plainTagOk(ctx, node)) return undefined;
   if (isScalar(node) && tagClass(node) !== 'gator') {
     const kind = scalarKind(ctx.src, node);
@@ -210,6 +210,11 @@ export function readEnv(ctx: ReadContext, field: Field): Record<string, string> 
     if (name === '' || ENV_NAME_BAD.test(name)) {
       ok = false;
       ctx.problems.add(ctx.src.posOf(key), `bad env variable name ${quote(name)}: it must be non-empty, without '=' or NUL`);
+      continue;
+    }
+    if (name === 'GATOR_SEED') {
+      ok = false;
+      ctx.problems.add(ctx.src.posOf(key), "GATOR_SEED is set by Gator to each job's seed: pin a job's seed with seed: instead");
       continue;
     }
     const rawValue = asNode(pair.value);

@@ -2,6 +2,7 @@
 // is repeated exactly as it ran (argv, the spec's environment overlay with GATOR_ARRAY_INDEX,
 // cwd, array indices) under a root group `rerun`, and remembers the node it repeats.
 import type { Plan, PlannedGroup, PlannedJob } from '../../spec/plan.js';
+import { DEFAULT_JOB_POLICY } from '../../spec/plan-run.js';
 import { RerunError } from './errors.js';
 import { selectNodes } from './job-glob.js';
 import { type JobRow } from './jobs.js';
@@ -83,6 +84,10 @@ export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatu
       cwd: job.cwd ?? cwd,
       // The database does not keep the spec's resource requests; the defaults apply.
       resources: { cores: 0, memoryBytes: 0, licenses: {} },
+      seed: Number(job.env?.['GATOR_SEED'] ?? 1),
+      seedTemplate: null,
+      params: null,
+      policy: DEFAULT_JOB_POLICY,
     };
   });
   const root: PlannedGroup = {
@@ -97,6 +102,7 @@ export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatu
     deps: noDeps,
     pos,
     children: planned.map((job) => job.id),
+    groupTimeout: null,
   };
-  return { plan: { specPath: run.specPath, nodes: [root, ...planned], jobCount: planned.length }, nodeOrigins, selected };
+  return { plan: { specPath: run.specPath, nodes: [root, ...planned], jobCount: planned.length, runSeed: 0, pools: null }, nodeOrigins, selected };
 }

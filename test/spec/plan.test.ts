@@ -14,6 +14,10 @@ import {
   type PlannedJob,
   type PlannedNode,
 } from '../../spec/index.js';
+import { deriveSeed } from '../../spec/seed.js';
+
+/** GATOR_SEED of the job at `path` in plan `p`. */
+const seedOf = (p: Plan, path: string): string => String(deriveSeed(p.runSeed, path));
 
 const BASE = { PATH: '/usr/bin', HOME: '/home/me', TOOL: 'simx' } as const;
 
@@ -73,7 +77,7 @@ describe('planRun: tree shape', () => {
     assert.equal(j.ident, 'echo_count_2');
     assert.equal(j.command, 'echo');
     assert.deepEqual(j.args, ['2']);
-    assert.deepEqual(j.env, { GATOR_ARRAY_INDEX: '2', GATOR_ARRAY_INDICES: '2' });
+    assert.deepEqual(j.env, { GATOR_ARRAY_INDEX: '2', GATOR_ARRAY_INDICES: '2', GATOR_SEED: seedOf(p, j.path) });
     assert.equal(j.arrayIndex, 2);
     assert.deepEqual(j.arrayIndices, [2]);
     assert.equal(job(p, 'top.say_bye').arrayIndex, null);
@@ -150,6 +154,7 @@ describe('planRun: environment', () => {
       ROOT: '/work/nobody',
       GATOR_ARRAY_INDEX: '2',
       GATOR_ARRAY_INDICES: '1,2',
+      GATOR_SEED: seedOf(p, j.path),
       SEED: '1,2-2',
     });
     assert.equal(Object.hasOwn(j.env, 'HOME'), false);
@@ -188,7 +193,7 @@ describe('planRun: environment', () => {
   it('reads an env value from the OS env when no layer sets it', () => {
     const q = plan('!JobGroup {id: g, env: {P: "${PATH}:/x"}, jobs: [!Job {id: a, env: {P: "$P:/y"}, command: x, args: ["$P"]}]}');
     assert.deepEqual(job(q, 'g.a').args, ['/usr/bin:/x:/y']);
-    assert.deepEqual(job(q, 'g.a').env, { P: '/usr/bin:/x:/y' });
+    assert.deepEqual(job(q, 'g.a').env, { P: '/usr/bin:/x:/y', GATOR_SEED: seedOf(q, 'g.a') });
   });
 
   it('rejects a command that expands to nothing', () => {
@@ -285,7 +290,7 @@ describe('planRun: scale', () => {
     assert.equal(p.nodes[100_002], last);
     assert.equal(last.parentId, 2);
     assert.deepEqual(last.args, ['--seed', '99999']);
-    assert.deepEqual(last.env, { GATOR_ARRAY_INDEX: '99999', GATOR_ARRAY_INDICES: '99999' });
+    assert.deepEqual(last.env, { GATOR_ARRAY_INDEX: '99999', GATOR_ARRAY_INDICES: '99999', GATOR_SEED: seedOf(p, last.path) });
     const first = p.nodes[3] as PlannedJob;
     assert.equal(first.path, 'top.sims.run_0');
     // What does not vary between instances is shared, not copied.
@@ -304,6 +309,6 @@ describe('planRun: examples', () => {
     const p = planRun(loadSpec(file), { specPath: file, launchDir: '/l', baseEnv: {} });
     assert.equal(p.jobCount, 19);
     assert.deepEqual(job(p, 'tree.inner.say_hi').args, ['hi', 'hello_inner', 'goodbye', 'innermost']);
-    assert.deepEqual(job(p, 'tree.say_bye').env, { TEST_A: 'hello', TEST_B: 'goodbye', TEST_C: 'direct' });
+    assert.deepEqual(job(p, 'tree.say_bye').env, { TEST_A: 'hello', TEST_B: 'goodbye', TEST_C: 'direct', GATOR_SEED: seedOf(p, 'tree.say_bye') });
   });
 });
