@@ -10,12 +10,22 @@ export interface MessageColumns {
   readonly text: string[];
   /** The line's bytes when they are not valid UTF-8 (text then holds U+FFFD replacements); else null. */
   readonly raw: (Uint8Array | null)[];
+  /** The attempt of a retried job the line belongs to, when it is not the first; absent: all first. */
+  readonly attempt?: (number | null)[];
 }
 
 export type MessageCounts = readonly [debug: number, info: number, warning: number, error: number, critical: number];
 
 export type NodeChange =
-  | { readonly k: 'launched'; readonly id: number; readonly ts: number }
+  | {
+      readonly k: 'launched';
+      readonly id: number;
+      readonly ts: number;
+      /** When it started waiting for its resources (jobs). */
+      readonly queuedAt?: number;
+      /** The pool it waited for longest, e.g. `cores` or `license:VCS`; null when none held it back. */
+      readonly waitedFor?: string | null;
+    }
   | { readonly k: 'started'; readonly id: number; readonly ts: number; readonly pid: number | null }
   | { readonly k: 'progress'; readonly id: number; readonly counts: MessageCounts; readonly cpuPeak: number | null; readonly rssPeak: number | null }
   | {
@@ -29,11 +39,30 @@ export type NodeChange =
       readonly counts: MessageCounts | null;
       readonly cpuPeak: number | null;
       readonly rssPeak: number | null;
+      /** A job that passed only after a retry. */
+      readonly flaky?: boolean;
     }
   /** A job on a cluster: the scheduler's id and, once it runs, the compute host. */
   | { readonly k: 'cluster'; readonly id: number; readonly clusterId: string; readonly host: string | null }
   /** A cluster job's spool is ingested up to this byte offset; stored with the rows that came from it. */
   | { readonly k: 'ingested'; readonly id: number; readonly offset: number }
+  /** An attempt of a job ended and another begins: the old one is kept in `attempt`. */
+  | {
+      readonly k: 'retried';
+      readonly id: number;
+      /** The attempt that ended (1 for the first). */
+      readonly attempt: number;
+      readonly startedAt: number;
+      readonly endedAt: number;
+      readonly result: ResultCode;
+      readonly failure: FailureKind | null;
+      readonly exitCode: number | null;
+      readonly signal: string | null;
+      readonly pid: number | null;
+      readonly counts: MessageCounts;
+    }
+  /** Attempt `attempt` (2 or more) of a job started. */
+  | { readonly k: 'attempt-started'; readonly id: number; readonly attempt: number; readonly ts: number; readonly pid: number | null }
   /** Every node of the id range that has not ended becomes complete and aborted (a pruned subtree). */
   | { readonly k: 'aborted'; readonly from: number; readonly to: number; readonly ts: number };
 

@@ -4,7 +4,7 @@
 /** Marks a file as a Gator run database (`PRAGMA application_id`), "GATR" in ASCII. */
 export const APPLICATION_ID = 0x47415452;
 /** Bumped on every incompatible change of the tables; readers check it. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const Severity = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
 export type SeverityName = keyof typeof Severity;
@@ -28,7 +28,8 @@ export type ResultName = keyof typeof Result;
 export type ResultCode = (typeof Result)[ResultName];
 
 /** Why a job failed; stored so reports can say it without re-deriving it. */
-export type FailureKind = 'exit' | 'signal' | 'error-count' | 'warning-count' | 'critical-count' | 'spawn' | 'interrupted' | 'cut-off' | 'child' | 'internal';
+export type FailureKind =
+  'exit' | 'signal' | 'timeout' | 'error-count' | 'warning-count' | 'critical-count' | 'spawn' | 'interrupted' | 'cut-off' | 'child' | 'internal';
 
 const caseOf = (column: string, names: readonly string[], codes: readonly number[]): string =>
   `CASE ${column} ${names.map((name, i) => `WHEN ${codes[i]} THEN '${name}'`).join(' ')} END`;
@@ -60,7 +61,8 @@ CREATE TABLE run_info (
   pid INTEGER NOT NULL,
   options TEXT NOT NULL,
   rerun_of TEXT,
-  heartbeat_at REAL
+  heartbeat_at REAL,
+  seed INTEGER
 ) STRICT;
 
 CREATE TABLE node (
@@ -91,7 +93,22 @@ CREATE TABLE node (
   msg_error INTEGER NOT NULL DEFAULT 0,
   msg_critical INTEGER NOT NULL DEFAULT 0,
   cpu_peak REAL,
-  rss_peak INTEGER
+  rss_peak INTEGER,
+  seed INTEGER,
+  seed_template TEXT,
+  params TEXT,
+  timeout REAL,
+  retries INTEGER,
+  policy TEXT,
+  attempt INTEGER NOT NULL DEFAULT 1,
+  attempt_started_at REAL,
+  flaky INTEGER NOT NULL DEFAULT 0,
+  cores INTEGER,
+  memory INTEGER,
+  licenses TEXT,
+  queued_at REAL,
+  launched_at REAL,
+  waited_for TEXT
 ) STRICT;
 CREATE INDEX node_path ON node(path);
 CREATE INDEX node_parent ON node(parent_id);
@@ -103,7 +120,8 @@ CREATE TABLE message (
   severity INTEGER NOT NULL,
   stream INTEGER NOT NULL,
   text TEXT NOT NULL,
-  raw BLOB
+  raw BLOB,
+  attempt INTEGER
 ) STRICT;
 CREATE INDEX message_job_severity ON message(job_id, severity);
 
@@ -125,6 +143,23 @@ CREATE TABLE cluster_job (
   ingested INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
+-- Attempts of a retried job that a later attempt replaced; the last one is the node itself.
+CREATE TABLE attempt (
+  job_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  started_at REAL,
+  ended_at REAL,
+  result INTEGER NOT NULL,
+  failure TEXT,
+  exit_code INTEGER,
+  signal TEXT,
+  pid INTEGER,
+  msg_warning INTEGER NOT NULL,
+  msg_error INTEGER NOT NULL,
+  msg_critical INTEGER NOT NULL,
+  PRIMARY KEY (job_id, attempt)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE metric (
   job_id INTEGER NOT NULL,
   name TEXT NOT NULL,
@@ -142,15 +177,29 @@ SELECT id, parent_id, path, ident,
   ${caseOf('result', ['unknown', 'success', 'failure', 'aborted'], [0, 1, 2, 3])} AS result,
   exit_code, started_at, ended_at, command, cwd,
   msg_debug, msg_info, msg_warning, msg_error, msg_critical, cpu_peak, rss_peak,
-  failure, signal, array_indices, pid, argv, env, rerun_of
+  failure, signal, array_indices, pid, argv, env, rerun_of,
+  seed, params, timeout, retries, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for
 FROM node;
 
 CREATE VIEW messages AS
 SELECT m.id AS id, m.job_id AS job_id, n.path AS job_path, m.ts AS ts,
   ${severityCase('m.severity')} AS severity,
   ${streamCase('m.stream')} AS stream,
-  m.text AS text
+  m.text AS text,
+  coalesce(m.attempt, 1) AS attempt
 FROM message m JOIN node n ON n.id = m.job_id;
+
+CREATE VIEW attempts AS
+SELECT a.job_id AS job_id, n.path AS job_path, a.attempt AS attempt, a.started_at AS started_at, a.ended_at AS ended_at,
+  ${caseOf('a.result', ['unknown', 'success', 'failure', 'aborted'], [0, 1, 2, 3])} AS result,
+  a.failure AS failure, a.exit_code AS exit_code, a.signal AS signal, a.pid AS pid,
+  a.msg_warning AS msg_warning, a.msg_error AS msg_error, a.msg_critical AS msg_critical, 0 AS final
+FROM attempt a JOIN node n ON n.id = a.job_id
+UNION ALL
+SELECT id, path, attempt, coalesce(attempt_started_at, started_at), ended_at,
+  ${caseOf('result', ['unknown', 'success', 'failure', 'aborted'], [0, 1, 2, 3])},
+  failure, exit_code, signal, pid, msg_warning, msg_error, msg_critical, 1
+FROM node WHERE kind = 0 AND started_at IS NOT NULL;
 
 CREATE VIEW samples AS
 SELECT s.job_id AS job_id, n.path AS job_path, s.ts AS ts, s.nproc AS nproc,
@@ -164,9 +213,9 @@ FROM metric x JOIN node n ON n.id = x.job_id;
 CREATE VIEW run AS
 SELECT id, spec_path, started_at, ended_at,
   ${caseOf('result', ['unknown', 'success', 'failure', 'interrupted'], [0, 1, 2, 3])} AS result,
-  exit_code, host, argv, rerun_of, pid, heartbeat_at
+  exit_code, host, argv, rerun_of, pid, heartbeat_at, seed
 FROM run_info;
 `;
 
 /** The public views and what each is for, for `gator query --schema` and the docs. */
-export const PUBLIC_VIEWS = ['jobs', 'messages', 'samples', 'metrics', 'run'] as const;
+export const PUBLIC_VIEWS = ['jobs', 'messages', 'attempts', 'samples', 'metrics', 'run'] as const;

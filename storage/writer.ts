@@ -15,6 +15,8 @@ export interface RunInfo {
   readonly pid: number;
   readonly options: Readonly<Record<string, unknown>>;
   readonly rerunOf: string | null;
+  /** The seed every job's seed derives from. */
+  readonly seed?: number;
 }
 
 export interface NodeRow {
@@ -32,6 +34,20 @@ export interface NodeRow {
   readonly env: Readonly<Record<string, string>> | null;
   readonly cwd: string | null;
   readonly rerunOf: number | null;
+  /** Jobs only: GATOR_SEED, and where it appears in argv, env and cwd (JSON, internal). */
+  readonly seed?: number | null;
+  readonly seedTemplate?: unknown;
+  /** Parameter values of the enclosing arrays (jobs), or null. */
+  readonly params?: Readonly<Record<string, string>> | null;
+  /** Seconds: a job's timeout, or a group's `group_timeout`; null: none. */
+  readonly timeout?: number | null;
+  /** Jobs only: retries allowed, and the whole policy when it is not the default (JSON, internal). */
+  readonly retries?: number | null;
+  readonly policy?: unknown;
+  /** Jobs only: what it holds while it runs. */
+  readonly cores?: number | null;
+  readonly memory?: number | null;
+  readonly licenses?: Readonly<Record<string, number>> | null;
 }
 
 /** Rows per multi-row INSERT: one statement call per 128 lines is far cheaper than 128 calls. */
@@ -55,6 +71,9 @@ export class RunWriter {
   #progress: Statement;
   #ended: Statement;
   #aborted: Statement;
+  #launchedGranted: Statement;
+  #retried: Statement;
+  #attemptStarted: Statement;
   #heartbeat: Statement;
   #finish: Statement;
   #settleInFlight: Statement;
@@ -66,14 +85,22 @@ export class RunWriter {
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.#db = db;
-    const row = '(?, ?, ?, ?, ?, ?)';
-    this.#insertMessages = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw) VALUES ${new Array(CHUNK).fill(row).join(', ')}`);
-    this.#insertMessage = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw) VALUES ${row}`);
+    const row = '(?, ?, ?, ?, ?, ?, ?)';
+    this.#insertMessages = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw, attempt) VALUES ${new Array(CHUNK).fill(row).join(', ')}`);
+    this.#insertMessage = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw, attempt) VALUES ${row}`);
     this.#insertSample = db.prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, ?, ?, ?)');
     this.#upsertMetric = db.prepare(
       'INSERT INTO metric (job_id, name, value) VALUES (?, ?, ?) ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value',
     );
     this.#launched = db.prepare(`UPDATE node SET state = ${State.launched} WHERE id = ? AND state < ${State.launched}`);
+    this.#launchedGranted = db.prepare(`UPDATE node SET state = max(state, ${State.launched}), launched_at = ?, queued_at = ?, waited_for = ? WHERE id = ?`);
+    this.#retried = db.prepare(
+      `INSERT INTO attempt (job_id, attempt, started_at, ended_at, result, failure, exit_code, signal, pid, msg_warning, msg_error, msg_critical)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#attemptStarted = db.prepare(
+      'UPDATE node SET attempt = ?, attempt_started_at = ?, pid = ?, msg_debug = 0, msg_info = 0, msg_warning = 0, msg_error = 0, msg_critical = 0 WHERE id = ?',
+    );
     this.#started = db.prepare(`UPDATE node SET state = ${State.running}, started_at = ?, pid = ? WHERE id = ?`);
     this.#progress = db.prepare(
       'UPDATE node SET msg_debug = ?, msg_info = ?, msg_warning = ?, msg_error = ?, msg_critical = ?, cpu_peak = ?, rss_peak = ? WHERE id = ?',
@@ -82,7 +109,7 @@ export class RunWriter {
       `UPDATE node SET state = ${State.complete}, ended_at = ?, result = ?, failure = ?, exit_code = ?, signal = ?,
          msg_debug = coalesce(?, msg_debug), msg_info = coalesce(?, msg_info), msg_warning = coalesce(?, msg_warning),
          msg_error = coalesce(?, msg_error), msg_critical = coalesce(?, msg_critical),
-         cpu_peak = coalesce(?, cpu_peak), rss_peak = coalesce(?, rss_peak)
+         cpu_peak = coalesce(?, cpu_peak), rss_peak = coalesce(?, rss_peak), flaky = ?
        WHERE id = ?`,
     );
     this.#aborted = db.prepare(
@@ -144,8 +171,8 @@ export class RunWriter {
   #insertRun(info: RunInfo): void {
     this.#db
       .prepare(
-        `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at, seed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         info.id,
@@ -158,14 +185,27 @@ export class RunWriter {
         JSON.stringify(info.options),
         info.rerunOf,
         info.startedAt,
+        info.seed ?? null,
       );
   }
 
   #insertNodes(nodes: Iterable<NodeRow>): void {
     const insert = this.#db.prepare(
-      `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, command, argv, env, cwd, rerun_of)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, command, argv, env, cwd, rerun_of,
+                         seed, seed_template, params, timeout, retries, policy, cores, memory, licenses)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // Many jobs share one params, policy or licences object: serialise each once.
+    const json = new Map<unknown, string | null>();
+    const toJson = (value: unknown): string | null => {
+      if (value === null || value === undefined) return null;
+      let text = json.get(value);
+      if (text === undefined) {
+        text = JSON.stringify(value);
+        if (typeof value === 'object') json.set(value, text);
+      }
+      return text;
+    };
     this.#db.transaction(() => {
       for (const node of nodes) {
         insert.run(
@@ -182,6 +222,15 @@ export class RunWriter {
           node.env === null ? null : JSON.stringify(node.env),
           node.cwd,
           node.rerunOf,
+          node.seed ?? null,
+          toJson(node.seedTemplate),
+          toJson(node.params),
+          node.timeout ?? null,
+          node.retries ?? null,
+          toJson(node.policy),
+          node.cores ?? null,
+          node.memory ?? null,
+          node.licenses === null || node.licenses === undefined || Object.keys(node.licenses).length === 0 ? null : toJson(node.licenses),
         );
       }
     })();
@@ -233,11 +282,12 @@ export class RunWriter {
 
   #applyMessages(columns: MessageColumns): void {
     const count = columns.jobId.length;
-    const params: unknown[] = new Array(CHUNK * 6);
+    const params: unknown[] = new Array(CHUNK * 7);
+    const attempt = columns.attempt;
     let i = 0;
     for (; i + CHUNK <= count; i += CHUNK) {
       for (let j = 0; j < CHUNK; j++) {
-        const at = j * 6;
+        const at = j * 7;
         const row = i + j;
         params[at] = columns.jobId[row];
         params[at + 1] = columns.ts[row];
@@ -245,18 +295,49 @@ export class RunWriter {
         params[at + 3] = columns.stream[row];
         params[at + 4] = columns.text[row];
         params[at + 5] = asBuffer(columns.raw[row]);
+        params[at + 6] = attempt === undefined ? null : (attempt[row] ?? null);
       }
       this.#insertMessages.run(params);
     }
     for (; i < count; i++) {
-      this.#insertMessage.run(columns.jobId[i], columns.ts[i], columns.severity[i], columns.stream[i], columns.text[i], asBuffer(columns.raw[i]));
+      this.#insertMessage.run(
+        columns.jobId[i],
+        columns.ts[i],
+        columns.severity[i],
+        columns.stream[i],
+        columns.text[i],
+        asBuffer(columns.raw[i]),
+        attempt?.[i] ?? null,
+      );
     }
   }
 
   #applyChange(change: NodeChange): void {
     switch (change.k) {
       case 'launched':
-        this.#launched.run(change.id);
+        if (change.queuedAt === undefined) this.#launched.run(change.id);
+        else this.#launchedGranted.run(change.ts, change.queuedAt, change.waitedFor ?? null, change.id);
+        return;
+      case 'retried': {
+        const [, , warning, error, critical] = change.counts;
+        this.#retried.run(
+          change.id,
+          change.attempt,
+          change.startedAt,
+          change.endedAt,
+          change.result,
+          change.failure,
+          change.exitCode,
+          change.signal,
+          change.pid,
+          warning,
+          error,
+          critical,
+        );
+        return;
+      }
+      case 'attempt-started':
+        this.#attemptStarted.run(change.attempt, change.ts, change.pid, change.id);
         return;
       case 'started':
         this.#started.run(change.ts, change.pid, change.id);
@@ -266,7 +347,18 @@ export class RunWriter {
         return;
       case 'ended': {
         const counts = change.counts ?? [null, null, null, null, null];
-        this.#ended.run(change.ts, change.result, change.failure, change.exitCode, change.signal, ...counts, change.cpuPeak, change.rssPeak, change.id);
+        this.#ended.run(
+          change.ts,
+          change.result,
+          change.failure,
+          change.exitCode,
+          change.signal,
+          ...counts,
+          change.cpuPeak,
+          change.rssPeak,
+          change.flaky === true ? 1 : 0,
+          change.id,
+        );
         return;
       }
       case 'aborted':
