@@ -7,22 +7,10 @@ import type { ParameterSpec, PoolsSpec, RetryRule } from './model.js';
 import { seedProblem } from './seed.js';
 import { DEFAULT_MEMORY_UNIT, MEMORY_UNITS, MEMORY_UNIT_NAMES } from './tags.js';
 import { didYouMean, quote } from './text.js';
-import {
-  asNode,
-  plainTagOk,
-  readInteger,
-  readSequence,
-  readStringOrInt,
-  scalarKind,
-  tagClass,
-  wrongType,
-  type Field,
-  type ReadContext,
-} from './values.js';
+import { asNode, plainTagOk, readInteger, readSequence, readStringOrInt, scalarKind, tagClass, wrongType, type Field, type ReadContext } from './values.js';
 
 /** A plain (untagged or standard-tagged) scalar, or undefined. */
-const plainScalar = (node: Node): Scalar | undefined =>
-  isScalar(node) && tagClass(node) !== 'gator' && tagClass(node) !== 'unknown' ? node : undefined;
+const plainScalar = (node: Node): Scalar | undefined => (isScalar(node) && tagClass(node) !== 'gator' && tagClass(node) !== 'unknown' ? node : undefined);
 
 export function readBoolean(ctx: ReadContext, field: Field): boolean | undefined {
   const node = field.node;
@@ -111,7 +99,8 @@ function retryRule(ctx: ReadContext, node: Node): RetryRule | undefined {
     const value = asNode(pair?.value);
     const k = key !== null && isScalar(key) ? String(key.value) : '';
     if (value !== null && isScalar(value) && (k === 'exit' || k === 'output')) {
-      const text = String(value.value ?? '');
+      const v: unknown = value.value;
+      const text = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
       return k === 'exit' ? exitRule(ctx, value, text) : outputRule(ctx, value, text);
     }
   }
@@ -139,7 +128,12 @@ function retryRule(ctx: ReadContext, node: Node): RetryRule | undefined {
 }
 
 export function readRetryOn(ctx: ReadContext, field: Field): RetryRule[] | undefined {
-  const items = readSequence(ctx, field, `retry_on must be a list of ${RETRY_HELP}`, isScalar(field.node) ? ` (write retry_on: [${String(field.node.value)}])` : '');
+  const items = readSequence(
+    ctx,
+    field,
+    `retry_on must be a list of ${RETRY_HELP}`,
+    isScalar(field.node) ? ` (write retry_on: [${String(field.node.value)}])` : '',
+  );
   if (items === undefined) return undefined;
   const rules: RetryRule[] = [];
   let ok = true;
@@ -189,7 +183,12 @@ export function readParameters(ctx: ReadContext, field: Field): ParameterSpec[] 
       if (rawValue === null) ctx.problems.add(pos, `parameter ${quote(name)} has no values: give a list, e.g. ${name}: [a, b]`);
       continue;
     }
-    const items = readSequence(ctx, { name, node: valueNode, keyPos: pos }, `the values of parameter ${quote(name)} must be a list`, isScalar(valueNode) ? ` (write ${name}: [${String(valueNode.value)}])` : '');
+    const items = readSequence(
+      ctx,
+      { name, node: valueNode, keyPos: pos },
+      `the values of parameter ${quote(name)} must be a list`,
+      isScalar(valueNode) ? ` (write ${name}: [${String(valueNode.value)}])` : '',
+    );
     if (items === undefined) {
       ok = false;
       continue;

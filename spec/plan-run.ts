@@ -211,7 +211,12 @@ class PlanBuilder {
     return (name) => (Object.hasOwn(env, name) ? env[name] : base[name]);
   }
 
-  #own(spec: NodeSpec): { readonly entries: [string, string][]; readonly templated: boolean; readonly plain: Env; readonly deferred: (readonly [string, string])[] } {
+  #own(spec: NodeSpec): {
+    readonly entries: [string, string][];
+    readonly templated: boolean;
+    readonly plain: Env;
+    readonly deferred: (readonly [string, string])[];
+  } {
     let own = this.#ownEnv.get(spec);
     if (own === undefined) {
       const all = Object.entries(spec.env);
@@ -362,7 +367,10 @@ class PlanBuilder {
       const index = String(i);
       const indicesText = frame.indicesText === undefined ? index : `${frame.indicesText},${index}`;
       const own = instance?.params ?? null;
-      const vars = own === null ? { GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText } : overlay({ GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText }, own);
+      const vars =
+        own === null
+          ? { GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText }
+          : overlay({ GATOR_ARRAY_INDEX: index, GATOR_ARRAY_INDICES: indicesText }, own);
       const params = own === null ? frame.params : frame.params === null ? own : Object.freeze(overlay(frame.params, own));
       for (let k = 0; k < kids.length; k++) {
         const child = kids[k];

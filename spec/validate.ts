@@ -132,7 +132,10 @@ function checkInstanceNames(array: ArraySpec, label: string, problems: Problems)
   const at = array.fieldPos?.['parameters'] ?? array.pos;
   const clash = nameClash(parameters);
   if (clash !== undefined) {
-    problems.add(at, `parameters of ${label}: the values ${clash.a} and ${clash.b} both name instances ${quote(clash.name)}; make the values differ in letters or digits`);
+    problems.add(
+      at,
+      `parameters of ${label}: the values ${clash.a} and ${clash.b} both name instances ${quote(clash.name)}; make the values differ in letters or digits`,
+    );
     return;
   }
   if (array.jobs.length < 2) return;
@@ -177,7 +180,7 @@ export function checkTree(root: NodeSpec, problems: Problems, tainted?: Readonly
     }
     if (node.kind === 'job') continue;
     if (node !== root && node.pools !== undefined) {
-      problems.add(node.fieldPos?.['pools'] ?? node.pos, 'pools can only be given on the top-level node: they are the whole run\'s resources');
+      problems.add(node.fieldPos?.['pools'] ?? node.pos, "pools can only be given on the top-level node: they are the whole run's resources");
     }
     if (node.kind === 'array' && (!Number.isSafeInteger(node.repeats) || node.repeats < 0)) {
       problems.add(node.fieldPos?.['repeats'] ?? node.pos, `repeats must be an integer >= 0, not ${node.repeats}`);

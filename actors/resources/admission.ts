@@ -63,11 +63,17 @@ export interface Started<K> {
 const shapeKey = (r: ResourceRequest): string => {
   const names = Object.keys(r.licenses);
   if (names.length === 0) return `${r.cores}/${r.memoryBytes}`;
-  return `${r.cores}/${r.memoryBytes}/${names.sort().map((n) => `${n}=${r.licenses[n] ?? 0}`).join(',')}`;
+  return `${r.cores}/${r.memoryBytes}/${names
+    .sort()
+    .map((n) => `${n}=${r.licenses[n] ?? 0}`)
+    .join(',')}`;
 };
 
 /** Why `request` can never start with these pools (it wants more than a whole pool), or undefined. */
-export function impossibleRequest(pools: Pools, request: ResourceRequest): { readonly pool: PoolName; readonly wants: number; readonly has: number | null } | undefined {
+export function impossibleRequest(
+  pools: Pools,
+  request: ResourceRequest,
+): { readonly pool: PoolName; readonly wants: number; readonly has: number | null } | undefined {
   if (request.cores > pools.cores) return { pool: 'cores', wants: request.cores, has: pools.cores };
   if (request.memoryBytes > pools.memoryBytes) return { pool: 'memory', wants: request.memoryBytes, has: pools.memoryBytes };
   if (pools.licenses === null) return undefined;

@@ -43,7 +43,12 @@ export function requestOf(resources: PlannedResources): ResourceRequest {
 
 /** `1.5 GB`, `512 MB`: decimal units, as `!Memory` reads them. */
 export function formatBytes(bytes: number): string {
-  const units: [string, number][] = [['TB', 1e12], ['GB', 1e9], ['MB', 1e6], ['KB', 1e3]];
+  const units: [string, number][] = [
+    ['TB', 1e12],
+    ['GB', 1e9],
+    ['MB', 1e6],
+    ['KB', 1e3],
+  ];
   for (const [unit, size] of units) if (bytes >= size) return `${Number((bytes / size).toFixed(2))} ${unit}`;
   return `${bytes} bytes`;
 }
@@ -68,10 +73,13 @@ export function findImpossible(plan: Plan, pools: Pools): ImpossibleJob | undefi
     const job = `job '${node.path}'`;
     let problem: string;
     if (short.pool === 'cores') problem = `${job} asks for ${short.wants} cores, but the run has ${short.has} (--cores)`;
-    else if (short.pool === 'memory') problem = `${job} asks for ${formatBytes(short.wants)} of memory, but the run has ${formatBytes(short.has ?? 0)} (--memory)`;
+    else if (short.pool === 'memory')
+      problem = `${job} asks for ${formatBytes(short.wants)} of memory, but the run has ${formatBytes(short.has ?? 0)} (--memory)`;
     else {
       const name = short.pool.slice('license:'.length);
-      const declared = Object.entries(pools.licenses ?? {}).map(([n, c]) => `${n}=${c}`).join(', ');
+      const declared = Object.entries(pools.licenses ?? {})
+        .map(([n, c]) => `${n}=${c}`)
+        .join(', ');
       problem =
         short.has === null
           ? `${job} asks for licence '${name}', which the run does not have (it has ${declared}; add --license ${name}=N or pools.licenses in the spec)`

@@ -51,9 +51,24 @@ describe('seeds in the plan', () => {
     assert.equal(sim1.seed, seed);
     assert.equal(sim1.env['GATOR_SEED'], String(seed));
     const seeds = jobs(plan(spec)).map((j) => j.seed);
-    assert.deepEqual(seeds, jobs(p).map((j) => j.seed), 'same run seed, same seeds');
-    assert.equal(new Set(jobs(p).filter((j) => j.ident.startsWith('sim_')).map((j) => j.seed)).size, 3, 'different paths, different seeds');
-    assert.notDeepEqual(jobs(plan(spec, { runSeed: 43 })).map((j) => j.seed), seeds);
+    assert.deepEqual(
+      seeds,
+      jobs(p).map((j) => j.seed),
+      'same run seed, same seeds',
+    );
+    assert.equal(
+      new Set(
+        jobs(p)
+          .filter((j) => j.ident.startsWith('sim_'))
+          .map((j) => j.seed),
+      ).size,
+      3,
+      'different paths, different seeds',
+    );
+    assert.notDeepEqual(
+      jobs(plan(spec, { runSeed: 43 })).map((j) => j.seed),
+      seeds,
+    );
   });
 
   it('expands ${GATOR_SEED} in command, args, cwd, the job env and a group env', () => {
@@ -109,7 +124,10 @@ describe('parameters', () => {
     const all = jobs(p);
     assert.equal(all.length, 24);
     assert.equal(p.jobCount, 24);
-    assert.deepEqual(all.slice(0, 5).map((j) => j.ident), ['sim_smoke_fast_0', 'sim_smoke_fast_1', 'sim_smoke_fast_2', 'sim_smoke_fast_3', 'sim_smoke_full_0']);
+    assert.deepEqual(
+      all.slice(0, 5).map((j) => j.ident),
+      ['sim_smoke_fast_0', 'sim_smoke_fast_1', 'sim_smoke_fast_2', 'sim_smoke_fast_3', 'sim_smoke_full_0'],
+    );
     assert.equal(all[23]?.ident, 'sim_dma_full_3');
     assert.equal(new Set(all.map((j) => j.path)).size, 24);
   });
@@ -135,9 +153,10 @@ describe('parameters', () => {
       parameters: {TEST: [x, "y z"]}
       jobs: [!Job {id: t, command: run}]
 `);
-    assert.deepEqual(jobs(p).map((j) => j.path), [
-      'outer.inner_a.t_x', 'outer.inner_a.t_y-z', 'outer.inner_b.t_x', 'outer.inner_b.t_y-z',
-    ]);
+    assert.deepEqual(
+      jobs(p).map((j) => j.path),
+      ['outer.inner_a.t_x', 'outer.inner_a.t_y-z', 'outer.inner_b.t_x', 'outer.inner_b.t_y-z'],
+    );
     assert.deepEqual(job(p, 'outer.inner_b.t_y-z').params, { CFG: 'b', TEST: 'y z' });
     assert.equal(job(p, 'outer.inner_b.t_y-z').env['CFG'], 'b');
     assert.equal(jobs(p)[0]?.params === jobs(plan(spec))[0]?.params, false);
@@ -212,7 +231,9 @@ describe('timeouts, retries and mkdir', () => {
   });
 
   it('reads durations in any form', () => {
-    const p = plan('!JobGroup {jobs: [!Job {id: a, timeout: 1h30m, command: x}, !Job {id: b, timeout: 2.5, command: x}, !Job {id: c, timeout: 0, command: x}]}');
+    const p = plan(
+      '!JobGroup {jobs: [!Job {id: a, timeout: 1h30m, command: x}, !Job {id: b, timeout: 2.5, command: x}, !Job {id: c, timeout: 0, command: x}]}',
+    );
     assert.equal(job(p, 'spec.a').policy.timeout, 5400);
     assert.equal(job(p, 'spec.b').policy.timeout, 2.5);
     assert.equal(job(p, 'spec.c').policy.timeout, null);

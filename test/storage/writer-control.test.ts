@@ -38,7 +38,11 @@ const nodes: NodeRow[] = [
 
 describe('RunWriter: regression control', () => {
   const file = join(dir, 'run.sqlite');
-  const writer = RunWriter.create(file, { id: 'r', specPath: '/s.yaml', startedAt: 100, host: 'h', argv: ['gator'], cwd: '/w', pid: 1, options: {}, rerunOf: null, seed: 42 }, nodes);
+  const writer = RunWriter.create(
+    file,
+    { id: 'r', specPath: '/s.yaml', startedAt: 100, host: 'h', argv: ['gator'], cwd: '/w', pid: 1, options: {}, rerunOf: null, seed: 42 },
+    nodes,
+  );
   const attempts: (number | null)[] = [];
   const messages = { ...emptyMessageColumns(), attempt: attempts };
   const line = (text: string, attempt: number | null): void => {
@@ -57,7 +61,19 @@ describe('RunWriter: regression control', () => {
       { k: 'launched', id: 1, ts: 100.5, queuedAt: 100.1, waitedFor: 'license:VCS' },
       { k: 'started', id: 1, ts: 101, pid: 10 },
       { k: 'progress', id: 1, counts: [0, 0, 0, 1, 0], cpuPeak: null, rssPeak: null },
-      { k: 'retried', id: 1, attempt: 1, startedAt: 101, endedAt: 102, result: Result.failure, failure: 'timeout', exitCode: null, signal: 'SIGTERM', pid: 10, counts: [0, 0, 0, 1, 0] },
+      {
+        k: 'retried',
+        id: 1,
+        attempt: 1,
+        startedAt: 101,
+        endedAt: 102,
+        result: Result.failure,
+        failure: 'timeout',
+        exitCode: null,
+        signal: 'SIGTERM',
+        pid: 10,
+        counts: [0, 0, 0, 1, 0],
+      },
       { k: 'attempt-started', id: 1, attempt: 2, ts: 102.5, pid: 11 },
     ],
   });
@@ -71,7 +87,19 @@ describe('RunWriter: regression control', () => {
   writer.write({
     messages: second,
     changes: [
-      { k: 'ended', id: 1, ts: 104, result: Result.success, failure: null, exitCode: 0, signal: null, counts: [0, 1, 0, 0, 0], cpuPeak: null, rssPeak: null, flaky: true },
+      {
+        k: 'ended',
+        id: 1,
+        ts: 104,
+        result: Result.success,
+        failure: null,
+        exitCode: 0,
+        signal: null,
+        counts: [0, 1, 0, 0, 0],
+        cpuPeak: null,
+        rssPeak: null,
+        flaky: true,
+      },
       { k: 'launched', id: 2, ts: 104 },
     ],
   });
@@ -81,7 +109,11 @@ describe('RunWriter: regression control', () => {
   after(() => db.close());
 
   it('records seeds, params, limits and grants in jobs, and the run seed in run', () => {
-    const row = db.prepare("SELECT seed, params, timeout, retries, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for, msg_error, msg_info, pid FROM jobs WHERE path = 'top.sim_fifo'").get();
+    const row = db
+      .prepare(
+        "SELECT seed, params, timeout, retries, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for, msg_error, msg_info, pid FROM jobs WHERE path = 'top.sim_fifo'",
+      )
+      .get();
     assert.deepEqual(row, {
       seed: 3_000_000_000,
       params: '{"TEST":"fifo"}',
@@ -100,7 +132,12 @@ describe('RunWriter: regression control', () => {
       pid: 11,
     });
     assert.deepEqual(db.prepare("SELECT seed, params, licenses, flaky, attempt, waited_for FROM jobs WHERE path = 'top.plain'").get(), {
-      seed: 5, params: null, licenses: null, flaky: 0, attempt: 1, waited_for: null,
+      seed: 5,
+      params: null,
+      licenses: null,
+      flaky: 0,
+      attempt: 1,
+      waited_for: null,
     });
     assert.equal(db.prepare("SELECT timeout FROM jobs WHERE path = 'top'").pluck().get(), 7200);
     assert.equal(db.prepare('SELECT seed FROM run').pluck().get(), 42);
@@ -112,9 +149,34 @@ describe('RunWriter: regression control', () => {
       { text: 'first try', attempt: 1 },
       { text: 'second try', attempt: 2 },
     ]);
-    assert.deepEqual(db.prepare('SELECT job_path, attempt, started_at, ended_at, result, failure, signal, pid, msg_error, final FROM attempts ORDER BY attempt').all(), [
-      { job_path: 'top.sim_fifo', attempt: 1, started_at: 101, ended_at: 102, result: 'failure', failure: 'timeout', signal: 'SIGTERM', pid: 10, msg_error: 1, final: 0 },
-      { job_path: 'top.sim_fifo', attempt: 2, started_at: 102.5, ended_at: 104, result: 'success', failure: null, signal: null, pid: 11, msg_error: 0, final: 1 },
-    ]);
+    assert.deepEqual(
+      db.prepare('SELECT job_path, attempt, started_at, ended_at, result, failure, signal, pid, msg_error, final FROM attempts ORDER BY attempt').all(),
+      [
+        {
+          job_path: 'top.sim_fifo',
+          attempt: 1,
+          started_at: 101,
+          ended_at: 102,
+          result: 'failure',
+          failure: 'timeout',
+          signal: 'SIGTERM',
+          pid: 10,
+          msg_error: 1,
+          final: 0,
+        },
+        {
+          job_path: 'top.sim_fifo',
+          attempt: 2,
+          started_at: 102.5,
+          ended_at: 104,
+          result: 'success',
+          failure: null,
+          signal: null,
+          pid: 11,
+          msg_error: 0,
+          final: 1,
+        },
+      ],
+    );
   });
 });

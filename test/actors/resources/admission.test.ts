@@ -113,7 +113,10 @@ describe('Admission', () => {
     a.enqueue('a', req(1, { VCS: 1 }));
     a.enqueue('b', req(1, { VCS: 1 }));
     a.enqueue('c', req(1));
-    assert.deepEqual(a.admit(), [{ key: 'a', waitedFor: null }, { key: 'c', waitedFor: null }]);
+    assert.deepEqual(a.admit(), [
+      { key: 'a', waitedFor: null },
+      { key: 'c', waitedFor: null },
+    ]);
     a.enqueue('d', req(1));
     assert.deepEqual(a.admit(), []);
     a.release('a');
@@ -126,7 +129,10 @@ describe('Admission', () => {
     const a = new Admission<string>(pools({ slots: 1 }));
     for (const k of ['g1.a', 'g2.a', 'g1.b']) a.enqueue(k, req(1));
     assert.deepEqual(keys(a.admit()), ['g1.a']);
-    assert.deepEqual(a.cancel((k) => k.startsWith('g1.')), ['g1.b']);
+    assert.deepEqual(
+      a.cancel((k) => k.startsWith('g1.')),
+      ['g1.b'],
+    );
     a.release('g1.a');
     assert.deepEqual(keys(a.admit()), ['g2.a']);
     assert.equal(a.waiting, 0);
