@@ -6,8 +6,13 @@ import tseslint from 'typescript-eslint';
 /** Imports a folder may not make, by folder: the layering of ARCHITECTURE.md, enforced. */
 const layers = [
   {
+    folder: 'vocabulary',
+    banned: ['**/runtime/**', '**/actors/**', '**/storage/**', '**/spec/**', '**/console/**', '**/cli/**', 'better-sqlite3'],
+    why: 'vocabulary/ holds the shared codes, names and wording: pure, it imports no other layer',
+  },
+  {
     folder: 'runtime',
-    banned: ['**/actors/**', '**/storage/**', '**/spec/**', '**/console/**', '**/cli/**', 'better-sqlite3'],
+    banned: ['**/vocabulary/**', '**/actors/**', '**/storage/**', '**/spec/**', '**/console/**', '**/cli/**', 'better-sqlite3'],
     why: 'runtime/ knows nothing of jobs: it imports no other layer',
   },
   {
@@ -41,6 +46,26 @@ const layers = [
     why: 'console/ renders what it is given; it does not reach up into cli/',
   },
 ];
+
+/** console/ may name the shapes of report data (type imports, erased) but loads nothing of storage/. */
+const consoleNoStorage = {
+  files: ['console/**/*.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: ['**/storage/**'],
+            allowTypeImports: true,
+            message: 'console/ imports no storage/ code (and so no SQLite); type imports of report data are fine',
+          },
+          { group: ['better-sqlite3'], message: 'console/ imports no SQLite' },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'tracking/**', 'benchmarks/.work/**', 'native/**'] },
@@ -76,6 +101,7 @@ export default tseslint.config(
     files: [`${folder}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: banned, message: why }] }] },
   })),
+  consoleNoStorage,
   {
     // Plain JavaScript (the bin shim, build scripts, worker fixtures) is outside the TypeScript
     // project, so it gets the syntax rules only.

@@ -1,10 +1,9 @@
 // The actor kinds of a job thread: groups, jobs, the throttle and the thread's outbox. Kept
 // apart from storage so job threads never load SQLite.
-import type { ActorCatalog } from '../runtime/index.js';
-import { GroupActorType } from './group-actor.js';
-import { JobActorType } from './job-actor.js';
-import { OutboxActor } from './outbox-actor.js';
-import { ThrottleActor } from './throttle-actor.js';
+import { defineCatalog } from '../runtime/index.js';
+import { GroupActorType } from './group/group-actor.js';
+import { JobActorType } from './job/job-actor.js';
+import { OutboxActorType } from './outbox-actor.js';
+import { ThrottleActorType } from './throttle-actor.js';
 
-const catalog: ActorCatalog = [OutboxActor, ThrottleActor, GroupActorType, JobActorType] as unknown as ActorCatalog;
-export default catalog;
+export default defineCatalog(OutboxActorType, ThrottleActorType, GroupActorType, JobActorType);

@@ -1,6 +1,5 @@
 // The main thread runs the run actor, which talks to the observer.
-import type { ActorCatalog } from '../runtime/index.js';
+import { defineCatalog } from '../runtime/index.js';
 import { RunActorType } from './run-actor.js';
 
-const catalog: ActorCatalog = [RunActorType] as unknown as ActorCatalog;
-export default catalog;
+export default defineCatalog(RunActorType);

@@ -1,6 +1,7 @@
 // What a run tells its observer on the main thread (the CLI's console, a progress panel, a
 // library user). Plain data; the console layer renders it, the run database keeps it all.
-import type { FailureKind, ResultName, SeverityName, StreamName } from '../storage/schema.js';
+import type { ExitCode, FailureKind, NodeKindName, ResultName, RunResultName, SeverityName, StreamName } from '../vocabulary/codes.js';
+import type { Tally } from '../vocabulary/tally.js';
 
 export interface LiveMessage {
   readonly jobId: number;
@@ -24,7 +25,7 @@ export interface JobStarted {
 export interface NodeEnded {
   readonly id: number;
   readonly path: string;
-  readonly kind: 'job' | 'group' | 'array';
+  readonly kind: NodeKindName;
   readonly ts: number;
   readonly result: ResultName;
   /** Seconds from start to end; 0 for nodes that never started. */
@@ -38,18 +39,13 @@ export interface NodeEnded {
   readonly jobs: number;
 }
 
-export interface RunTally {
-  readonly total: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly aborted: number;
-}
+/** The run's leaf-job tally (`unfinished` counts jobs a stop left pending). */
+export type RunTally = Tally;
 
 export interface RunEnded {
   readonly ts: number;
-  readonly result: 'success' | 'failure' | 'interrupted';
-  /** 0 passed, 1 failed, 3 the runner itself failed, 130 interrupted. */
-  readonly exitCode: 0 | 1 | 3 | 130;
+  readonly result: Exclude<RunResultName, 'unknown'>;
+  readonly exitCode: (typeof ExitCode)['success' | 'failure' | 'internal' | 'interrupted'];
   readonly tally: RunTally;
   /** Dotted paths of failed leaf jobs, in the order they failed. */
   readonly failedPaths: readonly string[];

@@ -1,11 +1,14 @@
 // One outbox per job host gathers everything that host's actors produce (lines, state changes,
 // samples, console events) and ships it as one batch per turn to the storage actor and the
 // console. It is also where backpressure lives: rows sent but not yet stored are credit; when
-// they pile up, the host's jobs stop reading their pipes until storage catches up.
+// they pile up, the host's jobs stop reading their pipes until storage catches up. The outbox
+// actor also creates the host's services (job-host-services.ts) and shares them with the host.
 import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
+import { unreachable } from '../vocabulary/unreachable.js';
 import { emptyMessageColumns, type MessageColumns, type NodeChange, type SampleRow } from '../storage/batch.js';
-import type { SeverityLevel, StreamCode } from '../storage/schema.js';
-import type { ConsoleEvent, OutboxMessage, RunMessage, StorageMessage } from './protocol.js';
+import type { SeverityLevel, StreamCode } from '../vocabulary/codes.js';
+import { createJobHostServices, JOB_HOST_SERVICES } from './job-host-services.js';
+import type { ConsoleEvent, OutboxMessage, ProcessGroupChanges, RunMessage, StorageMessage } from './protocol.js';
 
 /** Stop reading pipes above this many unstored rows or bytes; resume below a quarter of it. */
 const HIGH_ROWS = 200_000;
@@ -22,6 +25,10 @@ const BATCH_DELAY_MS = 20;
 export interface OutboxInit {
   readonly run: Address<RunMessage>;
   readonly storage: Address<StorageMessage>;
+  /** Seconds between resource samples of the host's jobs. */
+  readonly sampleInterval: number;
+  /** Send the runner's own detail (`-v`) to the console. */
+  readonly debug: boolean;
 }
 
 type FlowListener = (paused: boolean) => void;
@@ -33,6 +40,8 @@ export class Outbox {
   #changes: NodeChange[] = [];
   #samples: SampleRow[] = [];
   #events: ConsoleEvent[] = [];
+  #groupsStarted: [number, number][] = [];
+  #groupsEnded: number[] = [];
   #rows = 0;
   #bytes = 0;
   #unstoredRows = 0;
@@ -73,6 +82,9 @@ export class Outbox {
   }
 
   change(change: NodeChange): void {
+    // The run's last-resort sweep learns process groups from the state changes themselves.
+    if (change.type === 'started' && change.pid !== null) this.#groupsStarted.push([change.id, change.pid]);
+    else if (change.type === 'ended') this.#groupsEnded.push(change.id);
     this.#changes.push(change);
     this.#rows++;
     this.#schedule();
@@ -87,6 +99,11 @@ export class Outbox {
   event(event: ConsoleEvent): void {
     this.#events.push(event);
     this.#schedule();
+  }
+
+  /** The runner's own detail (`-v`); dropped unless the run asked for it. */
+  debug(text: string): void {
+    if (this.#init.debug) this.event({ type: 'debug', text: `host ${this.#context.host}: ${text}` });
   }
 
   receive(message: OutboxMessage): void {
@@ -105,6 +122,8 @@ export class Outbox {
         this.#context.send(this.#init.storage, { type: 'drained', host: this.#context.host });
         this.#context.send(this.#init.run, { type: 'drained', host: this.#context.host });
         return;
+      default:
+        unreachable(message, 'outbox message');
     }
   }
 
@@ -128,6 +147,7 @@ export class Outbox {
         ...(this.#changes.length > 0 ? { changes: this.#changes } : {}),
         ...(this.#samples.length > 0 ? { samples: this.#samples } : {}),
       };
+      if (this.#init.debug) this.debug(`shipping ${this.#rows} rows to storage (${this.#messages.jobId.length} lines)`);
       this.#context.send(this.#init.storage, { type: 'write', from: this.#context.self, batch, rows: this.#rows });
       this.#unstoredRows += this.#rows;
       this.#unstoredBytes += this.#bytes;
@@ -138,12 +158,21 @@ export class Outbox {
       this.#rows = 0;
       this.#bytes = 0;
     }
-    if (this.#events.length > 0) {
-      this.#context.send(this.#init.run, { type: 'events', from: this.#context.self, events: this.#events });
+    const processGroups = this.#takeProcessGroups();
+    if (this.#events.length > 0 || processGroups !== null) {
+      this.#context.send(this.#init.run, { type: 'events', from: this.#context.self, events: this.#events, processGroups });
       this.#unshownEvents += this.#events.length;
       this.#events = [];
     }
     this.#updateFlow();
+  }
+
+  #takeProcessGroups(): ProcessGroupChanges | null {
+    if (this.#groupsStarted.length === 0 && this.#groupsEnded.length === 0) return null;
+    const changes = { started: this.#groupsStarted, ended: this.#groupsEnded };
+    this.#groupsStarted = [];
+    this.#groupsEnded = [];
+    return changes;
   }
 
   #updateFlow(): void {
@@ -159,23 +188,16 @@ export class Outbox {
   }
 }
 
-/** The outbox of the current thread; job and group actors write through it directly. */
-let local: Outbox | null = null;
-
-export const localOutbox = (): Outbox => {
-  if (local === null) throw new Error('no outbox on this host: the run spawns one per job host before any job');
-  return local;
-};
-
-export const OutboxActor = defineActor<OutboxInit, OutboxMessage>('outbox', (init, context) => {
+export const OutboxActorType = defineActor<OutboxInit, OutboxMessage>('outbox', (init, context) => {
   const outbox = new Outbox(context, init);
-  local = outbox;
+  const services = createJobHostServices(outbox, { sampleInterval: init.sampleInterval, debug: (text) => outbox.debug(text) });
+  context.provide(JOB_HOST_SERVICES, services);
   context.send(init.run, { type: 'outbox-ready', host: context.host });
   return {
     receive: (message) => outbox.receive(message),
     stopped: () => {
       outbox.flush();
-      if (local === outbox) local = null;
+      context.provide(JOB_HOST_SERVICES, null);
     },
   };
 });

@@ -3,7 +3,7 @@
 import type { Address, ChildExit } from '../runtime/index.js';
 import type { PlannedGroup, PlannedJob, PlannedNode } from '../spec/plan.js';
 import type { WriteBatch } from '../storage/batch.js';
-import type { ResultCode, SeverityLevel } from '../storage/schema.js';
+import type { ResultCode, RunResultCode, SeverityLevel } from '../vocabulary/codes.js';
 import type { LiveMessage, JobStarted, NodeEnded } from './events.js';
 
 export interface MessageLimits {
@@ -35,9 +35,22 @@ export interface RunWiring {
 
 /** What the console is told, batched by each host's outbox. */
 export type ConsoleEvent =
-  | { readonly e: 'message'; readonly message: LiveMessage }
-  | { readonly e: 'started'; readonly job: JobStarted }
-  | { readonly e: 'ended'; readonly node: NodeEnded };
+  | { readonly type: 'message'; readonly message: LiveMessage }
+  | { readonly type: 'started'; readonly job: JobStarted }
+  | { readonly type: 'ended'; readonly node: NodeEnded }
+  /** The runner's own detail (`-v`): how a thread starts jobs, what it ships. */
+  | { readonly type: 'debug'; readonly text: string };
+
+/**
+ * Jobs' process groups that began or ended, taken from the jobs' `started` and `ended` state
+ * changes (not from console events), so the run's last-resort sweep knows every live group.
+ */
+export interface ProcessGroupChanges {
+  /** `[node id, process group id]` of jobs that started. */
+  readonly started: readonly (readonly [number, number])[];
+  /** Node ids of jobs that ended. */
+  readonly ended: readonly number[];
+}
 
 /** A child's report to its parent group when it completes. */
 export interface ChildEnded {
@@ -53,7 +66,12 @@ export interface Stop {
 }
 
 export type RunMessage =
-  | { readonly type: 'events'; readonly from: Address<OutboxMessage>; readonly events: readonly ConsoleEvent[] }
+  | {
+      readonly type: 'events';
+      readonly from: Address<OutboxMessage>;
+      readonly events: readonly ConsoleEvent[];
+      readonly processGroups: ProcessGroupChanges | null;
+    }
   | { readonly type: 'drained'; readonly host: number }
   | { readonly type: 'outbox-ready'; readonly host: number }
   | { readonly type: 'storage-finished'; readonly error: string | null }
@@ -68,7 +86,7 @@ export type StorageMessage =
       readonly type: 'finish';
       readonly replyTo: Address<RunMessage>;
       readonly hosts: readonly number[];
-      readonly end: { readonly endedAt: number; readonly result: ResultCode; readonly exitCode: number };
+      readonly end: { readonly endedAt: number; readonly result: RunResultCode; readonly exitCode: number };
     };
 
 export type OutboxMessage =
@@ -94,6 +112,8 @@ export type JobMessage =
   | { readonly type: 'flow'; readonly paused: boolean };
 
 export interface GroupInit {
+  /** Where the group reports its end: its parent group, or the run for the root. */
+  readonly reportTo: Address<ChildEnded>;
   readonly node: PlannedGroup;
   /** The group's whole subtree, indexed by `id - node.id`. */
   readonly subtree: readonly PlannedNode[];
@@ -102,6 +122,8 @@ export interface GroupInit {
 }
 
 export interface JobInit {
+  /** Where the job reports its end: its group, or the run when the spec is a single job. */
+  readonly reportTo: Address<ChildEnded>;
   readonly job: PlannedJob;
   readonly settings: RunSettings;
   readonly wiring: RunWiring;

@@ -3,14 +3,17 @@
 // tally, forwards stop requests, and closes the database once every host has drained.
 import { defineActor, type ActorContext, type Address, type ChildExit } from '../runtime/index.js';
 import type { Plan } from '../spec/plan.js';
-import { Result, type ResultCode } from '../storage/schema.js';
+import { ExitCode, Result, RunResult, Severity, type ResultCode } from '../vocabulary/codes.js';
+import { openTally, settleJobs, type MutableTally } from '../vocabulary/tally.js';
+import { unreachable } from '../vocabulary/unreachable.js';
 import type { NodeEnded, RunEnded, RunObserver } from './events.js';
-import { GroupActorType } from './group-actor.js';
-import { JobActorType } from './job-actor.js';
-import { OutboxActor } from './outbox-actor.js';
-import type { ConsoleEvent, OutboxMessage, RunMessage, RunSettings, RunWiring, StorageMessage, Stop } from './protocol.js';
+import { GroupActorType } from './group/group-actor.js';
+import { JobActorType } from './job/job-actor.js';
+import { OutboxActorType } from './outbox-actor.js';
+import { ProcessGroups } from './process-groups.js';
+import type { ConsoleEvent, OutboxMessage, ProcessGroupChanges, RunMessage, RunSettings, RunWiring, StorageMessage, Stop } from './protocol.js';
 import { StorageActorType } from './storage-actor.js';
-import { ThrottleActor } from './throttle-actor.js';
+import { ThrottleActorType } from './throttle-actor.js';
 
 export interface RunActorInit {
   readonly plan: Plan;
@@ -22,22 +25,36 @@ export interface RunActorInit {
   /** Same-thread only: the run actor is spawned on the main thread with the observer itself. */
   readonly observer: RunObserver;
   readonly onEnd: (end: RunEnded, storageError: string | null) => void;
+  /** Test hook: the main thread's process groups (the last-resort sweep). */
+  readonly processGroups?: ProcessGroups;
 }
+
+/**
+ * How far the run has started. Job and group actors use their host's services, which the
+ * host's outbox actor creates; so the root starts only once every job host's outbox is ready.
+ */
+type Startup =
+  | {
+      readonly step: 'awaiting-outboxes';
+      /** Job hosts whose outbox has not reported ready yet. */
+      readonly waiting: Set<number>;
+      /** Held only until the root is spawned: at 100,000 jobs the plan is tens of megabytes. */
+      readonly plan: Plan;
+    }
+  | { readonly step: 'root-started'; readonly root: Address<Stop> };
 
 class RunActor {
   #context: ActorContext<RunMessage>;
   #init: Omit<RunActorInit, 'plan'>;
-  /** Held only until the root is spawned: at 100,000 jobs the plan is tens of megabytes. */
-  #plan: Plan | null;
+  #startup: Startup;
   #observer: RunObserver;
   #storage: Address<StorageMessage>;
   #outboxes: Address<OutboxMessage>[] = [];
-  #root: Address<Stop> | null = null;
   #wiring: RunWiring;
-  #ready = 0;
-  #tally = { total: 0, passed: 0, failed: 0, aborted: 0 };
+  #tally: MutableTally;
   #failedPaths: string[] = [];
-  #livePids = new Map<number, number>();
+  /** Every job's process group the run knows to be alive: the last-resort sweep. */
+  #processGroups: ProcessGroups;
   #stopRequested = false;
   #rootResult: ResultCode | null = null;
   #drained = new Set<number>();
@@ -52,41 +69,52 @@ class RunActor {
     this.#context = context;
     const { plan, ...rest } = init;
     this.#init = rest;
-    this.#plan = plan;
+    this.#startup = { step: 'awaiting-outboxes', waiting: new Set(init.jobHosts), plan };
     this.#observer = init.observer;
-    this.#tally.total = init.plan.jobCount;
+    this.#processGroups = init.processGroups ?? new ProcessGroups();
+    this.#tally = openTally(init.plan.jobCount);
     this.#storage = context.spawn(StorageActorType, { dbPath: init.dbPath }, { host: init.storageHost });
-    for (const host of init.jobHosts) {
-      this.#outboxes.push(context.spawn(OutboxActor, { run: context.self, storage: this.#storage }, { host }));
-    }
+    const outbox = {
+      run: context.self,
+      storage: this.#storage,
+      sampleInterval: init.settings.interval,
+      debug: init.settings.consoleSeverity <= Severity.DEBUG,
+    };
+    for (const host of init.jobHosts) this.#outboxes.push(context.spawn(OutboxActorType, outbox, { host }));
     const groupHost = init.jobHosts[0]!;
-    const throttle = context.spawn(ThrottleActor, { slots: init.slots }, { host: groupHost });
+    const throttle = context.spawn(ThrottleActorType, { slots: init.slots }, { host: groupHost });
     this.#wiring = { run: context.self, storage: this.#storage, throttle, jobHosts: init.jobHosts };
   }
 
+  #outboxReady(host: number): void {
+    if (this.#startup.step !== 'awaiting-outboxes') return;
+    this.#startup.waiting.delete(host);
+    if (this.#startup.waiting.size === 0) this.#launchRoot(this.#startup.plan);
+  }
+
   /** Every job host has its outbox: only now may groups and jobs start there. */
-  #launchRoot(): void {
-    const plan = this.#plan!;
-    this.#plan = null;
+  #launchRoot(plan: Plan): void {
     const root = plan.nodes[0]!;
     const host = this.#init.jobHosts[0]!;
-    const common = { settings: this.#init.settings, wiring: this.#wiring };
+    const common = { reportTo: this.#context.self, settings: this.#init.settings, wiring: this.#wiring };
     // A spec may be a single `!Job`: then it is the whole tree.
-    this.#root =
+    const address: Address<Stop> =
       root.kind === 'job'
         ? this.#context.spawn(JobActorType, { job: root, ...common }, { host })
         : this.#context.spawn(GroupActorType, { node: root, subtree: plan.nodes, ...common }, { host });
-    if (this.#stopRequested) this.#context.send(this.#root, { type: 'stop', force: false });
+    this.#startup = { step: 'root-started', root: address };
+    if (this.#stopRequested) this.#context.send(address, { type: 'stop', force: false });
   }
 
   receive(message: RunMessage): void {
     switch (message.type) {
       case 'events':
+        if (message.processGroups !== null) this.#learnProcessGroups(message.processGroups);
         for (const event of message.events) this.#show(event);
         this.#context.send(message.from, { type: 'shown', events: message.events.length });
         return;
       case 'outbox-ready':
-        if (++this.#ready === this.#init.jobHosts.length) this.#launchRoot();
+        this.#outboxReady(message.host);
         return;
       case 'stop':
         this.#stop(message.force);
@@ -104,41 +132,48 @@ class RunActor {
       case 'runtime.child-exit':
         this.#childExit(message);
         return;
+      default:
+        unreachable(message, 'run message');
     }
+  }
+
+  #learnProcessGroups(changes: ProcessGroupChanges): void {
+    for (const [id, pgid] of changes.started) this.#processGroups.started(id, pgid);
+    for (const id of changes.ended) this.#processGroups.ended(id);
   }
 
   #show(event: ConsoleEvent): void {
     const observer = this.#observer;
-    switch (event.e) {
+    switch (event.type) {
       case 'message':
         observer.message?.(event.message);
         return;
       case 'started':
-        this.#livePids.set(event.job.id, event.job.pid);
         observer.jobStarted?.(event.job);
         return;
       case 'ended':
         this.#count(event.node);
         observer.nodeEnded?.(event.node);
         return;
+      case 'debug':
+        observer.debug?.(event.text);
+        return;
+      default:
+        unreachable(event, 'console event');
     }
   }
 
   #count(node: NodeEnded): void {
-    this.#livePids.delete(node.id);
-    if (node.kind !== 'job' && node.result !== 'aborted') return;
-    if (node.result === 'success') this.#tally.passed += node.jobs;
-    else if (node.result === 'failure') {
-      this.#tally.failed += node.jobs;
-      this.#failedPaths.push(node.path);
-    } else if (node.result === 'aborted') this.#tally.aborted += node.jobs;
+    if (node.jobs === 0) return;
+    settleJobs(this.#tally, node.result, node.jobs);
+    if (node.result === 'failure') this.#failedPaths.push(node.path);
   }
 
   #stop(force: boolean): void {
     this.#observer.stopping?.({ force, graceSeconds: this.#init.settings.grace });
     this.#stopRequested = true;
-    if (this.#root !== null) this.#context.send(this.#root, { type: 'stop', force });
-    if (force) this.#killLeftovers();
+    if (this.#startup.step === 'root-started') this.#context.send(this.#startup.root, { type: 'stop', force });
+    if (force) this.#processGroups.sweep();
   }
 
   #rootEnded(result: ResultCode): void {
@@ -158,10 +193,10 @@ class RunActor {
       this.#end(this.#storageFailed);
       return;
     }
-    if (exit.child === this.#root) {
+    if (this.#startup.step === 'root-started' && exit.child === this.#startup.root) {
       this.#internalFailure = true;
       this.#observer.problem?.(`the root group failed: ${exit.error.message}`);
-      this.#killLeftovers();
+      this.#processGroups.sweep();
       this.#rootEnded(Result.failure);
       return;
     }
@@ -188,7 +223,7 @@ class RunActor {
       type: 'finish',
       replyTo: this.#context.self,
       hosts: this.#init.jobHosts.filter((host) => !this.#lostHosts.has(host)),
-      end: { endedAt: end.ts, result: end.result === 'success' ? 1 : end.result === 'failure' ? 2 : 3, exitCode: end.exitCode },
+      end: { endedAt: end.ts, result: RunResult[end.result], exitCode: end.exitCode },
     });
   }
 
@@ -198,7 +233,7 @@ class RunActor {
     return {
       ts: Date.now() / 1000,
       result: interrupted ? 'interrupted' : failed ? 'failure' : 'success',
-      exitCode: this.#internalFailure ? 3 : interrupted ? 130 : failed ? 1 : 0,
+      exitCode: this.#internalFailure ? ExitCode.internal : interrupted ? ExitCode.interrupted : failed ? ExitCode.failure : ExitCode.success,
       tally: { ...this.#tally },
       failedPaths: this.#failedPaths,
       dbPath: this.#init.dbPath,
@@ -208,22 +243,12 @@ class RunActor {
   #end(storageError: string | null): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#killLeftovers();
+    // Last line of defence: no job process outlives the run, whatever happened to its actor.
+    this.#processGroups.sweep();
     const end = this.#summary();
     this.#observer.runEnded?.(end);
     this.#init.onEnd(end, storageError);
     this.#context.stop();
-  }
-
-  /** Last line of defence: no job process outlives the run, whatever happened to its actor. */
-  #killLeftovers(): void {
-    for (const pid of this.#livePids.values()) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
   }
 }
 

@@ -4,6 +4,7 @@
 import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
 import type { WriteBatch } from '../storage/batch.js';
 import { RunWriter } from '../storage/writer.js';
+import { unreachable } from '../vocabulary/unreachable.js';
 import type { OutboxMessage, StorageMessage } from './protocol.js';
 
 /** How often the run row's heartbeat is refreshed, so readers can tell a live run from a dead one. */
@@ -54,6 +55,8 @@ class StorageActor {
         this.#finish = message;
         this.#maybeFinish();
         return;
+      default:
+        unreachable(message, 'storage message');
     }
   }
 

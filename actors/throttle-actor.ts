@@ -1,6 +1,7 @@
 // The throttle hands out the run's job slots (`-j`): groups ask for one per job they want to
 // launch and get them in the order they asked.
 import { defineActor, Queue, type ActorContext, type Address } from '../runtime/index.js';
+import { unreachable } from '../vocabulary/unreachable.js';
 import type { GroupMessage, ThrottleMessage } from './protocol.js';
 
 export interface ThrottleInit {
@@ -34,6 +35,8 @@ class Throttle {
       case 'cancel':
         this.#cancelled.add(message.from);
         break;
+      default:
+        unreachable(message, 'throttle message');
     }
     this.#grant();
   }
@@ -49,4 +52,4 @@ class Throttle {
   }
 }
 
-export const ThrottleActor = defineActor<ThrottleInit, ThrottleMessage>('throttle', (init, context) => new Throttle(context, init));
+export const ThrottleActorType = defineActor<ThrottleInit, ThrottleMessage>('throttle', (init, context) => new Throttle(context, init));

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openRunDatabase } from '../storage/readers/open-run.js';
 import { prepareUserQuery } from '../storage/readers/user-query.js';
-import { Severity, Stream } from '../storage/schema.js';
+import { Severity, Stream } from '../vocabulary/codes.js';
 import { prng, RunDbBuilder } from '../test/helpers/make-run-db.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -1,5 +1,6 @@
 // The `gator` command line: a thin layer that parses arguments and hands over to commands.
 import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../vocabulary/codes.js';
 
 type Register = (program: Command) => void;
 
@@ -58,9 +59,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not failures; every other parse problem is a usage error.
-      return error.exitCode === 0 ? 0 : 2;
+      return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
     }
     throw error;
   }
-  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.success;
 }

@@ -1,6 +1,7 @@
 // User errors: what the user asked for cannot be done. Each is one line on stderr,
 // `gator: <what>`, with exit code 2 and no stack trace.
 import { ReaderError } from '../storage/readers/errors.js';
+import { ExitCode } from '../vocabulary/codes.js';
 
 /** The command line asked for something impossible; printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -11,7 +12,7 @@ export class UsageError extends Error {
 }
 
 /** Exit code of a usage or user error. */
-export const USAGE_EXIT = 2;
+export const USAGE_EXIT = ExitCode.usage;
 
 /** Whether an error is the user's to fix (printed as one line) rather than a bug. */
 export const isUserError = (error: unknown): error is Error => error instanceof UsageError || error instanceof ReaderError;

@@ -1,7 +1,7 @@
 // One line per message, the same live and in `gator replay`: time, severity, job path, text.
 // Runner events (a job's start and end, status lines) use the same columns with a tag in place
 // of the severity, so a person scanning the log reads one format.
-import type { SeverityName } from '../storage/schema.js';
+import type { SeverityName } from '../vocabulary/codes.js';
 import { palette, type Palette } from './color.js';
 import { visible } from './visible.js';
 
@@ -44,18 +44,27 @@ export const clock = (ts: number): string => {
   return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
 };
 
-// Keep the text last and uncoloured: `gator replay` caches the prefix per (second, severity,
-// path) and appends `visible(text)` when a probe shows the line is exactly that.
-const compose = (ts: number, label: string, paint: Paint, path: string, text: string, style: LineStyle): string => {
+/** Everything of a line before its text; it depends only on the whole second, the label and the path. */
+const prefix = (ts: number, label: string, paint: Paint, path: string, style: LineStyle): string => {
   const colors = style.color ? COLORS_ON : COLORS_OFF;
-  return `${colors.dim(clock(ts))} ${paint(colors, label.padEnd(COLUMN))} ${colors.dim(`${visible(path)}:`)} ${visible(text)}`;
+  return `${colors.dim(clock(ts))} ${paint(colors, label.padEnd(COLUMN))} ${colors.dim(`${visible(path)}:`)} `;
 };
+
+const compose = (ts: number, label: string, paint: Paint, path: string, text: string, style: LineStyle): string =>
+  prefix(ts, label, paint, path, style) + visible(text);
+
+/**
+ * The start of a message line: a message line is exactly this prefix followed by `visible(text)`,
+ * so `gator replay` caches the prefix per (second, severity, path) and appends the text.
+ */
+export const formatMessagePrefix = (ts: number, severity: SeverityName, path: string, style: LineStyle): string =>
+  prefix(ts, severity, SEVERITY_PAINT[severity], path, style);
 
 /** A job's message; its text is made visible (control characters shown, never sent raw). */
 export const formatMessageLine = (
   message: { readonly ts: number; readonly severity: SeverityName; readonly path: string; readonly text: string },
   style: LineStyle,
-): string => compose(message.ts, message.severity, SEVERITY_PAINT[message.severity], message.path, message.text, style);
+): string => formatMessagePrefix(message.ts, message.severity, message.path, style) + visible(message.text);
 
 /** A runner event (start, end, status) in the message-line columns. */
 export const formatEventLine = (

@@ -1,10 +1,10 @@
 // Why a job ended the way it did, in words, from the run's NodeEnded event. Shared by the log
-// lines, the panel and the status lines so a failure reads the same everywhere.
+// lines, the panel and the status lines; the words themselves are vocabulary/wording.ts's, the
+// same the report and the exports use.
 import type { NodeEnded } from '../actors/events.js';
-import { describeFailure } from '../storage/failure-text.js';
+import { unreachable } from '../vocabulary/unreachable.js';
+import { describeAborted, describeFailure } from '../vocabulary/wording.js';
 import { formatDuration } from './durations.js';
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The reason a failed node failed: exit code, signal, message counts… */
 export const failureReason = (node: NodeEnded, errorLines: number): string =>
@@ -21,10 +21,10 @@ export const describeEnd = (node: NodeEnded, errorLines: number): string => {
       return node.firstError === null ? why : `${why}: ${node.firstError}`;
     }
     case 'aborted':
-      return node.kind === 'job' || node.jobs <= 1
-        ? 'aborted: a dependency did not go its way'
-        : `aborted with its ${plural(node.jobs, 'job')}: a dependency did not go its way`;
+      return describeAborted(node.kind, node.jobs);
     case 'unknown':
       return `ended${took} without a result`;
+    default:
+      return unreachable(node.result, 'result');
   }
 };

@@ -2,7 +2,7 @@
 // the bottom (nearest the cursor, like Gator's). Everything comes from a bounded snapshot, each
 // line is cut to the terminal width, and sections shrink until the panel fits the height, so the
 // erase of the next frame always reaches the top of this one.
-import { replayCommand } from '../storage/readers/triage.js';
+import { replayCommand } from '../vocabulary/wording.js';
 import { palette, type Palette } from './color.js';
 import { formatElapsed } from './durations.js';
 import { fit, widthOf } from './fit.js';

@@ -2,6 +2,8 @@
 // grouped by their first ERROR line (the triage view), each with an example's last lines and
 // the command that replays it, then the database path.
 import type { FailureBucket, GroupRow, RunReport } from '../storage/readers/triage.js';
+import { SEVERITY_NAMES } from '../vocabulary/codes.js';
+import { plural } from '../vocabulary/wording.js';
 import { palette, type Palette } from './color.js';
 import { formatBytes, formatDuration } from './durations.js';
 import { fit, padTo, widthOf } from './fit.js';
@@ -77,8 +79,6 @@ const summaryTable = (report: RunReport, width: number, c: Palette): string[] =>
   ];
 };
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 const bucketLines = (bucket: FailureBucket, width: number, color: boolean, c: Palette): string[] => {
   const { example } = bucket;
   const headline =
@@ -89,7 +89,7 @@ const bucketLines = (bucket: FailureBucket, width: number, color: boolean, c: Pa
   for (const entry of elide(foldPaths(bucket.paths), PATHS_SHOWN)) lines.push(`  ${fit(visible(entry), width - 3, 'middle')}`);
   lines.push(c.dim(`  e.g. ${visible(example.path)} (${example.reason})${example.lastLines.length > 0 ? ', its last lines:' : ''}`));
   for (const message of example.lastLines) {
-    const severity = (['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const).find((s) => s === message.severity) ?? 'INFO';
+    const severity = SEVERITY_NAMES.find((s) => s === message.severity) ?? 'INFO';
     lines.push(`    ${fit(formatMessageLine({ ts: message.ts, severity, path: example.path, text: message.text }, { color }), width - 5)}`);
   }
   lines.push(`  whole log: ${c.cyan(example.replay)}`);

@@ -22,6 +22,18 @@ export interface SpawnOptions {
   readonly host?: number;
 }
 
+/**
+ * The key of a value that every actor of one host shares, such as a thread's services. The
+ * runtime only stores it; the type parameter says what the key holds.
+ */
+export interface HostLocal<T> {
+  readonly name: string;
+  /** Never set: carries `T` so `local(key)` is typed. */
+  readonly __value?: T;
+}
+
+export const hostLocal = <T>(name: string): HostLocal<T> => Object.freeze({ name });
+
 export interface ActorContext<M> {
   readonly self: Address<M>;
   readonly parent: Address<ChildExit> | null;
@@ -33,6 +45,10 @@ export interface ActorContext<M> {
   spawn<I, T>(type: ActorType<I, T>, init: I, options?: SpawnOptions): Address<T>;
   /** Stops this actor once the current message is handled; its parent gets a ChildExit. */
   stop(): void;
+  /** Shares `value` with every actor of this host under `key`; `null` withdraws it. */
+  provide<T>(key: HostLocal<T>, value: T | null): void;
+  /** What this host shares under `key`; throws `MissingHostLocalError` when nothing is. */
+  local<T>(key: HostLocal<T>): T;
 }
 
 export interface ActorType<I, M> {
@@ -45,3 +61,12 @@ export const defineActor = <I, M>(kind: string, create: (init: I, context: Actor
 
 /** Every actor kind a run can spawn; each thread imports the same catalog module. */
 export type ActorCatalog = readonly ActorType<never, never>[];
+
+/** An actor kind of any init and message types, as a catalog holds it. */
+interface AnyActorType {
+  readonly kind: string;
+  readonly create: (...args: never[]) => unknown;
+}
+
+/** A catalog from actor kinds of any init and message types (the one cast a catalog needs). */
+export const defineCatalog = (...types: readonly AnyActorType[]): ActorCatalog => Object.freeze(types) as ActorCatalog;

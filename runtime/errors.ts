@@ -29,3 +29,14 @@ export class UnknownActorKindError extends Error {
     super(`no actor kind '${kind}' in the catalog`);
   }
 }
+
+/** An actor asked for a host-local value (a thread's services) that no actor of the host provided. */
+export class MissingHostLocalError extends Error {
+  override readonly name = 'MissingHostLocalError';
+  constructor(
+    readonly key: string,
+    readonly host: number,
+  ) {
+    super(`host ${host} has no '${key}': the actor that provides it must start first`);
+  }
+}

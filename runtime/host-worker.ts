@@ -24,4 +24,4 @@ boot.ports.forEach((port, index) => {
   port.on('message', (batch: Batch) => host.receive(batch));
 });
 
-parentPort?.postMessage({ t: 'ready' });
+parentPort?.postMessage({ type: 'ready' });

@@ -3,8 +3,8 @@
 // for the failed actor's parent.
 import type { MessagePort } from 'node:worker_threads';
 import { hostOf, makeAddress, type Address } from './address.js';
-import type { ActorCatalog, ActorContext, ActorType, Behavior, ChildExit, SpawnOptions } from './actor.js';
-import { toErrorInfo, UnknownActorKindError, type ErrorInfo } from './errors.js';
+import type { ActorCatalog, ActorContext, ActorType, Behavior, ChildExit, HostLocal, SpawnOptions } from './actor.js';
+import { MissingHostLocalError, toErrorInfo, UnknownActorKindError, type ErrorInfo } from './errors.js';
 import { Queue } from './queue.js';
 import type { Batch, Frame } from './wire.js';
 
@@ -30,20 +30,22 @@ export class Host {
   #cells = new Map<number, Cell>();
   #runQueue = new Queue<Cell>();
   #outlets: (Outlet | undefined)[] = [];
-  #outboxes: Frame[][] = [];
+  #pendingFrames: Frame[][] = [];
   /** child address → parent address, for children spawned by this host's actors (death watch). */
   #watches = new Map<number, Address<never>>();
   #serial = 0;
   #tickScheduled = false;
   #draining = false;
   #onShutdown: () => void;
+  /** Values shared by this host's actors, by key (see `HostLocal`). */
+  #locals = new Map<HostLocal<unknown>, unknown>();
 
   constructor(index: number, hostCount: number, catalog: ActorCatalog, onShutdown: () => void) {
     this.index = index;
     this.hostCount = hostCount;
     for (const type of catalog) this.#catalog.set(type.kind, type);
     this.#onShutdown = onShutdown;
-    for (let i = 0; i < hostCount; i++) this.#outboxes.push([]);
+    for (let i = 0; i < hostCount; i++) this.#pendingFrames.push([]);
   }
 
   connect(host: number, outlet: Outlet): void {
@@ -58,7 +60,7 @@ export class Host {
   send<T>(to: Address<T>, message: T): void {
     const host = hostOf(to);
     if (host === this.index) this.#deliver(to, message);
-    else this.#post(host, { t: 'deliver', to: to, message });
+    else this.#post(host, { type: 'deliver', to: to, message });
   }
 
   /** Handles a batch that arrived from another host. */
@@ -79,7 +81,7 @@ export class Host {
   }
 
   #handle(frame: Frame): void {
-    switch (frame.t) {
+    switch (frame.type) {
       case 'deliver':
         this.#deliver(frame.to, frame.message);
         return;
@@ -100,6 +102,11 @@ export class Host {
       case 'shutdown':
         this.#onShutdown();
         return;
+      default: {
+        // Exhaustive: a new frame type that is not handled here fails to compile.
+        const unknown: never = frame;
+        throw new Error(`unknown frame: ${JSON.stringify(unknown)}`);
+      }
     }
   }
 
@@ -107,7 +114,7 @@ export class Host {
     const address = makeAddress<M>(++this.#serial, this.index, target);
     if (parent !== null && hostOf(parent) === this.index) this.#watches.set(address, parent);
     if (target === this.index) this.#create(address, type.kind, init, parent);
-    else this.#post(target, { t: 'spawn', address: address, kind: type.kind, init, parent });
+    else this.#post(target, { type: 'spawn', address: address, kind: type.kind, init, parent });
     return address;
   }
 
@@ -139,6 +146,14 @@ export class Host {
         // Stopping from a callback outside `receive` must still take effect.
         if (!cell.scheduled && !this.#draining) this.#enqueue(cell);
       },
+      provide: (key, value) => {
+        if (value === null) this.#locals.delete(key);
+        else this.#locals.set(key, value);
+      },
+      local: <T>(key: HostLocal<T>): T => {
+        if (!this.#locals.has(key)) throw new MissingHostLocalError(key.name, this.index);
+        return this.#locals.get(key) as T;
+      },
     };
   }
 
@@ -157,7 +172,7 @@ export class Host {
   }
 
   #post(host: number, frame: Frame): void {
-    const outbox = this.#outboxes[host];
+    const outbox = this.#pendingFrames[host];
     if (outbox === undefined) throw new RangeError(`no host ${host}`);
     outbox.push(frame);
     this.#schedule();
@@ -223,7 +238,7 @@ export class Host {
       if (error !== undefined) this.#orphanFailure(cell.address, error);
       return;
     }
-    const frame: Frame = { t: 'exit', address: cell.address, parent: cell.parent, ...(error === undefined ? {} : { error }) };
+    const frame: Frame = { type: 'exit', address: cell.address, parent: cell.parent, ...(error === undefined ? {} : { error }) };
     if (hostOf(cell.parent) === this.index) this.#handle(frame);
     else this.#post(hostOf(cell.parent), frame);
   }
@@ -234,10 +249,10 @@ export class Host {
   }
 
   #flush(): void {
-    for (let host = 0; host < this.#outboxes.length; host++) {
-      const outbox = this.#outboxes[host]!;
+    for (let host = 0; host < this.#pendingFrames.length; host++) {
+      const outbox = this.#pendingFrames[host]!;
       if (outbox.length === 0) continue;
-      this.#outboxes[host] = [];
+      this.#pendingFrames[host] = [];
       this.#outlets[host]?.postMessage(outbox);
     }
   }

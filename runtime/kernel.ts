@@ -92,7 +92,7 @@ export class Kernel {
     if (!this.#alive.delete(index)) return;
     const error = new HostCrashError(index, { cause });
     const info = { ...toErrorInfo(error), message: `${error.message}: ${cause instanceof Error ? cause.message : String(cause)}` };
-    const frame: Frame = { t: 'host-down', host: index, error: info };
+    const frame: Frame = { type: 'host-down', host: index, error: info };
     for (const host of this.#alive) this.#mainPorts[host]?.postMessage([frame]);
     this.main.hostDown(index, info);
     this.#crashHandlers.forEach((handler) => handler(error));
@@ -115,7 +115,7 @@ export class Kernel {
           worker.once('exit', () => resolve());
         }),
     );
-    for (const host of this.#alive) this.#mainPorts[host]?.postMessage([{ t: 'shutdown' } satisfies Frame]);
+    for (const host of this.#alive) this.#mainPorts[host]?.postMessage([{ type: 'shutdown' } satisfies Frame]);
     const timer = setTimeout(() => this.#workers.forEach((worker) => void worker.terminate()), timeoutMs);
     await Promise.all(exits);
     clearTimeout(timer);

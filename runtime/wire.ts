@@ -4,11 +4,11 @@ import type { Address } from './address.js';
 import type { ErrorInfo } from './errors.js';
 
 export type Frame =
-  | { readonly t: 'deliver'; readonly to: Address<never>; readonly message: unknown }
-  | { readonly t: 'spawn'; readonly address: Address<never>; readonly kind: string; readonly init: unknown; readonly parent: Address<never> | null }
-  | { readonly t: 'exit'; readonly address: Address<never>; readonly parent: Address<never>; readonly error?: ErrorInfo }
-  | { readonly t: 'host-down'; readonly host: number; readonly error: ErrorInfo }
-  | { readonly t: 'shutdown' };
+  | { readonly type: 'deliver'; readonly to: Address<never>; readonly message: unknown }
+  | { readonly type: 'spawn'; readonly address: Address<never>; readonly kind: string; readonly init: unknown; readonly parent: Address<never> | null }
+  | { readonly type: 'exit'; readonly address: Address<never>; readonly parent: Address<never>; readonly error?: ErrorInfo }
+  | { readonly type: 'host-down'; readonly host: number; readonly error: ErrorInfo }
+  | { readonly type: 'shutdown' };
 
 export type Batch = readonly Frame[];
 

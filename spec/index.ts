@@ -9,7 +9,7 @@ import { checkTree } from './validate.js';
 export { SpecError } from './errors.js';
 export type * from './model.js';
 export type * from './plan.js';
-export { planRun, MAX_PLAN_NODES, DEFAULT_JOB_POLICY, DEFAULT_RETRY_ON, type PlanOptions } from './plan-run.js';
+export { planRun, MAX_PLAN_NODES, DEFAULT_JOB_POLICY, DEFAULT_RETRY_ON, type PlanOptions } from './build-plan.js';
 export { expandVars } from './expand.js';
 
 /** Parses and validates a spec; `file` is only used to name positions in errors. */

@@ -1,6 +1,6 @@
 // What the storage actor receives: plain data, columnar for messages so that a batch of
 // thousands of lines crosses threads as a few arrays rather than thousands of objects.
-import type { FailureKind, ResultCode, SeverityLevel, StreamCode } from './schema.js';
+import type { FailureKind, ResultCode, SeverityLevel, StreamCode } from '../vocabulary/codes.js';
 
 export interface MessageColumns {
   readonly jobId: number[];
@@ -18,7 +18,7 @@ export type MessageCounts = readonly [debug: number, info: number, warning: numb
 
 export type NodeChange =
   | {
-      readonly k: 'launched';
+      readonly type: 'launched';
       readonly id: number;
       readonly ts: number;
       /** When it started waiting for its resources (jobs). */
@@ -26,10 +26,10 @@ export type NodeChange =
       /** The pool it waited for longest, e.g. `cores` or `license:VCS`; null when none held it back. */
       readonly waitedFor?: string | null;
     }
-  | { readonly k: 'started'; readonly id: number; readonly ts: number; readonly pid: number | null }
-  | { readonly k: 'progress'; readonly id: number; readonly counts: MessageCounts; readonly cpuPeak: number | null; readonly rssPeak: number | null }
+  | { readonly type: 'started'; readonly id: number; readonly ts: number; readonly pid: number | null }
+  | { readonly type: 'progress'; readonly id: number; readonly counts: MessageCounts; readonly cpuPeak: number | null; readonly rssPeak: number | null }
   | {
-      readonly k: 'ended';
+      readonly type: 'ended';
       readonly id: number;
       readonly ts: number;
       readonly result: ResultCode;
@@ -43,12 +43,12 @@ export type NodeChange =
       readonly flaky?: boolean;
     }
   /** A job on a cluster: the scheduler's id and, once it runs, the compute host. */
-  | { readonly k: 'cluster'; readonly id: number; readonly clusterId: string; readonly host: string | null }
+  | { readonly type: 'cluster'; readonly id: number; readonly clusterId: string; readonly host: string | null }
   /** A cluster job's spool is ingested up to this byte offset; stored with the rows that came from it. */
-  | { readonly k: 'ingested'; readonly id: number; readonly offset: number }
+  | { readonly type: 'ingested'; readonly id: number; readonly offset: number }
   /** An attempt of a job ended and another begins: the old one is kept in `attempt`. */
   | {
-      readonly k: 'retried';
+      readonly type: 'retried';
       readonly id: number;
       /** The attempt that ended (1 for the first). */
       readonly attempt: number;
@@ -62,9 +62,9 @@ export type NodeChange =
       readonly counts: MessageCounts;
     }
   /** Attempt `attempt` (2 or more) of a job started. */
-  | { readonly k: 'attempt-started'; readonly id: number; readonly attempt: number; readonly ts: number; readonly pid: number | null }
+  | { readonly type: 'attempt-started'; readonly id: number; readonly attempt: number; readonly ts: number; readonly pid: number | null }
   /** Every node of the id range that has not ended becomes complete and aborted (a pruned subtree). */
-  | { readonly k: 'aborted'; readonly from: number; readonly to: number; readonly ts: number };
+  | { readonly type: 'aborted'; readonly from: number; readonly to: number; readonly ts: number };
 
 export interface SampleRow {
   readonly jobId: number;

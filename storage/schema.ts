@@ -1,51 +1,18 @@
 // The run database layout. Tables are internal and lean (integers for enums, one row per
-// line); the views are the public SQL interface documented in docs/database.md.
+// line); the views are the public SQL interface documented in docs/database.md. The codes and
+// their names come from vocabulary/codes.ts; the views' CASE lists are generated from it.
+import { codePairs, NodeKind, Result, RunResult, Severity, State, Stream } from '../vocabulary/codes.js';
 
 /** Marks a file as a Gator run database (`PRAGMA application_id`), "GATR" in ASCII. */
 export const APPLICATION_ID = 0x47415452;
 /** Bumped on every incompatible change of the tables; readers check it. */
 export const SCHEMA_VERSION = 2;
 
-export const Severity = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
-export type SeverityName = keyof typeof Severity;
-export type SeverityLevel = (typeof Severity)[SeverityName];
-export const SEVERITY_NAMES: readonly SeverityName[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
-
-export const Stream = { stdout: 0, stderr: 1, api: 2, runtime: 3 } as const;
-export type StreamName = keyof typeof Stream;
-export type StreamCode = (typeof Stream)[StreamName];
-export const STREAM_NAMES: readonly StreamName[] = ['stdout', 'stderr', 'api', 'runtime'];
-
-export const NodeKindCode = { job: 0, group: 1, array: 2 } as const;
-export type NodeKindName = keyof typeof NodeKindCode;
-
-export const State = { pending: 0, launched: 1, running: 2, complete: 3 } as const;
-export type StateName = keyof typeof State;
-export type StateCode = (typeof State)[StateName];
-
-export const Result = { unknown: 0, success: 1, failure: 2, aborted: 3 } as const;
-export type ResultName = keyof typeof Result;
-export type ResultCode = (typeof Result)[ResultName];
-
-/** Why a job failed; stored so reports can say it without re-deriving it. */
-export type FailureKind =
-  'exit' | 'signal' | 'timeout' | 'error-count' | 'warning-count' | 'critical-count' | 'spawn' | 'interrupted' | 'cut-off' | 'child' | 'internal';
-
-const caseOf = (column: string, names: readonly string[], codes: readonly number[]): string =>
-  `CASE ${column} ${names.map((name, i) => `WHEN ${codes[i]} THEN '${name}'`).join(' ')} END`;
-
-const severityCase = (column: string): string =>
-  caseOf(
-    column,
-    SEVERITY_NAMES,
-    SEVERITY_NAMES.map((name) => Severity[name]),
-  );
-const streamCase = (column: string): string =>
-  caseOf(
-    column,
-    STREAM_NAMES,
-    STREAM_NAMES.map((name) => Stream[name]),
-  );
+/** A SQL CASE that names a code column, generated from the vocabulary's table. */
+const caseOf = (column: string, table: Readonly<Record<string, number>>): string =>
+  `CASE ${column} ${codePairs(table)
+    .map(([code, name]) => `WHEN ${code} THEN '${name}'`)
+    .join(' ')} END`;
 
 export const TABLES = `
 CREATE TABLE run_info (
@@ -171,10 +138,10 @@ CREATE TABLE metric (
 export const VIEWS = `
 CREATE VIEW jobs AS
 SELECT id, parent_id, path, ident,
-  CASE kind WHEN 0 THEN 'job' WHEN 1 THEN 'group' WHEN 2 THEN 'array' END AS kind,
+  ${caseOf('kind', NodeKind)} AS kind,
   array_index,
-  ${caseOf('state', ['pending', 'launched', 'running', 'complete'], [0, 1, 2, 3])} AS state,
-  ${caseOf('result', ['unknown', 'success', 'failure', 'aborted'], [0, 1, 2, 3])} AS result,
+  ${caseOf('state', State)} AS state,
+  ${caseOf('result', Result)} AS result,
   exit_code, started_at, ended_at, command, cwd,
   msg_debug, msg_info, msg_warning, msg_error, msg_critical, cpu_peak, rss_peak,
   failure, signal, array_indices, pid, argv, env, rerun_of,
@@ -183,21 +150,20 @@ FROM node;
 
 CREATE VIEW messages AS
 SELECT m.id AS id, m.job_id AS job_id, n.path AS job_path, m.ts AS ts,
-  ${severityCase('m.severity')} AS severity,
-  ${streamCase('m.stream')} AS stream,
-  m.text AS text,
-  coalesce(m.attempt, 1) AS attempt
+  ${caseOf('m.severity', Severity)} AS severity,
+  ${caseOf('m.stream', Stream)} AS stream,
+  m.text AS text
 FROM message m JOIN node n ON n.id = m.job_id;
 
 CREATE VIEW attempts AS
 SELECT a.job_id AS job_id, n.path AS job_path, a.attempt AS attempt, a.started_at AS started_at, a.ended_at AS ended_at,
-  ${caseOf('a.result', ['unknown', 'success', 'failure', 'aborted'], [0, 1, 2, 3])} AS result,
+  ${caseOf('a.result', Result)} AS result,
   a.failure AS failure, a.exit_code AS exit_code, a.signal AS signal, a.pid AS pid,
   a.msg_warning AS msg_warning, a.msg_error AS msg_error, a.msg_critical AS msg_critical, 0 AS final
 FROM attempt a JOIN node n ON n.id = a.job_id
 UNION ALL
 SELECT id, path, attempt, coalesce(attempt_started_at, started_at), ended_at,
-  ${caseOf('result', ['unknown', 'success', 'failure', 'aborted'], [0, 1, 2, 3])},
+  ${caseOf('result', Result)},
   failure, exit_code, signal, pid, msg_warning, msg_error, msg_critical, 1
 FROM node WHERE kind = 0 AND started_at IS NOT NULL;
 
@@ -212,8 +178,8 @@ FROM metric x JOIN node n ON n.id = x.job_id;
 
 CREATE VIEW run AS
 SELECT id, spec_path, started_at, ended_at,
-  ${caseOf('result', ['unknown', 'success', 'failure', 'interrupted'], [0, 1, 2, 3])} AS result,
-  exit_code, host, argv, rerun_of, pid, heartbeat_at, seed
+  ${caseOf('result', RunResult)} AS result,
+  exit_code, host, argv, rerun_of, pid, heartbeat_at
 FROM run_info;
 `;
 

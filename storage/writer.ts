@@ -3,7 +3,9 @@
 import Database from 'better-sqlite3';
 import type { MessageColumns, NodeChange, WriteBatch } from './batch.js';
 import { RunDatabaseError } from './errors.js';
-import { APPLICATION_ID, NodeKindCode, Result, SCHEMA_VERSION, State, TABLES, VIEWS, type NodeKindName, type ResultCode } from './schema.js';
+import { APPLICATION_ID, SCHEMA_VERSION, TABLES, VIEWS } from './schema.js';
+import { NodeKind, Result, State, type NodeKindName, type RunResultCode } from '../vocabulary/codes.js';
+import { unreachable } from '../vocabulary/unreachable.js';
 
 export interface RunInfo {
   readonly id: string;
@@ -212,7 +214,7 @@ export class RunWriter {
           node.id,
           node.parentId,
           node.subtreeEnd,
-          NodeKindCode[node.kind],
+          NodeKind[node.kind],
           node.ident,
           node.path,
           node.arrayIndex,
@@ -254,7 +256,7 @@ export class RunWriter {
     this.#heartbeat.run(ts);
   }
 
-  finish(end: { readonly endedAt: number; readonly result: ResultCode; readonly exitCode: number }): void {
+  finish(end: { readonly endedAt: number; readonly result: RunResultCode; readonly exitCode: number }): void {
     this.#db.transaction(() => {
       // A finished run has no unfinished nodes: what a dead thread left in flight failed with
       // it, and what never started was aborted. Nothing matches after a run that went well.
@@ -313,7 +315,7 @@ export class RunWriter {
   }
 
   #applyChange(change: NodeChange): void {
-    switch (change.k) {
+    switch (change.type) {
       case 'launched':
         if (change.queuedAt === undefined) this.#launched.run(change.id);
         else this.#launchedGranted.run(change.ts, change.queuedAt, change.waitedFor ?? null, change.id);
@@ -370,6 +372,8 @@ export class RunWriter {
       case 'ingested':
         this.#ingested.run(change.id, change.offset);
         return;
+      default:
+        unreachable(change, 'node change');
     }
   }
 }

@@ -3,7 +3,7 @@
 // A sibling that was itself pruned neither passed nor failed, so both kinds prune (Gator
 // counted "not passed" as failed, which ran `on_fail` branches of jobs that never ran).
 import type { PlannedDeps } from '../../spec/plan.js';
-import { Result, type ResultCode } from '../../storage/schema.js';
+import { Result, type ResultCode } from '../../vocabulary/codes.js';
 
 /** Null when the child may launch, else the reason it is pruned. */
 export const dependencyVerdict = (deps: PlannedDeps, resultOf: (id: number) => ResultCode, nameOf: (id: number) => string): string | null => {

@@ -17,7 +17,7 @@ type Listener = (sample: TreeSample) => void;
 /** Loaded at the first sweep: a run whose jobs end within a second never needs it. */
 let pidusage: typeof pidusageType | null = null;
 
-class Sampler {
+export class Sampler {
   #jobs = new Map<number, Listener>();
   #timer: NodeJS.Timeout | null = null;
   #intervalMs: number;
@@ -73,10 +73,5 @@ class Sampler {
   }
 }
 
-let sampler: Sampler | null = null;
-
-/** The host's sampler; every job of a run uses the same interval. */
-export const hostSampler = (intervalSeconds: number): Sampler => {
-  sampler ??= new Sampler(Math.max(50, intervalSeconds * 1000));
-  return sampler;
-};
+/** A sampler that sweeps every `intervalSeconds` (at most 20 times a second). */
+export const createSampler = (intervalSeconds: number): Sampler => new Sampler(Math.max(50, intervalSeconds * 1000));

@@ -1,6 +1,6 @@
 // Pass or fail for one job: a zero exit and message counts within the limits.
 import type { MessageCounts } from '../../storage/batch.js';
-import { Result, type FailureKind, type ResultCode } from '../../storage/schema.js';
+import { Result, type FailureKind, type ResultCode } from '../../vocabulary/codes.js';
 import type { MessageLimits } from '../protocol.js';
 
 export interface Outcome {

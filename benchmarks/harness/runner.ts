@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { NodeKindCode, Result, Stream } from '../../storage/schema.js';
+import { NodeKind, Result, Stream } from '../../vocabulary/codes.js';
 import { logTail } from './measure.js';
 import { GATOR_BIN, shellQuote, shown } from './paths.js';
 import type { Check, Measurement, Variant } from './types.js';
@@ -29,7 +29,7 @@ const counted = (database: string): { passed: number; lines: number } => {
       return typeof row === 'number' ? row : Number.NaN;
     };
     return {
-      passed: count(`SELECT count(*) FROM node WHERE kind = ${NodeKindCode.job} AND result = ${Result.success}`),
+      passed: count(`SELECT count(*) FROM node WHERE kind = ${NodeKind.job} AND result = ${Result.success}`),
       lines: count(`SELECT count(*) FROM message WHERE stream = ${Stream.stdout}`),
     };
   } finally {

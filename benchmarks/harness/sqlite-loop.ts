@@ -4,7 +4,8 @@
 // insertS times open + schema + inserts + close, not the Node start-up before it.
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { Severity, Stream, TABLES } from '../../storage/schema.js';
+import { TABLES } from '../../storage/schema.js';
+import { Severity, Stream } from '../../vocabulary/codes.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,9 +3,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { decideColor } from '../../console/color.js';
-import { formatMessageLine, type LineStyle } from '../../console/line-format.js';
+import { formatMessagePrefix, type LineStyle } from '../../console/line-format.js';
 import { visible } from '../../console/visible.js';
-import { SEVERITY_NAMES, STREAM_NAMES, type SeverityName, type StreamName } from '../../storage/schema.js';
+import { SEVERITY_NAMES, STREAM_NAMES, type SeverityName, type StreamName } from '../../vocabulary/codes.js';
 import { FilterError } from '../../storage/readers/errors.js';
 import { selectNodes } from '../../storage/readers/job-glob.js';
 import { readJobs } from '../../storage/readers/jobs.js';
@@ -29,15 +29,13 @@ import { withUserErrors } from '../usage-error.js';
 // Lines: exactly `formatMessageLine`, its prefix computed once per job, severity and second.
 
 /**
- * `formatMessageLine` is time, severity, path, then `visible(text)`, and its prefix depends only
- * on the whole second, the severity and the path. When a probe confirms that, a line is the
- * cached prefix + `visible(text)`, several times cheaper than formatting each line; otherwise
- * (the format changed) every line is formatted in full.
+ * A message line is `formatMessagePrefix` (which depends only on the whole second, the severity
+ * and the path) followed by `visible(text)`; a line is so the cached prefix + the text, several
+ * times cheaper than formatting each line.
  */
 class LineFormatter {
   readonly #style: LineStyle;
   readonly #paths: ReadonlyMap<number, string>;
-  readonly #splice: boolean;
   readonly #trustControlFree: boolean;
   // Indexed by message key (job id × 8 + severity index), sized up front so they stay dense.
   readonly #seconds: Float64Array;
@@ -46,13 +44,10 @@ class LineFormatter {
   constructor(paths: ReadonlyMap<number, string>, style: LineStyle) {
     this.#paths = paths;
     this.#style = style;
-    const probe = (ts: number, text: string): string => formatMessageLine({ ts, severity: 'WARNING', path: 'a.b', text }, style);
-    const prefix = probe(1_700_000_000.001, '');
-    const controls = 'probe \u0000\u001b[1m\t\r\u007f\u009b end';
-    this.#splice = probe(1_700_000_000.999, controls) === prefix + visible(controls);
-    // Batches the reader marks control-free skip `visible` if it leaves such text alone.
+    // Batches the reader marks control-free (storage/readers/message-order.ts's set) skip
+    // `visible` only if `visible` leaves such text alone: the two character sets must agree.
     const printable = 'tab\there ASCII !"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~ Latin-1 \u00a0é ÿ Unicode ✓ 漢字 \u2028 \u200b \ufeff 𝄞';
-    this.#trustControlFree = this.#splice && visible(printable) === printable;
+    this.#trustControlFree = visible(printable) === printable;
     let maxId = -1;
     for (const id of paths.keys()) maxId = Math.max(maxId, id);
     const size = 8 * (maxId + 1);
@@ -71,11 +66,6 @@ class LineFormatter {
 
   /** Appends the line and its newline to `parts`; returns how many characters that added. */
   push(parts: string[], ts: number, key: number, text: string, plain: boolean): number {
-    if (!this.#splice) {
-      const line = formatMessageLine({ ts, severity: severityOfKey(key), path: this.path(jobOfKey(key)), text }, this.#style);
-      parts.push(line, '\n');
-      return line.length + 1;
-    }
     const prefix = this.#prefix(ts, key);
     const shown = plain ? text : visible(text);
     parts.push(prefix, shown, '\n');
@@ -85,10 +75,10 @@ class LineFormatter {
   #prefix(ts: number, key: number): string {
     const second = Math.floor(ts);
     if (key >= this.#seconds.length) {
-      return formatMessageLine({ ts, severity: severityOfKey(key), path: this.path(jobOfKey(key)), text: '' }, this.#style);
+      return formatMessagePrefix(ts, severityOfKey(key), this.path(jobOfKey(key)), this.#style);
     }
     if (this.#seconds[key] !== second) {
-      this.#prefixes[key] = formatMessageLine({ ts, severity: severityOfKey(key), path: this.path(jobOfKey(key)), text: '' }, this.#style);
+      this.#prefixes[key] = formatMessagePrefix(ts, severityOfKey(key), this.path(jobOfKey(key)), this.#style);
       this.#seconds[key] = second;
     }
     return this.#prefixes[key] as string;
@@ -183,7 +173,7 @@ export function register(program: Command): void {
         '',
         'Filters combine (a line must pass all of them). Lines are in time order (ts, then id); with',
         '--follow, new lines are printed as they arrive. A run that ended has its exit code; a run whose',
-        'runner was killed is "cut off", and --follow then exits with 1.',
+        'runner was killed is "cut-off", and --follow then exits with 1.',
         '',
         'Examples:',
         "  gator replay --job 'top.sims.*' --severity ERROR",
@@ -337,7 +327,7 @@ async function follow(
       if (!next.more) break;
     }
     if (status === 'done') return info.exitCode ?? 0;
-    if (status === 'cut off') {
+    if (status === 'cut-off') {
       process.stderr.write(`gator: the run was cut off: its runner stopped without ending it (${run.dbPath})\n`);
       return 1;
     }

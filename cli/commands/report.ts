@@ -131,7 +131,7 @@ function summary(run: RunDb, info: RunRow, status: RunStatus, jobs: readonly Job
     lines.push(`cut off: the runner stopped without ending the run; started ${localTime(info.startedAt)}, last sign of life after ${took}`);
   }
   lines.push(tallyLine(tallyJobs(jobs, status)));
-  const cutOff = jobs.filter((job) => job.kind === 'job' && shownJob(job, status).result === 'cut off');
+  const cutOff = jobs.filter((job) => job.kind === 'job' && shownJob(job, status).result === 'cut-off');
   if (cutOff.length > 0) lines.push(`cut off while running: ${cutOff.map((job) => job.path).join(', ')}`);
   const width = process.stdout.columns ?? 100;
   return `${lines.join('\n')}\n${renderReport(readRunReport(run.dbPath), { color, width })}`;

@@ -6,9 +6,9 @@ import { type Command, Option } from 'commander';
 import type { RunEnded } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
 import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';
-import type { RunRequest, startRun } from '../../actors/run-session.js';
+import type { RunRequest, startRun } from '../../actors/start-run.js';
 import type { Plan } from '../../spec/plan.js';
-import { Severity } from '../../storage/schema.js';
+import { ExitCode, Severity } from '../../vocabulary/codes.js';
 import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
 import { prepareTracking } from '../tracking.js';
 import { UsageError } from '../usage-error.js';
@@ -78,7 +78,7 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
     await (await booting).kernel.shutdown();
     if (error instanceof SpecError) {
       process.stderr.write(`gator: ${error.message}\n`);
-      return 2;
+      return ExitCode.usage;
     }
     throw error;
   }
@@ -101,7 +101,7 @@ export async function executePlan(
     await (await runtime)?.kernel.shutdown();
     if (error instanceof UsageError) {
       process.stderr.write(`gator: ${error.message}\n`);
-      return 2;
+      return ExitCode.usage;
     }
     throw error;
   }
@@ -121,7 +121,7 @@ export async function executePlan(
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
   // The plan lives only in this function's frame, which ends once the run has it: at
   // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
-  const { startRun: start } = await import('../../actors/run-session.js');
+  const { startRun: start } = await import('../../actors/start-run.js');
   const launch = (): ReturnType<typeof startRun> => {
     const plan = planned.plan;
     if (plan === null) throw new TypeError('executePlan needs a plan');

@@ -19,7 +19,7 @@ const localTime = (unix: number): string => {
 /** The run's result as a person reads it: only a finished run has one. */
 const shownResult = (listed: ListedRun): string => {
   if (listed.status === 'done') return listed.run.result;
-  if (listed.status === 'cut off') return 'unknown';
+  if (listed.status === 'cut-off') return 'unknown';
   return listed.tally.failed > 0 ? 'failing' : 'running';
 };
 
@@ -34,7 +34,7 @@ export function register(program: Command): void {
       [
         '',
         'STATUS is "running" while the runner is alive (it refreshes a heartbeat every 2 s), "done" once the',
-        'run ended, and "cut off" when it never ended and its runner is gone (killed, or its machine went',
+        'run ended, and "cut-off" when it never ended and its runner is gone (killed, or its machine went',
         'down): no heartbeat for 10 s, or its pid is dead on this host. Jobs it had started count as cut',
         'off, never as passed. RERUN OF names the run a `gator rerun` repeated jobs of.',
       ].join('\n'),

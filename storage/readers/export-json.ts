@@ -2,7 +2,7 @@
 // counts and exit code, groups carrying the totals of their subtree. For dashboards and scripts
 // that want the whole picture without SQL.
 import type Database from 'better-sqlite3';
-import { SEVERITY_NAMES, type SeverityName } from '../schema.js';
+import { SEVERITY_NAMES, type SeverityName } from '../../vocabulary/codes.js';
 import { failureKind, failureReason, firstErrorLine, jobDuration, tallyJobs, type JobRow, type Tally } from './jobs.js';
 import { shownJob, type RunStatus, type ShownResult, type ShownState } from './liveness.js';
 import type { RunRow } from './run-info.js';
@@ -78,7 +78,7 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
   }
   const build = (job: JobRow): JsonNode => {
     const shown = shownJob(job, options.status);
-    const failed = shown.result === 'failure' || shown.result === 'cut off';
+    const failed = shown.result === 'failure' || shown.result === 'cut-off';
     const base = {
       id: job.id,
       path: job.path,

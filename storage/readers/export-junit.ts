@@ -4,7 +4,7 @@
 // classname, the first ERROR line as the failure message, and only the last lines of output
 // with a pointer to the rest in the run database (GitLab and Jenkins choke on huge outputs).
 import type Database from 'better-sqlite3';
-import { replayCommand } from './triage.js';
+import { replayCommand } from '../../vocabulary/wording.js';
 import { failureKind, failureReason, firstErrorLine, jobDuration, tailLines, type JobRow } from './jobs.js';
 import { shownJob, type RunStatus } from './liveness.js';
 import type { RunRow } from './run-info.js';
@@ -49,7 +49,7 @@ interface Case {
 
 const skipReason = (job: JobRow, status: RunStatus): string => {
   if (job.result === 'aborted') return 'aborted: a dependency did not go the required way';
-  if (status === 'cut off') return 'never started: the run was cut off';
+  if (status === 'cut-off') return 'never started: the run was cut off';
   if (job.state === 'running' || job.state === 'launched') return 'still running';
   return 'not run yet';
 };
@@ -59,7 +59,7 @@ function testCase(db: Database.Database, job: JobRow, classname: string, options
   const time = jobDuration(job, options.endTime);
   const parts: string[] = [];
   let outcome: Case['outcome'] = 'passed';
-  if (shown.result === 'failure' || shown.result === 'cut off') {
+  if (shown.result === 'failure' || shown.result === 'cut-off') {
     const kind = failureKind(job, shown.result);
     const reason = failureReason(job, shown.result);
     const firstError = firstErrorLine(db, job.id);

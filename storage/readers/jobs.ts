@@ -1,7 +1,16 @@
 // The `jobs` view, typed, and the per-job lines reports need (first error, last lines).
-import { describeFailure } from '../failure-text.js';
 import type Database from 'better-sqlite3';
-import type { FailureKind, NodeKindName, ResultName, SeverityName, StateName, StreamName } from '../schema.js';
+import {
+  asFailureKind,
+  type FailureKind,
+  type NodeKindName,
+  type ResultName,
+  type SeverityName,
+  type StateName,
+  type StreamName,
+} from '../../vocabulary/codes.js';
+import { countJobs, openTally, type Tally } from '../../vocabulary/tally.js';
+import { describeAborted, describeFailure, failureKindOf, type FailureFacts } from '../../vocabulary/wording.js';
 import { shownJob, type RunStatus, type ShownResult } from './liveness.js';
 
 export interface JobRow {
@@ -89,7 +98,7 @@ const toJob = (row: RawJob): JobRow => ({
   arrayIndices: parseJson(row.array_indices, isNumberArray),
   state: row.state,
   result: row.result,
-  failure: row.failure as FailureKind | null,
+  failure: asFailureKind(row.failure),
   exitCode: row.exit_code,
   signal: row.signal,
   pid: row.pid,
@@ -141,61 +150,34 @@ export function tailLines(db: Database.Database, jobId: number, count: number): 
   return { total, lines };
 }
 
-export interface Tally {
-  readonly total: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly aborted: number;
-  /** Launched or running when the runner died. */
-  readonly cutOff: number;
-  /** Not finished yet (pending, or running in a live run; pending in a cut-off run). */
-  readonly unfinished: number;
-}
+export type { Tally } from '../../vocabulary/tally.js';
 
 /** Leaf-job counts as shown, so a cut-off job is never counted as passed or pending. */
 export function tallyJobs(jobs: readonly JobRow[], status: RunStatus): Tally {
-  let total = 0;
-  let passed = 0;
-  let failed = 0;
-  let aborted = 0;
-  let cutOff = 0;
-  let unfinished = 0;
-  for (const job of jobs) {
-    if (job.kind !== 'job') continue;
-    total++;
-    const shown = shownJob(job, status);
-    if (shown.result === 'cut off') cutOff++;
-    else if (shown.result === 'success') passed++;
-    else if (shown.result === 'failure') failed++;
-    else if (shown.result === 'aborted') aborted++;
-    else unfinished++;
-  }
-  return { total, passed, failed, aborted, cutOff, unfinished };
+  const tally = openTally();
+  for (const job of jobs) if (job.kind === 'job') countJobs(tally, shownJob(job, status).result);
+  return tally;
 }
+
+const facts = (job: JobRow): FailureFacts => ({
+  failure: job.failure,
+  exitCode: job.exitCode,
+  signal: job.signal,
+  errors: job.messages.ERROR,
+  warnings: job.messages.WARNING,
+  criticals: job.messages.CRITICAL,
+});
 
 /** Why a job did not pass, in a few words, as reports show it. */
 export function failureReason(job: JobRow, shown: ShownResult): string {
-  if (shown === 'cut off') return describeFailure({ failure: 'cut-off', exitCode: null, signal: null });
-  if (shown === 'aborted') return 'aborted: a dependency did not go the required way';
-  return describeFailure({
-    failure: job.failure,
-    exitCode: job.exitCode,
-    signal: job.signal,
-    errors: job.messages.ERROR,
-    warnings: job.messages.WARNING,
-    criticals: job.messages.CRITICAL,
-  });
+  if (shown === 'cut-off') return describeFailure({ failure: 'cut-off', exitCode: null, signal: null });
+  if (shown === 'aborted') return describeAborted('job', 1);
+  return describeFailure(facts(job));
 }
 
-/** The failure kind a report files a job under (the stored one, else derived). */
-export function failureKind(job: JobRow, shown: ShownResult): string {
-  if (shown === 'cut off') return 'cut-off';
-  if (job.failure !== null) return job.failure;
-  if (job.signal !== null) return 'signal';
-  if (job.exitCode !== null && job.exitCode !== 0) return 'exit';
-  if (job.messages.CRITICAL > 0) return 'critical-count';
-  if (job.messages.ERROR > 0) return 'error-count';
-  return 'failure';
+/** The failure kind a report files a job under. */
+export function failureKind(job: JobRow, shown: ShownResult): FailureKind {
+  return shown === 'cut-off' ? 'cut-off' : failureKindOf(facts(job));
 }
 
 /** Seconds the job ran: to its end, or to `until` (the run's end) when it never ended. */
@@ -211,15 +193,7 @@ export function tallyFromDb(db: Database.Database, status: RunStatus): Tally {
     result: ResultName;
     n: number;
   }[];
-  const counts = { total: 0, passed: 0, failed: 0, aborted: 0, cutOff: 0, unfinished: 0 };
-  for (const row of rows) {
-    counts.total += row.n;
-    const shown = shownJob(row, status);
-    if (shown.result === 'cut off') counts.cutOff += row.n;
-    else if (shown.result === 'success') counts.passed += row.n;
-    else if (shown.result === 'failure') counts.failed += row.n;
-    else if (shown.result === 'aborted') counts.aborted += row.n;
-    else counts.unfinished += row.n;
-  }
-  return counts;
+  const tally = openTally();
+  for (const row of rows) countJobs(tally, shownJob(row, status).result, row.n);
+  return tally;
 }

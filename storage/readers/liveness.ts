@@ -6,10 +6,10 @@
 // is still alive. A run that has not ended and is not live was cut off: its runner was killed
 // or its machine went down, and the jobs it had launched never got a result.
 import { hostname } from 'node:os';
-import type { ResultName, StateName } from '../schema.js';
+import type { ResultName, StateName } from '../../vocabulary/codes.js';
 import type { RunRow } from './run-info.js';
 
-export type RunStatus = 'running' | 'cut off' | 'done';
+export type RunStatus = 'running' | 'cut-off' | 'done';
 
 export const HEARTBEAT_STALE_SECONDS = 10;
 
@@ -37,8 +37,8 @@ type LivenessFields = Pick<RunRow, 'endedAt' | 'heartbeatAt' | 'host' | 'pid'>;
 
 export function runStatus(run: LivenessFields, probe: LivenessProbe = systemProbe): RunStatus {
   if (run.endedAt !== null) return 'done';
-  if (run.heartbeatAt === null || probe.now() - run.heartbeatAt > HEARTBEAT_STALE_SECONDS) return 'cut off';
-  if (run.host === probe.hostname && run.pid !== null && run.pid > 0 && !probe.pidAlive(run.pid)) return 'cut off';
+  if (run.heartbeatAt === null || probe.now() - run.heartbeatAt > HEARTBEAT_STALE_SECONDS) return 'cut-off';
+  if (run.host === probe.hostname && run.pid !== null && run.pid > 0 && !probe.pidAlive(run.pid)) return 'cut-off';
   return 'running';
 }
 
@@ -53,10 +53,10 @@ export function runEndTime(run: LivenessFields & Pick<RunRow, 'startedAt'>, stat
 }
 
 /** A job's state and result as shown: in-flight jobs of a cut-off run are `cut off`, never passed. */
-export type ShownState = StateName | 'cut off';
-export type ShownResult = ResultName | 'cut off';
+export type ShownState = StateName | 'cut-off';
+export type ShownResult = ResultName | 'cut-off';
 
 export function shownJob(job: { readonly state: StateName; readonly result: ResultName }, status: RunStatus): { state: ShownState; result: ShownResult } {
-  if (status === 'cut off' && job.state !== 'complete' && job.state !== 'pending') return { state: 'cut off', result: 'cut off' };
+  if (status === 'cut-off' && job.state !== 'complete' && job.state !== 'pending') return { state: 'cut-off', result: 'cut-off' };
   return { state: job.state, result: job.result };
 }

@@ -5,7 +5,7 @@
 // nearly sorted by time: several jobs' lines interleave. So replay reads chunks in id order and
 // knows, from a first pass, the smallest ts of all chunks still to come; every row not later
 // than that can be emitted, the rest wait. That is exact, and linear for realistic data.
-import type { StreamName } from '../schema.js';
+import type { StreamName } from '../../vocabulary/codes.js';
 import { EMPTY_BATCH, type MessageBatch, type PackedChunk } from './message-types.js';
 import { sortedOrder } from './packed-columns.js';
 

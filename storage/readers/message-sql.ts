@@ -1,7 +1,7 @@
 // The SQL behind replay: filters as WHERE clauses, the chunk plan (each chunk's smallest ts),
 // chunks read as packed columns, and SQLite's own sort for the rare badly disordered rest.
 import type Database from 'better-sqlite3';
-import { SEVERITY_NAMES, Severity } from '../schema.js';
+import { SEVERITY_NAMES, Severity } from '../../vocabulary/codes.js';
 import type { ChunkPlan, ChunkRanges, PackedChunk, RawRow, SqlFilter } from './message-types.js';
 import { parseDecimals, parseIntegers, sortedOrder } from './packed-columns.js';
 

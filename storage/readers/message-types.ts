@@ -1,6 +1,6 @@
 // Messages as the replay readers hand them out: filters, batches, and the packed key of job
 // and severity. Plain data, shared by the main thread and the replay worker.
-import { SEVERITY_NAMES, type SeverityName, type StreamName } from '../schema.js';
+import { SEVERITY_NAMES, type SeverityName, type StreamName } from '../../vocabulary/codes.js';
 
 export interface MessageFilter {
   /** Only these nodes' messages; undefined for every node. */

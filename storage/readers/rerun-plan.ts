@@ -47,7 +47,7 @@ export function selectForRerun(jobs: readonly JobRow[], status: RunStatus, selec
     if (matched !== null && !matched.has(job.id)) return false;
     if (!selection.failed) return true;
     const shown = shownJob(job, status).result;
-    return shown === 'failure' || shown === 'cut off';
+    return shown === 'failure' || shown === 'cut-off';
   });
 }
 

@@ -2,9 +2,10 @@
 // the failures grouped by their first ERROR line (numbers and hex normalised so seeds and
 // addresses don't split a bucket). Reads only the public views, so it works on any database a
 // user can query, live (WAL) or after a crash.
-import { describeFailure } from '../failure-text.js';
-import path from 'node:path';
 import Database from 'better-sqlite3';
+import { asFailureKind, type ResultName } from '../../vocabulary/codes.js';
+import { countJobs, openTally } from '../../vocabulary/tally.js';
+import { describeFailure, errorSignature, replayCommand } from '../../vocabulary/wording.js';
 import { NotARunDatabaseError } from './errors.js';
 import { readRun, type RunRow } from './run-info.js';
 
@@ -76,7 +77,7 @@ interface NodeRow {
   readonly parent_id: number | null;
   readonly path: string;
   readonly kind: 'job' | 'group' | 'array';
-  readonly result: string;
+  readonly result: ResultName;
   readonly exit_code: number | null;
   readonly signal: string | null;
   readonly failure: string | null;
@@ -88,32 +89,9 @@ interface NodeRow {
   readonly msg_warning: number;
 }
 
-const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
-const shellQuote = (word: string): string => (SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
-
-/** `gator replay <db> --job <path>`, with the database path relative to the cwd when that is shorter. */
-export const replayCommand = (dbPath: string, jobPath: string, cwd: string = process.cwd()): string => {
-  const relative = path.relative(cwd, dbPath);
-  const shown = relative !== '' && !relative.startsWith('..') && relative.length < dbPath.length ? relative : dbPath;
-  return `gator replay ${shellQuote(shown)} --job ${shellQuote(jobPath)}`;
-};
-
-/**
- * The bucket key of an error line: hex (0x…, or 8+ hex digits with a digit in them) becomes
- * `<hex>`, every number `<n>`, runs of spaces one space, so `seed 17 at 0x7f3a` and `seed 4 at
- * 0x1b00` share a bucket.
- */
-export const errorSignature = (line: string): string =>
-  line
-    .trim()
-    .replace(/0x[0-9a-f]+/gi, '<hex>')
-    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>')
-    .replace(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, '<n>')
-    .replace(/\s+/g, ' ');
-
 const reasonOf = (row: NodeRow): string =>
   describeFailure({
-    failure: row.failure,
+    failure: asFailureKind(row.failure),
     exitCode: row.exit_code,
     signal: row.signal,
     errors: row.msg_error,
@@ -121,22 +99,19 @@ const reasonOf = (row: NodeRow): string =>
     criticals: row.msg_critical,
   });
 
-class Tally {
-  total = 0;
-  passed = 0;
-  failed = 0;
-  aborted = 0;
-  unfinished = 0;
+/** A group's leaf-job tally, plus when its jobs ran and their peak memory. */
+class GroupTally {
+  readonly tally = openTally();
   firstStart: number | null = null;
   lastEnd: number | null = null;
   peakRss: number | null = null;
 
+  get total(): number {
+    return this.tally.total;
+  }
+
   add(row: NodeRow): void {
-    this.total += 1;
-    if (row.result === 'success') this.passed += 1;
-    else if (row.result === 'failure') this.failed += 1;
-    else if (row.result === 'aborted') this.aborted += 1;
-    else this.unfinished += 1;
+    countJobs(this.tally, row.result);
     if (row.started_at !== null && (this.firstStart === null || row.started_at < this.firstStart)) this.firstStart = row.started_at;
     if (row.ended_at !== null && (this.lastEnd === null || row.ended_at > this.lastEnd)) this.lastEnd = row.ended_at;
     if (row.rss_peak !== null && (this.peakRss === null || row.rss_peak > this.peakRss)) this.peakRss = row.rss_peak;
@@ -144,7 +119,8 @@ class Tally {
 
   counts(): Counts & { duration: number | null; peakRss: number | null } {
     const duration = this.firstStart !== null && this.lastEnd !== null ? Math.max(0, this.lastEnd - this.firstStart) : null;
-    return { total: this.total, passed: this.passed, failed: this.failed, aborted: this.aborted, unfinished: this.unfinished, duration, peakRss: this.peakRss };
+    const { total, passed, failed, aborted, unfinished } = this.tally;
+    return { total, passed, failed, aborted, unfinished, duration, peakRss: this.peakRss };
   }
 }
 
@@ -164,8 +140,8 @@ const topLevelOf = (rows: readonly NodeRow[], rootId: number): Map<number, numbe
   return top;
 };
 
-const groupRows = (rows: readonly NodeRow[]): { groups: GroupRow[]; totals: Tally } => {
-  const totals = new Tally();
+const groupRows = (rows: readonly NodeRow[]): { groups: GroupRow[]; totals: GroupTally } => {
+  const totals = new GroupTally();
   const root = rows.find((row) => row.parent_id === null);
   const leaves = rows.filter((row) => row.kind === 'job');
   for (const leaf of leaves) totals.add(leaf);
@@ -173,8 +149,8 @@ const groupRows = (rows: readonly NodeRow[]): { groups: GroupRow[]; totals: Tall
   if (root.kind === 'job') return { groups: [{ path: root.path, kind: 'job', ...totals.counts() }], totals };
   const top = topLevelOf(rows, root.id);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const tallies = new Map<number, Tally>();
-  const direct = new Tally();
+  const tallies = new Map<number, GroupTally>();
+  const direct = new GroupTally();
   for (const leaf of leaves) {
     const topId = top.get(leaf.id) ?? leaf.id;
     if (topId === leaf.id) {
@@ -182,14 +158,14 @@ const groupRows = (rows: readonly NodeRow[]): { groups: GroupRow[]; totals: Tall
       continue;
     }
     let tally = tallies.get(topId);
-    if (tally === undefined) tallies.set(topId, (tally = new Tally()));
+    if (tally === undefined) tallies.set(topId, (tally = new GroupTally()));
     tally.add(leaf);
   }
   const groups: GroupRow[] = [];
   // Rows in spec order (node ids are assigned depth-first), groups and arrays with no leaf too.
   for (const row of rows) {
     if (row.parent_id !== root.id || row.kind === 'job') continue;
-    const tally = tallies.get(row.id) ?? new Tally();
+    const tally = tallies.get(row.id) ?? new GroupTally();
     groups.push({ path: byId.get(row.id)?.path ?? row.path, kind: row.kind, ...tally.counts() });
   }
   if (direct.total > 0) groups.push({ path: root.path, kind: 'jobs', ...direct.counts() });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatMessageLine } from '../../console/line-format.js';
 import { clock } from '../../console/line-format.js';
-import { Severity } from '../../storage/schema.js';
+import { Severity } from '../../vocabulary/codes.js';
 import {
   gator,
   gatorAsync,

@@ -75,7 +75,7 @@ describe('gator report', () => {
     assert.match(junit, /<testcase name="sim_4" classname="top\.sims" time="[\d.]+">\s*<error message="[^"]*" type="cut-off">/);
     assert.doesNotMatch(junit, /<testcase name="sim_4" classname="top\.sims" time="[\d.]+"\/>/, 'never shown as passed');
     const json = JSON.parse(gator(['report', file, '--json', '-']).stdout) as { run: { status: string }; tally: { cutOff: number; passed: number } };
-    assert.equal(json.run.status, 'cut off');
+    assert.equal(json.run.status, 'cut-off');
     assert.equal(json.tally.cutOff, 2);
     const joblog = gator(['report', file, '--joblog', '-']).stdout.split('\n');
     assert.equal(joblog.find((line) => line.endsWith('sim --seed 1004'))?.split('\t')[6], '-1', 'no exit value for a cut-off job');

@@ -50,10 +50,10 @@ describe('gator runs', () => {
       await writer.kill();
     }
     const killed = listJson(root).find((run) => run.name === 'live');
-    assert.equal(killed?.status, 'cut off');
+    assert.equal(killed?.status, 'cut-off');
     assert.equal(killed?.tally.cutOff, 2, 'the jobs that were running are cut off');
     assert.equal(killed?.tally.passed, 6, 'and never counted as passed');
-    assert.match(gator(['runs', root]).stdout, /^live .* unknown +cut off\s*$/m);
+    assert.match(gator(['runs', root]).stdout, /^live .* unknown +cut-off\s*$/m);
   });
 
   it('defaults to ./tracking and says when there are no runs', () => {

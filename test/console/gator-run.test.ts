@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { GATOR, ROOT, gator, openDb } from '../helpers/cli.js';
-import { escapeFailures, fifoFailures, writeRegression } from '../fixtures/console/regression.js';
-import { Tmux, tmuxAvailable } from '../fixtures/console/tmux.js';
+import { escapeFailures, fifoFailures, writeRegression } from '../helpers/console/regression.js';
+import { Tmux, tmuxAvailable } from '../helpers/console/tmux.js';
 
 const built = existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'));
 const skipTty = !built ? 'the CLI is not built (npm run build)' : tmuxAvailable() ? false : 'tmux is not installed (apt-get install -y tmux)';

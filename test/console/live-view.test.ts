@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LiveView } from '../../console/live-view.js';
-import { FakeStream } from '../fixtures/console/fake-stream.js';
+import { FakeStream } from '../helpers/console/fake-stream.js';
 
 const BSU = '\u001b[?2026h';
 const ESU = '\u001b[?2026l';

@@ -6,7 +6,7 @@ import { widthOf } from '../../console/fit.js';
 import { PANEL_LIMITS, renderPanel } from '../../console/panel.js';
 import { ProgressModel } from '../../console/progress-model.js';
 import { RunningSet } from '../../console/running-set.js';
-import { failed, passed, started, T0 } from '../fixtures/console/events.js';
+import { failed, passed, started, T0 } from '../helpers/console/events.js';
 
 const frame = (model: ProgressModel, now: number, width = 100, height = 40): { lines: string[]; work: number } => {
   const before = model.work;

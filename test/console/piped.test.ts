@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DRIVE = path.join(ROOT, 'test/fixtures/console/drive.ts');
+const DRIVE = path.join(ROOT, 'test/helpers/console/drive.ts');
 const ESCAPE = /[\u001b\u009b]/;
 
 const drive = (args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRunConsole, type ConsoleOptions } from '../../console/index.js';
-import { FakeStream } from '../fixtures/console/fake-stream.js';
-import { failed, message, passed, runEnded, started, T0 } from '../fixtures/console/events.js';
+import { FakeStream } from '../helpers/console/fake-stream.js';
+import { failed, message, passed, runEnded, started, T0 } from '../helpers/console/events.js';
 
 const ANY_ESCAPE = /[\u001b\u009b]/;
 const SGR = /\u001b\[[0-9;]*m/;

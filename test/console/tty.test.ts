@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Tmux, tmuxAvailable } from '../fixtures/console/tmux.js';
+import { Tmux, tmuxAvailable } from '../helpers/console/tmux.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DRIVE = ['node', '--import', 'tsx', path.join(ROOT, 'test/fixtures/console/drive.ts')];
+const DRIVE = ['node', '--import', 'tsx', path.join(ROOT, 'test/helpers/console/drive.ts')];
 const skip = tmuxAvailable() ? false : 'tmux is not installed (apt-get install -y tmux)';
 
 const sessions: Tmux[] = [];

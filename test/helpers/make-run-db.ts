@@ -14,23 +14,20 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
+import { APPLICATION_ID, SCHEMA_VERSION, TABLES, VIEWS } from '../../storage/schema.js';
 import {
-  APPLICATION_ID,
-  NodeKindCode,
+  NodeKind,
   Result,
-  SCHEMA_VERSION,
   Severity,
   State,
   Stream,
-  TABLES,
-  VIEWS,
   type FailureKind,
   type NodeKindName,
   type ResultName,
   type SeverityName,
   type StateName,
   type StreamName,
-} from '../../storage/schema.js';
+} from '../../vocabulary/codes.js';
 
 export interface RunInfoFixture {
   readonly id: string;
@@ -220,7 +217,7 @@ export class RunDbBuilder {
         id,
         parent,
         id,
-        NodeKindCode[kind],
+        NodeKind[kind],
         ident,
         path,
         fields.arrayIndex ?? null,

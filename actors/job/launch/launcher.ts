@@ -38,12 +38,18 @@ export interface Launcher {
 
 const SERVER_BINARY = fileURLToPath(new URL('../../../native/gator-spawn', import.meta.url));
 
-let launcher: Launcher | null = null;
+/** How a thread's launcher was chosen, for the runner's DEBUG detail. */
+export interface LauncherChoice {
+  readonly launcher: Launcher;
+  /** Null for the spawn server; else why jobs start through Node. */
+  readonly fallback: string | null;
+}
 
-/** The thread's launcher: the spawn server when it was built, unless GATOR_SPAWN_SERVER=0. */
-export const hostLauncher = (): Launcher => {
-  if (launcher !== null) return launcher;
-  const wanted = process.env.GATOR_SPAWN_SERVER !== '0' && existsSync(SERVER_BINARY);
-  launcher = (wanted ? SpawnServer.start(SERVER_BINARY) : null) ?? new NodeLauncher();
-  return launcher;
+/** A thread's launcher: the spawn server when it was built, unless GATOR_SPAWN_SERVER=0. */
+export const createLauncher = (env: NodeJS.ProcessEnv = process.env): LauncherChoice => {
+  if (env.GATOR_SPAWN_SERVER === '0') return { launcher: new NodeLauncher(), fallback: 'GATOR_SPAWN_SERVER=0' };
+  if (!existsSync(SERVER_BINARY)) return { launcher: new NodeLauncher(), fallback: `the spawn server was not built (${SERVER_BINARY})` };
+  const server = SpawnServer.start(SERVER_BINARY);
+  if (server === null) return { launcher: new NodeLauncher(), fallback: `the spawn server could not start (${SERVER_BINARY})` };
+  return { launcher: server, fallback: null };
 };

@@ -139,11 +139,11 @@ describe('exportJson', () => {
 
   it('shows cut-off jobs as cut off', () => {
     const { json } = exportsOf(join(dir, 'cut-off.sqlite'));
-    assert.equal(json.run.status, 'cut off');
+    assert.equal(json.run.status, 'cut-off');
     const sims = json.root?.children?.[1] as JsonNode;
-    assert.equal(sims.children?.[4]?.result, 'cut off');
-    assert.equal(sims.children?.[7]?.state, 'cut off');
-    assert.equal(sims.result, 'cut off');
+    assert.equal(sims.children?.[4]?.result, 'cut-off');
+    assert.equal(sims.children?.[7]?.state, 'cut-off');
+    assert.equal(sims.result, 'cut-off');
   });
 });
 

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { jobOfKey, lastMessageId, messageKey, messagesAfter, replayBatches, severityOfKey, type MessageFilter } from '../../../storage/readers/messages.js';
 import { openRunDatabase } from '../../../storage/readers/open-run.js';
-import { Severity, type SeverityName, type StreamName } from '../../../storage/schema.js';
+import { Severity, type SeverityName, type StreamName } from '../../../vocabulary/codes.js';
 import { makeStandardRun, prng, readAllMessages, RunDbBuilder, tempDir } from '../../helpers/make-run-db.js';
 
 const dir = tempDir();

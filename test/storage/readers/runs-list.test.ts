@@ -37,7 +37,7 @@ describe('listRuns', () => {
     assert.equal(byName.get('a-finished')?.status, 'done');
     assert.deepEqual(byName.get('a-finished')?.tally, { total: 12, passed: 8, failed: 3, aborted: 1, cutOff: 0, unfinished: 0 });
     const cut = byName.get('b-cut');
-    assert.equal(cut?.status, 'cut off');
+    assert.equal(cut?.status, 'cut-off');
     assert.equal(cut?.tally.cutOff, 2, 'sim_4 (running) and sim_7 (launched) were cut off');
     assert.equal(cut?.tally.passed, 6, 'only jobs that completed count as passed');
     assert.equal(byName.get('c-rerun')?.rerunOfName, 'a-finished');

@@ -6,7 +6,7 @@ import type { Plan } from '../spec/plan.js';
 import { RunDatabaseError } from '../storage/errors.js';
 import { RunWriter, type NodeRow } from '../storage/writer.js';
 import { bootRuntime, STORAGE_HOST, type RunRuntime } from './boot-runtime.js';
-import { displayCommand } from './job/display-command.js';
+import { displayCommand } from '../vocabulary/wording.js';
 import type { RunEnded, RunObserver } from './events.js';
 import type { RunSettings } from './protocol.js';
 import { RunActorType } from './run-actor.js';

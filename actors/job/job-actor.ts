@@ -2,20 +2,21 @@
 // process group with stdin closed, turns stdout and stderr into INFO and ERROR lines, samples
 // its process tree, stops it on request (SIGTERM, then SIGKILL after the grace period), and
 // reports pass or fail to its group.
-import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
-import type { PlannedJob } from '../spec/plan.js';
-import { Result, Severity, Stream, type SeverityLevel, type SeverityName, type StreamCode } from '../storage/schema.js';
-import { displayCommand } from './job/display-command.js';
-import { LineSplitter } from './job/line-splitter.js';
-import { hostSampler, type TreeSample } from './job/sampler.js';
-import { hostLauncher, type Launched } from './job/launch/launcher.js';
-import { describeSpawnError } from './job/spawn-error.js';
-import { judge } from './job/verdict.js';
-import { localOutbox, type Outbox } from './outbox-actor.js';
-import type { GroupMessage, JobInit, JobMessage, RunSettings } from './protocol.js';
-
-const SEVERITY_NAME: Readonly<Record<number, SeverityName>> = { 10: 'DEBUG', 20: 'INFO', 30: 'WARNING', 40: 'ERROR', 50: 'CRITICAL' };
-const STREAM_NAME = ['stdout', 'stderr', 'api', 'runtime'] as const;
+import { defineActor, type ActorContext } from '../../runtime/index.js';
+import type { PlannedJob } from '../../spec/plan.js';
+import { Result, SEVERITY_NAME, Severity, STREAM_NAME, Stream, type SeverityLevel, type StreamCode } from '../../vocabulary/codes.js';
+import { unreachable } from '../../vocabulary/unreachable.js';
+import { displayCommand } from '../../vocabulary/wording.js';
+import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
+import { reportEnded } from '../node-outcome.js';
+import type { Outbox } from '../outbox-actor.js';
+import type { GroupSignal, ProcessGroups, SignalReason } from '../process-groups.js';
+import type { JobInit, JobMessage, RunSettings } from '../protocol.js';
+import type { Launched } from './launch/launcher.js';
+import { LineSplitter } from './line-splitter.js';
+import type { TreeSample } from './sampler.js';
+import { describeSpawnError } from './spawn-error.js';
+import { judge } from './verdict.js';
 /** Only this much of a first error line travels to the console. */
 const FIRST_ERROR_CHARS = 1000;
 
@@ -25,11 +26,14 @@ const RUNNER_ENV: Readonly<Record<string, string | undefined>> = { ...process.en
 /** Tests for content without copying the line, as `trim()` would for every line. */
 const NOT_BLANK = /\S/;
 
-class JobActor {
+export class JobActor {
   #context: ActorContext<JobMessage>;
+  #init: JobInit;
   #job: PlannedJob;
   #settings: RunSettings;
+  #services: JobHostServices;
   #outbox: Outbox;
+  #processGroups: ProcessGroups;
   #process: Launched | null = null;
   #pid: number | null = null;
   #startedAt = 0;
@@ -44,11 +48,14 @@ class JobActor {
   #unsubscribeFlow: () => void;
   #done = false;
 
-  constructor(context: ActorContext<JobMessage>, init: JobInit) {
+  constructor(context: ActorContext<JobMessage>, init: JobInit, services: JobHostServices) {
     this.#context = context;
+    this.#init = init;
     this.#job = init.job;
     this.#settings = init.settings;
-    this.#outbox = localOutbox();
+    this.#services = services;
+    this.#outbox = services.outbox;
+    this.#processGroups = services.processGroups;
     this.#splitters = [
       new LineSplitter((text, raw) => this.#line(Stream.stdout, Severity.INFO, text, raw)),
       new LineSplitter((text, raw) => this.#line(Stream.stderr, Severity.ERROR, text, raw)),
@@ -66,7 +73,7 @@ class JobActor {
     const self = this.#context.self;
     const send = (message: JobMessage): void => this.#context.send(self, message);
     this.#startedAt = now();
-    this.#process = hostLauncher().launch(
+    this.#process = this.#services.launcher.launch(
       { command: job.command, args: job.args, cwd: job.cwd, env: { ...RUNNER_ENV, ...job.env } },
       {
         started: (pid) => send({ type: 'spawned', pid }),
@@ -82,11 +89,11 @@ class JobActor {
   #spawned(pid: number): void {
     const job = this.#job;
     this.#pid = pid;
-    this.#outbox.change({ k: 'started', id: job.id, ts: this.#startedAt, pid });
-    this.#outbox.event({ e: 'started', job: { id: job.id, path: job.path, ts: this.#startedAt, pid, command: this.command } });
-    hostSampler(this.#settings.interval).watch(pid, (sample) => this.#context.send(this.#context.self, { type: 'sample', ...sample }));
+    this.#outbox.change({ type: 'started', id: job.id, ts: this.#startedAt, pid });
+    this.#outbox.event({ type: 'started', job: { id: job.id, path: job.path, ts: this.#startedAt, pid, command: this.command } });
+    this.#services.sampler.watch(pid, (sample) => this.#context.send(this.#context.self, { type: 'sample', ...sample }));
     // A stop that came before the pid was known reaches the process now.
-    if (this.#stopping) this.#signal(this.#forced ? 'SIGKILL' : 'SIGTERM');
+    if (this.#stopping) this.#signal(this.#forced ? 'SIGKILL' : 'SIGTERM', this.#forced ? 'force' : 'stop');
   }
 
   receive(message: JobMessage): void {
@@ -108,7 +115,7 @@ class JobActor {
         return;
       case 'lost':
         this.#runtimeLine(Severity.ERROR, `lost track of the job: ${message.reason}`);
-        this.#signal('SIGKILL');
+        this.#signal('SIGKILL', 'lost');
         this.#finish(null, null, 'lost');
         return;
       case 'sample':
@@ -118,11 +125,13 @@ class JobActor {
         this.#stop(message.force);
         return;
       case 'grace-expired':
-        this.#signal('SIGKILL');
+        this.#signal('SIGKILL', 'grace-expired');
         return;
       case 'flow':
         this.#flow(message.paused);
         return;
+      default:
+        unreachable(message, 'job message');
     }
   }
 
@@ -143,8 +152,8 @@ class JobActor {
     this.#outbox.message(this.#job.id, ts, severity, stream, text, raw);
     if (severity >= this.#settings.consoleSeverity) {
       this.#outbox.event({
-        e: 'message',
-        message: { jobId: this.#job.id, path: this.#job.path, ts, severity: SEVERITY_NAME[severity]!, stream: STREAM_NAME[stream], text },
+        type: 'message',
+        message: { jobId: this.#job.id, path: this.#job.path, ts, severity: SEVERITY_NAME[severity], stream: STREAM_NAME[stream], text },
       });
     }
   }
@@ -153,7 +162,7 @@ class JobActor {
     this.#cpuPeak = Math.max(this.#cpuPeak ?? 0, sample.cpu);
     this.#rssPeak = Math.max(this.#rssPeak ?? 0, sample.rss);
     this.#outbox.sample({ jobId: this.#job.id, ts: sample.ts, nproc: sample.nproc, cpuPercent: sample.cpu, rssBytes: sample.rss });
-    this.#outbox.change({ k: 'progress', id: this.#job.id, counts: [...this.#counts], cpuPeak: this.#cpuPeak, rssPeak: this.#rssPeak });
+    this.#outbox.change({ type: 'progress', id: this.#job.id, counts: [...this.#counts], cpuPeak: this.#cpuPeak, rssPeak: this.#rssPeak });
   }
 
   #stop(force: boolean): void {
@@ -164,20 +173,15 @@ class JobActor {
     }
     if (force) {
       this.#forced = true;
-      this.#signal('SIGKILL');
+      this.#signal('SIGKILL', 'force');
       return;
     }
-    this.#signal('SIGTERM');
+    this.#signal('SIGTERM', 'stop');
     this.#graceTimer ??= setTimeout(() => this.#context.send(this.#context.self, { type: 'grace-expired' }), this.#settings.grace * 1000);
   }
 
-  #signal(signal: NodeJS.Signals): void {
-    if (this.#pid === null) return;
-    try {
-      process.kill(-this.#pid, signal);
-    } catch {
-      // The group is already gone.
-    }
+  #signal(signal: GroupSignal, reason: SignalReason): void {
+    if (this.#pid !== null) this.#processGroups.signal(this.#pid, signal, reason);
   }
 
   #flow(paused: boolean): void {
@@ -191,7 +195,7 @@ class JobActor {
     const endedAt = now();
     if (this.#stopping) {
       // Whatever the leader left behind in its group must not outlive the run.
-      this.#signal('SIGKILL');
+      this.#signal('SIGKILL', 'stragglers');
       if (signal !== null) this.#runtimeLine(Severity.ERROR, `terminated by ${signal} while the run was stopping`);
     }
     const verdict = judge(
@@ -199,46 +203,30 @@ class JobActor {
       this.#settings.limits,
     );
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
-    const job = this.#job;
-    this.#outbox.change({
-      k: 'ended',
-      id: job.id,
+    reportEnded(this.#outbox, this.#job, {
       ts: endedAt,
       result: verdict.result,
       failure: verdict.failure,
+      duration: endedAt - this.#startedAt,
+      jobs: 1,
       exitCode,
       signal,
       counts: [...this.#counts],
       cpuPeak: this.#cpuPeak,
       rssPeak: this.#rssPeak,
+      firstError: this.#firstError,
     });
-    this.#outbox.event({
-      e: 'ended',
-      node: {
-        id: job.id,
-        path: job.path,
-        kind: 'job',
-        ts: endedAt,
-        result: verdict.result === Result.success ? 'success' : 'failure',
-        duration: endedAt - this.#startedAt,
-        exitCode,
-        signal,
-        failure: verdict.failure,
-        firstError: this.#firstError,
-        jobs: 1,
-      },
-    });
-    this.#context.send(this.#context.parent as Address<GroupMessage>, { type: 'child-ended', id: job.id, result: verdict.result });
+    this.#context.send(this.#init.reportTo, { type: 'child-ended', id: this.#job.id, result: verdict.result });
     this.#context.stop();
   }
 
   stopped(): void {
-    if (this.#pid !== null) hostSampler(this.#settings.interval).unwatch(this.#pid);
+    if (this.#pid !== null) this.#services.sampler.unwatch(this.#pid);
     if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
     this.#unsubscribeFlow();
     // An actor that failed must not leave its processes running.
-    if (!this.#done) this.#signal('SIGKILL');
+    if (!this.#done) this.#signal('SIGKILL', 'actor-failed');
   }
 }
 
-export const JobActorType = defineActor<JobInit, JobMessage>('job', (init, context) => new JobActor(context, init));
+export const JobActorType = defineActor<JobInit, JobMessage>('job', (init, context) => new JobActor(context, init, context.local(JOB_HOST_SERVICES)));

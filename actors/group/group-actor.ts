@@ -2,13 +2,17 @@
 // (jobs also wait for a slot from the throttle), prunes those whose dependencies went the
 // wrong way as ABORTED, passes stop requests down, and reports its own result upwards once
 // every child is complete.
-import { defineActor, type ActorContext, type Address, type ChildExit } from '../runtime/index.js';
-import type { PlannedNode } from '../spec/plan.js';
-import { Result, Severity, Stream, type ResultCode } from '../storage/schema.js';
-import { dependencyVerdict } from './group/dependencies.js';
-import { JobActorType } from './job-actor.js';
-import { localOutbox, type Outbox } from './outbox-actor.js';
-import type { GroupInit, GroupMessage, JobMessage, RunSettings, RunWiring, Stop } from './protocol.js';
+import { defineActor, type ActorContext, type Address, type ChildExit } from '../../runtime/index.js';
+import type { PlannedNode } from '../../spec/plan.js';
+import { Result, Severity, type ResultCode } from '../../vocabulary/codes.js';
+import { unreachable } from '../../vocabulary/unreachable.js';
+import { STOPPING_REASON } from '../../vocabulary/wording.js';
+import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
+import { JobActorType } from '../job/job-actor.js';
+import { reportAborted, reportCrashed, reportEnded } from '../node-outcome.js';
+import type { Outbox } from '../outbox-actor.js';
+import type { GroupInit, GroupMessage, JobMessage, RunSettings, RunWiring, Stop } from '../protocol.js';
+import { dependencyVerdict } from './dependencies.js';
 
 type Phase = 'waiting' | 'queued' | 'running' | 'done';
 
@@ -40,14 +44,14 @@ export class GroupActor {
   #startedAt = now();
   #nextHost = 0;
 
-  constructor(context: ActorContext<GroupMessage>, init: GroupInit) {
+  constructor(context: ActorContext<GroupMessage>, init: GroupInit, services: JobHostServices) {
     this.#context = context;
     this.#init = init;
     this.#settings = init.settings;
     this.#wiring = init.wiring;
-    this.#outbox = localOutbox();
+    this.#outbox = services.outbox;
     const { node } = init;
-    this.#outbox.change({ k: 'started', id: node.id, ts: this.#startedAt, pid: null });
+    this.#outbox.change({ type: 'started', id: node.id, ts: this.#startedAt, pid: null });
     for (const id of node.children) {
       const planned = this.#planned(id);
       const deps = [...planned.deps.pass, ...planned.deps.fail, ...planned.deps.done];
@@ -81,13 +85,15 @@ export class GroupActor {
       case 'stop':
         this.#stop(message);
         return;
+      default:
+        unreachable(message, 'group message');
     }
   }
 
   /** All dependencies of `child` are complete: launch it or prune it. */
   #ready(child: Child): void {
     if (this.#stopping) {
-      this.#abort(child, 'the run is stopping');
+      this.#abort(child, STOPPING_REASON);
       return;
     }
     const verdict = dependencyVerdict(
@@ -115,14 +121,18 @@ export class GroupActor {
     }
     if (this.#stopping) {
       this.#context.send(this.#wiring.throttle, { type: 'release' });
-      this.#abort(child, 'the run is stopping');
+      this.#abort(child, STOPPING_REASON);
       return;
     }
     const hosts = this.#wiring.jobHosts;
     const host = hosts[this.#nextHost++ % hosts.length]!;
     child.phase = 'running';
-    this.#outbox.change({ k: 'launched', id, ts: now() });
-    const address = this.#context.spawn(JobActorType, { job: child.node, settings: this.#settings, wiring: this.#wiring }, { host });
+    this.#outbox.change({ type: 'launched', id, ts: now() });
+    const address = this.#context.spawn(
+      JobActorType,
+      { reportTo: this.#context.self, job: child.node, settings: this.#settings, wiring: this.#wiring },
+      { host },
+    );
     this.#track(child, address);
   }
 
@@ -131,9 +141,9 @@ export class GroupActor {
     if (node.kind === 'job') return;
     const base = this.#init.node.id;
     child.phase = 'running';
-    this.#outbox.change({ k: 'launched', id: node.id, ts: now() });
+    this.#outbox.change({ type: 'launched', id: node.id, ts: now() });
     const subtree = this.#init.subtree.slice(node.id - base, node.subtreeEnd - base + 1);
-    const address = this.#context.spawn(GroupActorType, { node, subtree, settings: this.#settings, wiring: this.#wiring });
+    const address = this.#context.spawn(GroupActorType, { reportTo: this.#context.self, node, subtree, settings: this.#settings, wiring: this.#wiring });
     this.#track(child, address);
   }
 
@@ -157,39 +167,7 @@ export class GroupActor {
     const child = this.#byAddress.get(exit.child);
     if (child === undefined || exit.error === undefined) return;
     const node = child.node;
-    const ts = now();
-    const text = `internal error: ${exit.error.message}`;
-    this.#outbox.message(node.id, ts, Severity.CRITICAL, Stream.runtime, text, null);
-    this.#outbox.change({
-      k: 'ended',
-      id: node.id,
-      ts,
-      result: Result.failure,
-      failure: 'internal',
-      exitCode: null,
-      signal: null,
-      counts: null,
-      cpuPeak: null,
-      rssPeak: null,
-    });
-    if (node.kind !== 'job') this.#outbox.change({ k: 'aborted', from: node.id + 1, to: node.subtreeEnd, ts });
-    this.#outbox.event({ e: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'CRITICAL', stream: 'runtime', text } });
-    this.#outbox.event({
-      e: 'ended',
-      node: {
-        id: node.id,
-        path: node.path,
-        kind: node.kind,
-        ts,
-        result: 'failure',
-        duration: 0,
-        exitCode: null,
-        signal: null,
-        failure: 'internal',
-        firstError: text,
-        jobs: node.kind === 'job' ? 1 : 0,
-      },
-    });
+    reportCrashed(this.#outbox, node, { ts: now(), error: exit.error.message });
     this.#ended(node.id, Result.failure);
   }
 
@@ -201,36 +179,14 @@ export class GroupActor {
     }
     for (const child of this.#children.values()) {
       if (child.phase === 'running' && child.address !== null) this.#context.send(child.address, stop);
-      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, 'the run is stopping');
+      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, STOPPING_REASON);
     }
     this.#maybeFinish();
   }
 
   #abort(child: Child, reason: string): void {
-    const node = child.node;
-    const ts = now();
-    const text = `pruned: ${reason}`;
-    this.#outbox.message(node.id, ts, Severity.WARNING, Stream.runtime, text, null);
-    this.#outbox.change({ k: 'aborted', from: node.id, to: node.subtreeEnd, ts });
-    if (Severity.WARNING >= this.#settings.consoleSeverity && !this.#stopping) {
-      this.#outbox.event({ e: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'WARNING', stream: 'runtime', text } });
-    }
-    this.#outbox.event({
-      e: 'ended',
-      node: {
-        id: node.id,
-        path: node.path,
-        kind: node.kind,
-        ts,
-        result: 'aborted',
-        duration: 0,
-        exitCode: null,
-        signal: null,
-        failure: null,
-        firstError: null,
-        jobs: this.#leaves(node),
-      },
-    });
+    const showLine = Severity.WARNING >= this.#settings.consoleSeverity && !this.#stopping;
+    reportAborted(this.#outbox, child.node, { ts: now(), reason, jobs: this.#leaves(child.node), showLine });
     this.#complete(child, Result.aborted);
   }
 
@@ -259,39 +215,11 @@ export class GroupActor {
     const node = this.#init.node;
     const ts = now();
     const result: ResultCode = this.#failed ? Result.failure : this.#interrupted ? Result.aborted : Result.success;
-    this.#outbox.change({
-      k: 'ended',
-      id: node.id,
-      ts,
-      result,
-      failure: this.#failed ? 'child' : null,
-      exitCode: null,
-      signal: null,
-      counts: null,
-      cpuPeak: null,
-      rssPeak: null,
-    });
-    const resultName = result === Result.failure ? 'failure' : result === Result.aborted ? 'aborted' : 'success';
-    this.#outbox.event({
-      e: 'ended',
-      node: {
-        id: node.id,
-        path: node.path,
-        kind: node.kind,
-        ts,
-        result: resultName,
-        duration: ts - this.#startedAt,
-        exitCode: null,
-        signal: null,
-        failure: this.#failed ? 'child' : null,
-        firstError: null,
-        jobs: 0,
-      },
-    });
-    this.#context.send(this.#context.parent as Address<GroupMessage>, { type: 'child-ended', id: node.id, result });
+    reportEnded(this.#outbox, node, { ts, result, failure: this.#failed ? 'child' : null, duration: ts - this.#startedAt, jobs: 0 });
+    this.#context.send(this.#init.reportTo, { type: 'child-ended', id: node.id, result });
     this.#open = Number.POSITIVE_INFINITY; // finished: never report twice
     this.#context.stop();
   }
 }
 
-export const GroupActorType = defineActor<GroupInit, GroupMessage>('group', (init, context) => new GroupActor(context, init));
+export const GroupActorType = defineActor<GroupInit, GroupMessage>('group', (init, context) => new GroupActor(context, init, context.local(JOB_HOST_SERVICES)));

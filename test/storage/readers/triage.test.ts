@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { renderReport } from '../../console/index.js';
-import { errorSignature, readRunReport, replayCommand } from '../../storage/readers/triage.js';
-import { FixtureDb, type FixtureMessage, type FixtureNode } from '../fixtures/console/make-db.js';
-import { T0 } from '../fixtures/console/events.js';
+import { renderReport } from '../../../console/index.js';
+import { readRunReport } from '../../../storage/readers/triage.js';
+import { FixtureDb, type FixtureMessage, type FixtureNode } from '../../helpers/console/make-db.js';
+import { T0 } from '../../helpers/console/events.js';
 
 const ESCAPE = /[\u001b\u009b]/;
 
@@ -81,20 +81,6 @@ const buildDb = (): string => {
   db.close();
   return dbPath;
 };
-
-test('error signatures ignore numbers and hex so seeds share a bucket', () => {
-  assert.equal(errorSignature('fifo overflow at cycle 1234 addr 0x7f3a'), errorSignature('fifo overflow at cycle 9 addr 0xBEEF'));
-  assert.equal(errorSignature('hash deadbeef12 mismatch'), 'hash <hex> mismatch');
-  assert.equal(errorSignature('took 1.5e3 ms'), 'took <n> ms');
-  assert.notEqual(errorSignature('fifo overflow'), errorSignature('fifo underflow'));
-  assert.equal(errorSignature('deadbeef words stay'), 'deadbeef words stay');
-});
-
-test('replay commands quote what the shell would split', () => {
-  assert.equal(replayCommand('/x/run.sqlite', 'top.a', '/y'), 'gator replay /x/run.sqlite --job top.a');
-  assert.equal(replayCommand('/y/t/run.sqlite', 'top.a', '/y'), 'gator replay t/run.sqlite --job top.a');
-  assert.equal(replayCommand("/my runs/it's.sqlite", 'top.a', '/y'), `gator replay '/my runs/it'\\''s.sqlite' --job top.a`);
-});
 
 test('failures sharing a first error line are grouped, biggest group first', () => {
   const report = readRunReport(buildDb(), { contextLines: 3 });

@@ -1,0 +1,112 @@
+// Builds a node's outcome in one place: the `ended` state change for the run database, the
+// `ended` console event, and, for pruned or crashed nodes, the runtime line and the aborted id
+// range that go with them. Job and group actors call these; the run actor and the console read
+// the events they make (the tally in vocabulary/tally.ts counts them).
+import type { NodeKindName, FailureKind, ResultCode } from '../vocabulary/codes.js';
+import { RESULT_NAME, Result, Severity, Stream } from '../vocabulary/codes.js';
+import { prunedLine } from '../vocabulary/wording.js';
+import type { MessageCounts } from '../storage/batch.js';
+import type { Outbox } from './outbox-actor.js';
+
+/** The node an outcome is about. */
+export interface NodeRef {
+  readonly id: number;
+  readonly path: string;
+  readonly kind: NodeKindName;
+  /** Last id of the node's subtree (the node itself for a job). */
+  readonly subtreeEnd: number;
+}
+
+export interface Outcome {
+  readonly ts: number;
+  readonly result: ResultCode;
+  readonly failure: FailureKind | null;
+  /** Seconds from start to end; 0 for nodes that never started. */
+  readonly duration: number;
+  /** Leaf jobs this end settles: 1 for a job, 0 for a group (its jobs settle themselves). */
+  readonly jobs: number;
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly counts?: MessageCounts | null;
+  readonly cpuPeak?: number | null;
+  readonly rssPeak?: number | null;
+  /** The first ERROR or CRITICAL line, for triage. */
+  readonly firstError?: string | null;
+}
+
+/** Records that a node ended and tells the console. */
+export const reportEnded = (outbox: Outbox, node: NodeRef, outcome: Outcome): void => {
+  const exitCode = outcome.exitCode ?? null;
+  const signal = outcome.signal ?? null;
+  outbox.change({
+    type: 'ended',
+    id: node.id,
+    ts: outcome.ts,
+    result: outcome.result,
+    failure: outcome.failure,
+    exitCode,
+    signal,
+    counts: outcome.counts ?? null,
+    cpuPeak: outcome.cpuPeak ?? null,
+    rssPeak: outcome.rssPeak ?? null,
+  });
+  outbox.event({
+    type: 'ended',
+    node: {
+      id: node.id,
+      path: node.path,
+      kind: node.kind,
+      ts: outcome.ts,
+      result: RESULT_NAME[outcome.result],
+      duration: outcome.duration,
+      exitCode,
+      signal,
+      failure: outcome.failure,
+      firstError: outcome.firstError ?? null,
+      jobs: outcome.jobs,
+    },
+  });
+};
+
+/**
+ * Records that a node and its whole subtree were aborted before they started (`pruned:
+ * <reason>`), and tells the console; `showLine` also sends the runtime line to the console.
+ */
+export const reportAborted = (
+  outbox: Outbox,
+  node: NodeRef,
+  options: { readonly ts: number; readonly reason: string; readonly jobs: number; readonly showLine: boolean },
+): void => {
+  const { ts, jobs } = options;
+  const text = prunedLine(options.reason);
+  outbox.message(node.id, ts, Severity.WARNING, Stream.runtime, text, null);
+  outbox.change({ type: 'aborted', from: node.id, to: node.subtreeEnd, ts });
+  if (options.showLine) outbox.event({ type: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'WARNING', stream: 'runtime', text } });
+  outbox.event({
+    type: 'ended',
+    node: {
+      id: node.id,
+      path: node.path,
+      kind: node.kind,
+      ts,
+      result: 'aborted',
+      duration: 0,
+      exitCode: null,
+      signal: null,
+      failure: null,
+      firstError: null,
+      jobs,
+    },
+  });
+};
+
+/** Records that a child actor crashed: the node fails as `internal`, a group's unfinished subtree is aborted. */
+export const reportCrashed = (outbox: Outbox, node: NodeRef, options: { readonly ts: number; readonly error: string }): void => {
+  const { ts } = options;
+  const text = `internal error: ${options.error}`;
+  outbox.message(node.id, ts, Severity.CRITICAL, Stream.runtime, text, null);
+  outbox.event({ type: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'CRITICAL', stream: 'runtime', text } });
+  // The `ended` change comes before the range abort, which skips nodes that have ended.
+  reportEnded(outbox, node, { ts, result: Result.failure, failure: 'internal', duration: 0, jobs: node.kind === 'job' ? 1 : 0, firstError: text });
+  if (node.kind !== 'job') outbox.change({ type: 'aborted', from: node.id + 1, to: node.subtreeEnd, ts });
+};

@@ -1,0 +1,99 @@
+// What a person reads about a job, worded once for the live console, the end-of-run report, the
+// exports and the actors: why a job failed, why it was aborted, a command line quoted as a
+// shell would take it, the bucket key of an error line, the command that replays a job. Pure
+// text in, text out: no SQL, no terminal.
+import path from 'node:path';
+import type { FailureKind } from './codes.js';
+
+/** What is known about a failure; the counts are there when the caller has them. */
+export interface FailureFacts {
+  readonly failure: FailureKind | null;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Message counts, when known, for the `*-count` failures. */
+  readonly errors?: number;
+  readonly warnings?: number;
+  readonly criticals?: number;
+}
+
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const overLimit = (count: number | undefined, severity: string): string =>
+  count === undefined || count === 0 ? `${severity} lines over the limit` : `${plural(count, `${severity} line`)} over the limit`;
+
+/** Why a job failed, in a few words: `exit code 1`, `killed by SIGSEGV`, `2 ERROR lines over the limit`… */
+export const describeFailure = (facts: FailureFacts): string => {
+  switch (facts.failure) {
+    case 'exit':
+      return `exit code ${facts.exitCode ?? '?'}`;
+    case 'signal':
+      return `killed by ${facts.signal ?? 'a signal'}`;
+    case 'error-count':
+      return overLimit(facts.errors, 'ERROR');
+    case 'warning-count':
+      return overLimit(facts.warnings, 'WARNING');
+    case 'critical-count':
+      return overLimit(facts.criticals, 'CRITICAL');
+    case 'spawn':
+      return 'could not start';
+    case 'interrupted':
+      return 'interrupted';
+    case 'cut-off':
+      return 'cut off: the runner stopped before the job ended';
+    case 'child':
+      return 'a child failed';
+    case 'internal':
+      return 'internal error in the runner';
+    case null:
+      // A row written without a kind: say what the facts say.
+      if (facts.signal !== null) return `killed by ${facts.signal}`;
+      if (facts.exitCode !== null && facts.exitCode !== 0) return `exit code ${facts.exitCode}`;
+      return 'failed';
+  }
+};
+
+/** The kind a failure is filed under; a row without one is filed by its facts. */
+export const failureKindOf = (facts: FailureFacts): FailureKind => {
+  if (facts.failure !== null) return facts.failure;
+  if (facts.signal !== null) return 'signal';
+  if (facts.exitCode !== null && facts.exitCode !== 0) return 'exit';
+  if ((facts.criticals ?? 0) > 0) return 'critical-count';
+  if ((facts.errors ?? 0) > 0) return 'error-count';
+  return 'exit';
+};
+
+/** Why a node was aborted: the one sentence for the console, the report and the exports. */
+export const ABORTED_REASON = 'a dependency did not go the required way';
+/** The aborted line of a node that settles `jobs` leaf jobs. */
+export const describeAborted = (kind: 'job' | 'group' | 'array', jobs: number): string =>
+  kind === 'job' || jobs <= 1 ? `aborted: ${ABORTED_REASON}` : `aborted with its ${plural(jobs, 'job')}: ${ABORTED_REASON}`;
+/** What a pruned node's runtime line says. */
+export const prunedLine = (reason: string): string => `pruned: ${reason}`;
+export const STOPPING_REASON = 'the run is stopping';
+
+const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
+/** One word as a POSIX shell would take it back: bare when safe, else single-quoted. */
+export const shellQuote = (word: string): string => (SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+/** A command line as a person would type it, for display only: jobs never go through a shell. */
+export const displayCommand = (command: string, args: readonly string[]): string => [command, ...args].map(shellQuote).join(' ');
+
+/** `gator replay <db> --job <path>`, with the database path relative to `cwd` when that is shorter. */
+export const replayCommand = (dbPath: string, jobPath: string, cwd: string = process.cwd()): string => {
+  const relative = path.relative(cwd, dbPath);
+  const shown = relative !== '' && !relative.startsWith('..') && relative.length < dbPath.length ? relative : dbPath;
+  return `gator replay ${shellQuote(shown)} --job ${shellQuote(jobPath)}`;
+};
+
+/**
+ * The bucket key of an error line: hex (0x…, or 8+ hex digits with a digit in them) becomes
+ * `<hex>`, every number `<n>`, runs of spaces one space, so `seed 17 at 0x7f3a` and `seed 4 at
+ * 0x1b00` share a bucket.
+ */
+export const errorSignature = (line: string): string =>
+  line
+    .trim()
+    .replace(/0x[0-9a-f]+/gi, '<hex>')
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>')
+    .replace(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, '<n>')
+    .replace(/\s+/g, ' ');
