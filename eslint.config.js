@@ -38,7 +38,7 @@ const layers = [
   {
     folder: 'leaf',
     banned: ['**/storage/**', '**/spec/**', '**/runtime/**', '**/console/**', '**/cli/**', 'better-sqlite3'],
-    why: 'the leaf wrapper runs one command on a compute node: the launcher, the sampler and the frames only',
+    why: 'the leaf wrapper runs one command on a compute node: the launcher, the sampler, the process-group signals and the frames only',
   },
   {
     folder: 'console',

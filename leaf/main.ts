@@ -10,8 +10,9 @@ import { LeafChannel } from '../cluster/channel.js';
 import { encodeFrame, type LeafFrame } from '../cluster/frames.js';
 import { readManifest } from '../cluster/manifest.js';
 import { SpoolWriter, spoolPath } from '../cluster/spool.js';
-import { hostLauncher } from '../actors/job/launch/launcher.js';
-import { hostSampler } from '../actors/job/sampler.js';
+import { createLauncher } from '../actors/job/launch/launcher.js';
+import { createSampler } from '../actors/job/sampler.js';
+import { ProcessGroups, type GroupSignal, type SignalReason } from '../actors/process-groups.js';
 
 const [manifestFile, indexText] = process.argv.slice(2);
 if (manifestFile === undefined) {
@@ -43,22 +44,19 @@ emit({ type: 'hello', id: task.id, host: hostname(), clusterId, pid: process.pid
 let pid: number | null = null;
 let stopping = false;
 let finished = false;
+const sampler = createSampler(manifest.interval);
+const processGroups = new ProcessGroups();
 
-const signalJob = (signal: NodeJS.Signals): void => {
-  if (pid === null) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
+const signalJob = (signal: GroupSignal, reason: SignalReason): void => {
+  if (pid !== null) processGroups.signal(pid, signal, reason);
 };
 
 const stop = (why: string): void => {
   if (stopping || finished) return;
   stopping = true;
   emit({ type: 'warning', id: task.id, text: `stopped by Slurm (${why}): sent SIGTERM, SIGKILL in ${manifest.grace} s` });
-  signalJob('SIGTERM');
-  setTimeout(() => signalJob('SIGKILL'), manifest.grace * 1000).unref();
+  signalJob('SIGTERM', 'stop');
+  setTimeout(() => signalJob('SIGKILL', 'grace-expired'), manifest.grace * 1000).unref();
 };
 process.on('SIGTERM', () => stop('cancelled or out of time'));
 process.on('SIGINT', () => stop('interrupted'));
@@ -67,23 +65,23 @@ process.on('SIGUSR2', () => stop('time limit near'));
 const finish = async (exitCode: number | null, signal: NodeJS.Signals | null): Promise<void> => {
   if (finished) return;
   finished = true;
-  if (pid !== null) hostSampler(manifest.interval).unwatch(pid);
+  if (pid !== null) sampler.unwatch(pid);
   // Whatever the job left in its group must not outlive the task.
-  signalJob('SIGKILL');
+  signalJob('SIGKILL', 'stragglers');
   emit({ type: 'ended', id: task.id, exitCode, signal });
   spool.close();
   await channel?.close();
   process.exit(exitCode ?? 1);
 };
 
-hostLauncher().launch(
+createLauncher().launcher.launch(
   { command: task.command, args: task.args, cwd: task.cwd, env: { ...process.env, ...task.env } },
   {
     started: (started) => {
       pid = started;
       emit({ type: 'started', id: task.id, pid: started });
-      hostSampler(manifest.interval).watch(started, (sample) => emit({ type: 'sample', id: task.id, ...sample }));
-      if (stopping) signalJob('SIGTERM');
+      sampler.watch(started, (sample) => emit({ type: 'sample', id: task.id, ...sample }));
+      if (stopping) signalJob('SIGTERM', 'stop');
     },
     failed: (code, message) => {
       emit({ type: 'failed', id: task.id, code, message });
