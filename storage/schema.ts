@@ -152,7 +152,8 @@ CREATE VIEW messages AS
 SELECT m.id AS id, m.job_id AS job_id, n.path AS job_path, m.ts AS ts,
   ${caseOf('m.severity', Severity)} AS severity,
   ${caseOf('m.stream', Stream)} AS stream,
-  m.text AS text
+  m.text AS text,
+  coalesce(m.attempt, 1) AS attempt
 FROM message m JOIN node n ON n.id = m.job_id;
 
 CREATE VIEW attempts AS
@@ -179,7 +180,7 @@ FROM metric x JOIN node n ON n.id = x.job_id;
 CREATE VIEW run AS
 SELECT id, spec_path, started_at, ended_at,
   ${caseOf('result', RunResult)} AS result,
-  exit_code, host, argv, rerun_of, pid, heartbeat_at
+  exit_code, host, argv, rerun_of, pid, heartbeat_at, seed
 FROM run_info;
 `;
 

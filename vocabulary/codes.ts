@@ -55,6 +55,7 @@ export const RUN_RESULT_NAME = nameLookup(RunResult);
 export const FAILURE_KINDS = [
   'exit',
   'signal',
+  'timeout',
   'error-count',
   'warning-count',
   'critical-count',

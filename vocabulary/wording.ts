@@ -28,6 +28,8 @@ export const describeFailure = (facts: FailureFacts): string => {
       return `exit code ${facts.exitCode ?? '?'}`;
     case 'signal':
       return `killed by ${facts.signal ?? 'a signal'}`;
+    case 'timeout':
+      return 'timed out';
     case 'error-count':
       return overLimit(facts.errors, 'ERROR');
     case 'warning-count':

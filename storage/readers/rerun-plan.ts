@@ -2,7 +2,7 @@
 // is repeated exactly as it ran (argv, the spec's environment overlay with GATOR_ARRAY_INDEX,
 // cwd, array indices) under a root group `rerun`, and remembers the node it repeats.
 import type { Plan, PlannedGroup, PlannedJob } from '../../spec/plan.js';
-import { DEFAULT_JOB_POLICY } from '../../spec/plan-run.js';
+import { DEFAULT_JOB_POLICY } from '../../spec/build-plan.js';
 import { RerunError } from './errors.js';
 import { selectNodes } from './job-glob.js';
 import { type JobRow } from './jobs.js';

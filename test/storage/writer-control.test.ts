@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { emptyMessageColumns } from '../../storage/batch.js';
-import { Result, Severity, Stream } from '../../storage/schema.js';
+import { Result, Severity, Stream } from '../../vocabulary/codes.js';
 import { RunWriter, type NodeRow } from '../../storage/writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gator-writer-'));
@@ -58,11 +58,11 @@ describe('RunWriter: regression control', () => {
   writer.write({
     messages,
     changes: [
-      { k: 'launched', id: 1, ts: 100.5, queuedAt: 100.1, waitedFor: 'license:VCS' },
-      { k: 'started', id: 1, ts: 101, pid: 10 },
-      { k: 'progress', id: 1, counts: [0, 0, 0, 1, 0], cpuPeak: null, rssPeak: null },
+      { type: 'launched', id: 1, ts: 100.5, queuedAt: 100.1, waitedFor: 'license:VCS' },
+      { type: 'started', id: 1, ts: 101, pid: 10 },
+      { type: 'progress', id: 1, counts: [0, 0, 0, 1, 0], cpuPeak: null, rssPeak: null },
       {
-        k: 'retried',
+        type: 'retried',
         id: 1,
         attempt: 1,
         startedAt: 101,
@@ -74,7 +74,7 @@ describe('RunWriter: regression control', () => {
         pid: 10,
         counts: [0, 0, 0, 1, 0],
       },
-      { k: 'attempt-started', id: 1, attempt: 2, ts: 102.5, pid: 11 },
+      { type: 'attempt-started', id: 1, attempt: 2, ts: 102.5, pid: 11 },
     ],
   });
   const second = { ...emptyMessageColumns(), attempt: [2] };
@@ -88,7 +88,7 @@ describe('RunWriter: regression control', () => {
     messages: second,
     changes: [
       {
-        k: 'ended',
+        type: 'ended',
         id: 1,
         ts: 104,
         result: Result.success,
@@ -100,7 +100,7 @@ describe('RunWriter: regression control', () => {
         rssPeak: null,
         flaky: true,
       },
-      { k: 'launched', id: 2, ts: 104 },
+      { type: 'launched', id: 2, ts: 104 },
     ],
   });
   writer.finish({ endedAt: 105, result: Result.success, exitCode: 0 });
