@@ -18,6 +18,10 @@ export interface JobStarted {
   readonly path: string;
   readonly ts: number;
   readonly pid: number;
+  /** The pid is on a cluster node, not on this host. */
+  readonly remote?: boolean;
+  /** The cluster node it runs on. */
+  readonly host?: string;
   /** The expanded command line, for display. */
   readonly command: string;
 }

@@ -9,6 +9,8 @@ import { createLauncher } from './job/launch/launcher.js';
 import { createSampler, type Sampler } from './job/sampler.js';
 import type { Outbox } from './outbox-actor.js';
 import { ProcessGroups } from './process-groups.js';
+import type { ClusterSettings } from '../cluster/settings.js';
+import { ClusterLauncher } from './job/launch/cluster-launcher.js';
 
 export interface JobHostServices {
   /** Where the host's actors put lines, state changes, samples and console events. */
@@ -19,6 +21,8 @@ export interface JobHostServices {
   readonly sampler: Sampler;
   /** Sends every signal to this host's jobs' process groups. */
   readonly processGroups: ProcessGroups;
+  /** Starts jobs on a cluster: one per run, created at the first cluster job. */
+  readonly clusterLauncher: (settings: ClusterSettings, grace: number, interval: number) => ClusterLauncher;
 }
 
 /** The key under which a job host shares its services. */
@@ -40,5 +44,13 @@ export const createJobHostServices = (
       return launcher.launch(spec, listener);
     },
   };
-  return { outbox, launcher: lazyLauncher, sampler: createSampler(options.sampleInterval), processGroups: new ProcessGroups() };
+  let cluster: ClusterLauncher | null = null;
+  const clusterLauncher = (settings: ClusterSettings, grace: number, interval: number): ClusterLauncher => {
+    if (cluster === null) {
+      cluster = new ClusterLauncher(settings, grace, interval);
+      options.debug(`leaf jobs go to ${settings.scheduler} as ${settings.name}`);
+    }
+    return cluster;
+  };
+  return { outbox, launcher: lazyLauncher, sampler: createSampler(options.sampleInterval), processGroups: new ProcessGroups(), clusterLauncher };
 };

@@ -5,6 +5,8 @@ import type { PlannedGroup, PlannedJob, PlannedNode } from '../spec/plan.js';
 import type { WriteBatch } from '../storage/batch.js';
 import type { ResultCode, RunResultCode, SeverityLevel } from '../vocabulary/codes.js';
 import type { LiveMessage, JobStarted, NodeEnded } from './events.js';
+import type { ClusterSettings } from '../cluster/settings.js';
+import type { MessageCounts } from '../storage/batch.js';
 
 export interface MessageLimits {
   /** A job fails when its count at that severity is greater than the limit; null = unlimited. */
@@ -22,6 +24,8 @@ export interface RunSettings {
   readonly grace: number;
   /** Messages at or above this severity are forwarded to the console. */
   readonly consoleSeverity: SeverityLevel;
+  /** Set when leaf jobs go to a cluster scheduler instead of this machine. */
+  readonly cluster?: ClusterSettings;
 }
 
 /** Where a job or group sends what it produces. */
@@ -109,11 +113,23 @@ export type JobMessage =
   | { readonly type: 'spawn-failed'; readonly code: string; readonly message: string }
   | { readonly type: 'sample'; readonly ts: number; readonly nproc: number; readonly cpu: number; readonly rss: number }
   | { readonly type: 'grace-expired' }
-  | { readonly type: 'flow'; readonly paused: boolean };
+  | { readonly type: 'flow'; readonly paused: boolean }
+  | { readonly type: 'note'; readonly severity: 'DEBUG' | 'WARNING' | 'ERROR'; readonly text: string }
+  | { readonly type: 'ingested'; readonly offset: number }
+  | { readonly type: 'placed'; readonly clusterId: string; readonly host: string | null };
+
+/** A run taken over from an earlier head (`gator attach`): what was already decided. */
+export interface RunResume {
+  /** Nodes that completed, by id, with their result. */
+  readonly complete: Readonly<Record<number, ResultCode>>;
+  /** Cluster jobs in flight, by id. */
+  readonly jobs: Readonly<Record<number, JobResume>>;
+}
 
 export interface GroupInit {
   /** Where the group reports its end: its parent group, or the run for the root. */
   readonly reportTo: Address<ChildEnded>;
+  readonly resume?: RunResume;
   readonly node: PlannedGroup;
   /** The group's whole subtree, indexed by `id - node.id`. */
   readonly subtree: readonly PlannedNode[];
@@ -127,4 +143,16 @@ export interface JobInit {
   readonly job: PlannedJob;
   readonly settings: RunSettings;
   readonly wiring: RunWiring;
+  /** A cluster job an earlier head submitted (`gator attach`): where to take it up. */
+  readonly resume?: JobResume;
+}
+
+/** A cluster job taken over from an earlier head: its submission, spool offset and what was recorded. */
+export interface JobResume {
+  readonly batch: number;
+  readonly index: number;
+  readonly offset: number;
+  readonly counts: MessageCounts;
+  readonly firstError: string | null;
+  readonly startedAt: number | null;
 }

@@ -11,7 +11,7 @@ import { GroupActorType } from './group/group-actor.js';
 import { JobActorType } from './job/job-actor.js';
 import { OutboxActorType } from './outbox-actor.js';
 import { ProcessGroups } from './process-groups.js';
-import type { ConsoleEvent, OutboxMessage, ProcessGroupChanges, RunMessage, RunSettings, RunWiring, StorageMessage, Stop } from './protocol.js';
+import type { ConsoleEvent, OutboxMessage, ProcessGroupChanges, RunMessage, RunResume, RunSettings, RunWiring, StorageMessage, Stop } from './protocol.js';
 import { StorageActorType } from './storage-actor.js';
 import { ThrottleActorType } from './throttle-actor.js';
 
@@ -27,6 +27,8 @@ export interface RunActorInit {
   readonly onEnd: (end: RunEnded, storageError: string | null) => void;
   /** Test hook: the main thread's process groups (the last-resort sweep). */
   readonly processGroups?: ProcessGroups;
+  /** A cluster run taken over from a head that died: what it had decided, and its tally. */
+  readonly resume?: { readonly state: RunResume; readonly tally: { readonly passed: number; readonly failed: number; readonly aborted: number } };
 }
 
 /**
@@ -73,6 +75,7 @@ class RunActor {
     this.#observer = init.observer;
     this.#processGroups = init.processGroups ?? new ProcessGroups();
     this.#tally = openTally(init.plan.jobCount);
+    if (init.resume !== undefined) Object.assign(this.#tally, init.resume.tally);
     this.#storage = context.spawn(StorageActorType, { dbPath: init.dbPath }, { host: init.storageHost });
     const outbox = {
       run: context.self,
@@ -96,12 +99,14 @@ class RunActor {
   #launchRoot(plan: Plan): void {
     const root = plan.nodes[0]!;
     const host = this.#init.jobHosts[0]!;
+    const resume = this.#init.resume?.state;
+    const jobResume = resume?.jobs[root.id];
     const common = { reportTo: this.#context.self, settings: this.#init.settings, wiring: this.#wiring };
     // A spec may be a single `!Job`: then it is the whole tree.
     const address: Address<Stop> =
       root.kind === 'job'
-        ? this.#context.spawn(JobActorType, { job: root, ...common }, { host })
-        : this.#context.spawn(GroupActorType, { node: root, subtree: plan.nodes, ...common }, { host });
+        ? this.#context.spawn(JobActorType, { job: root, ...common, ...(jobResume === undefined ? {} : { resume: jobResume }) }, { host })
+        : this.#context.spawn(GroupActorType, { node: root, subtree: plan.nodes, ...common, ...(resume === undefined ? {} : { resume }) }, { host });
     this.#startup = { step: 'root-started', root: address };
     if (this.#stopRequested) this.#context.send(address, { type: 'stop', force: false });
   }

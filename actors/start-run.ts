@@ -8,7 +8,7 @@ import { RunWriter, type NodeRow } from '../storage/writer.js';
 import { bootRuntime, STORAGE_HOST, type RunRuntime } from './boot-runtime.js';
 import { displayCommand } from '../vocabulary/wording.js';
 import type { RunEnded, RunObserver } from './events.js';
-import type { RunSettings } from './protocol.js';
+import type { RunResume, RunSettings } from './protocol.js';
 import { RunActorType } from './run-actor.js';
 
 export interface RunRequest {
@@ -24,6 +24,8 @@ export interface RunRequest {
   readonly options: Readonly<Record<string, unknown>>;
   /** Set when this run repeats jobs of an earlier one: that run's id, and old node id per new job id. */
   readonly rerun?: { readonly runId: string; readonly nodeOrigins: ReadonlyMap<number, number> };
+  /** Takes over a cluster run whose head died (`gator attach`): its database exists already. */
+  readonly resume?: { readonly state: RunResume; readonly tally: { readonly passed: number; readonly failed: number; readonly aborted: number } };
   /** Threads that run jobs; defaults to the number of CPUs less the storage thread, at most the slots. */
   readonly jobThreads?: number;
 }
@@ -59,21 +61,26 @@ function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined)
 /** Creates the run database and starts the run on `runtime` (booted here when not given; it may still be booting). */
 export async function startRun(request: RunRequest, observer: RunObserver, runtime?: RunRuntime | Promise<RunRuntime>): Promise<RunHandle> {
   const startedAt = Date.now() / 1000;
-  RunWriter.create(
-    request.dbPath,
-    {
-      id: request.runId,
-      specPath: request.plan.specPath,
-      startedAt,
-      host: hostname(),
-      argv: request.argv,
-      cwd: request.cwd,
-      pid: process.pid,
-      options: request.options,
-      rerunOf: request.rerun?.runId ?? null,
-    },
-    nodeRows(request.plan, request.rerun?.nodeOrigins),
-  ).close();
+  if (request.resume !== undefined) {
+    const writer = RunWriter.open(request.dbPath);
+    writer.resume(process.pid, startedAt);
+    writer.close();
+  } else
+    RunWriter.create(
+      request.dbPath,
+      {
+        id: request.runId,
+        specPath: request.plan.specPath,
+        startedAt,
+        host: hostname(),
+        argv: request.argv,
+        cwd: request.cwd,
+        pid: process.pid,
+        options: request.options,
+        rerunOf: request.rerun?.runId ?? null,
+      },
+      nodeRows(request.plan, request.rerun?.nodeOrigins),
+    ).close();
 
   const { kernel, jobHosts } = await (runtime ?? bootRuntime(request.slots, request.jobThreads));
   observer.runStarted?.({ ts: startedAt, jobCount: request.plan.jobCount, dbPath: request.dbPath, trackingDir: dirname(request.dbPath) });
@@ -91,6 +98,7 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
     jobHosts,
     observer,
     onEnd: (end, storageError) => finish(end, storageError),
+    ...(request.resume === undefined ? {} : { resume: request.resume }),
   });
 
   // Only the path is kept: the request holds the plan, which must not outlive the launch.

@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> 
   report: () => import('./commands/report.js'),
   runs: () => import('./commands/runs.js'),
   rerun: () => import('./commands/rerun.js'),
+  attach: () => import('./commands/attach.js'),
 };
 
 /** The commands this command line needs: the one it names, or all of them for help. */

@@ -69,7 +69,11 @@ export interface ResumePoint {
   readonly offset: number;
 }
 
-type Phase = 'ready' | 'submitting' | 'queued' | 'ended';
+/**
+ * `draining`: the job's final frame is in, but the scheduler still lists it as active (the leaf
+ * is exiting): it keeps its place in the window until a poll shows it finished.
+ */
+type Phase = 'ready' | 'submitting' | 'queued' | 'draining' | 'ended';
 
 interface Tracked {
   readonly job: LeafJob;
@@ -88,6 +92,8 @@ interface Tracked {
   /** When the scheduler was first seen to have finished it (or lost it). */
   finishedAt: number | null;
   started: boolean;
+  /** While the run is stopping, a drained job's end is told once the scheduler shows it gone. */
+  held: (() => void) | null;
 }
 
 const TAIL_BYTES = 2048;
@@ -118,6 +124,7 @@ export class ClusterRun {
   #maxQueued: number;
   #nextBatch = 1;
   #jobs = new Map<number, Tracked>();
+  #draining = new Set<Tracked>();
   #byTask = new Map<string, Tracked>();
   #byBatch = new Map<number, Tracked[]>();
   #waiting: Tracked[] = [];
@@ -227,6 +234,7 @@ export class ClusterRun {
       reason: '',
       finishedAt: null,
       started: false,
+      held: null,
     };
     this.#jobs.set(job.id, tracked);
     return tracked;
@@ -374,6 +382,10 @@ export class ClusterRun {
   #ensureTimers(): void {
     if (this.#pollTimer === null && !this.#polling && this.#hasQueued()) {
       this.#pollTimer = setTimeout(() => void this.#poll(), this.#pollDelay * 1000);
+      // Only drained jobs left: their window places matter only while jobs still wait, and
+      // they must not keep a finished run's thread alive (unless it waits for a cancel).
+      const queued = [...this.#jobs.values()].some((tracked) => tracked.phase === 'queued');
+      if (!queued && !this.#stopping && this.#waiting.length === 0) this.#pollTimer.unref();
     }
     if (this.#spoolTimer === null && this.#hasQueued() && this.#options.transport !== 'tcp') {
       this.#spoolTimer = setTimeout(() => this.#readSpools(), Math.min(1000, this.#options.pollInterval * 1000));
@@ -382,7 +394,7 @@ export class ClusterRun {
 
   #hasQueued(): boolean {
     for (const tracked of this.#jobs.values()) if (tracked.phase === 'queued') return true;
-    return false;
+    return this.#draining.size > 0;
   }
 
   async #poll(): Promise<void> {
@@ -406,7 +418,7 @@ export class ClusterRun {
     const seen = new Set<Tracked>();
     const at = now();
     const apply = (tracked: Tracked, status: ClusterJobStatus): void => {
-      if (tracked.phase !== 'queued' || seen.has(tracked)) return;
+      if ((tracked.phase !== 'queued' && tracked.phase !== 'draining') || seen.has(tracked)) return;
       seen.add(tracked);
       if (tracked.stateName !== status.stateName) this.#changed = true;
       tracked.stateName = status.stateName;
@@ -424,6 +436,10 @@ export class ClusterRun {
     for (const status of statuses) {
       if (status.index >= 0) continue;
       for (const tracked of this.#byBatch.get(Number(status.tag)) ?? []) apply(tracked, status);
+    }
+    // Drained jobs leave the window once the scheduler no longer counts them as active.
+    for (const tracked of [...this.#draining]) {
+      if (!seen.has(tracked) || tracked.finishedAt !== null) this.#release(tracked);
     }
     // Not listed at all: purged after it finished (or not yet visible). Give it two polls.
     for (const tracked of this.#jobs.values()) {
@@ -503,7 +519,7 @@ export class ClusterRun {
         listener.started(frame.pid);
         break;
       case 'failed':
-        this.#end(tracked, () => listener.failed(frame.code, frame.message));
+        this.#end(tracked, () => listener.failed(frame.code, frame.message), true);
         return;
       case 'output':
         listener.output(frame.stream, frame.chunk);
@@ -516,23 +532,52 @@ export class ClusterRun {
         break;
       case 'ended':
         listener.ingested(end);
-        this.#end(tracked, () => listener.ended(frame.exitCode, frame.signal));
+        this.#end(tracked, () => listener.ended(frame.exitCode, frame.signal), true);
         return;
     }
     listener.ingested(end);
   }
 
-  #end(tracked: Tracked, tell: () => void): void {
-    if (tracked.phase === 'ended') return;
-    const inScheduler = tracked.phase === 'queued' || tracked.phase === 'submitting';
-    tracked.phase = 'ended';
+  /**
+   * The job is over for the run. `drain`: its own final frame said so, and the scheduler may
+   * still list it while the leaf exits; it keeps its window place until a poll shows it gone.
+   */
+  #end(tracked: Tracked, tell: () => void, drain = false): void {
+    if (tracked.phase === 'ended' || tracked.phase === 'draining') return;
+    const wasQueued = tracked.phase === 'queued';
+    const inScheduler = wasQueued || tracked.phase === 'submitting';
     this.#jobs.delete(tracked.job.id);
+    this.#changed = true;
+    if (drain && wasQueued && tracked.finishedAt === null) {
+      tracked.phase = 'draining';
+      this.#draining.add(tracked);
+      // A stopping run ends once the scheduler has let go of its jobs, not merely when they said goodbye.
+      if (this.#stopping) tracked.held = tell;
+      else tell();
+      this.#ensureTimers();
+      return;
+    }
+    tracked.phase = 'ended';
     this.#byTask.delete(`${tracked.batch}:${tracked.index}`);
     if (inScheduler) this.#inScheduler--;
-    this.#changed = true;
     tell();
+    this.#afterRelease();
+  }
+
+  #release(tracked: Tracked): void {
+    if (!this.#draining.delete(tracked)) return;
+    tracked.phase = 'ended';
+    this.#byTask.delete(`${tracked.batch}:${tracked.index}`);
+    this.#inScheduler--;
+    const held = tracked.held;
+    tracked.held = null;
+    held?.();
+    this.#afterRelease();
+  }
+
+  #afterRelease(): void {
     if (this.#waiting.length > 0) this.#scheduleFlush(0);
-    if (this.#jobs.size === 0) this.#idle();
+    if (this.#jobs.size === 0 && this.#draining.size === 0) this.#idle();
   }
 
   /** Nothing left to watch: timers go, so the thread can end. */
@@ -571,6 +616,7 @@ export class ClusterRun {
       this.#catchUp(tracked);
       this.#end(tracked, () => tracked.listener.lost(reason, null));
     }
+    for (const tracked of [...this.#draining]) this.#release(tracked);
   }
 
   /** Closes the listener; the run is over. */

@@ -153,7 +153,8 @@ class RunConsoleImpl implements RunConsole {
   #jobStarted(job: JobStarted): void {
     this.#model.jobStarted(job);
     this.#live();
-    if (!this.#options.quiet) this.#event(job.ts, 'START', job.path, `started (pid ${job.pid}): ${shortCommand(job.command)}`);
+    if (!this.#options.quiet)
+      this.#event(job.ts, 'START', job.path, `started (pid ${job.pid}${job.host === undefined ? '' : ` on ${job.host}`}): ${shortCommand(job.command)}`);
   }
 
   #nodeEnded(node: NodeEnded): void {

@@ -94,6 +94,14 @@ export interface PlannedJob extends PlannedNodeBase {
   /** Parameter values of the enclosing parameterised arrays, or null. */
   readonly params: Readonly<Record<string, string>> | null;
   readonly policy: JobPolicy;
+  /** Scheduler options of the spec's `scheduler:` sections for this job (nearest wins; args add up). */
+  readonly scheduler?: {
+    readonly partition?: string;
+    readonly account?: string;
+    readonly qos?: string;
+    readonly timeSeconds?: number;
+    readonly extraArgs?: readonly string[];
+  };
 }
 
 export interface PlannedGroup extends PlannedNodeBase {

@@ -177,6 +177,10 @@ CREATE VIEW metrics AS
 SELECT x.job_id AS job_id, n.path AS job_path, x.name AS name, x.value AS value
 FROM metric x JOIN node n ON n.id = x.job_id;
 
+CREATE VIEW cluster_jobs AS
+SELECT c.job_id AS job_id, n.path AS job_path, c.cluster_id AS cluster_id, c.host AS host
+FROM cluster_job c JOIN node n ON n.id = c.job_id;
+
 CREATE VIEW run AS
 SELECT id, spec_path, started_at, ended_at,
   ${caseOf('result', RunResult)} AS result,

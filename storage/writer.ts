@@ -103,7 +103,7 @@ export class RunWriter {
     this.#attemptStarted = db.prepare(
       'UPDATE node SET attempt = ?, attempt_started_at = ?, pid = ?, msg_debug = 0, msg_info = 0, msg_warning = 0, msg_error = 0, msg_critical = 0 WHERE id = ?',
     );
-    this.#started = db.prepare(`UPDATE node SET state = ${State.running}, started_at = ?, pid = ? WHERE id = ?`);
+    this.#started = db.prepare(`UPDATE node SET state = ${State.running}, started_at = coalesce(started_at, ?), pid = ? WHERE id = ?`);
     this.#progress = db.prepare(
       'UPDATE node SET msg_debug = ?, msg_info = ?, msg_warning = ?, msg_error = ?, msg_critical = ?, cpu_peak = ?, rss_peak = ? WHERE id = ?',
     );

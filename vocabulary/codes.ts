@@ -64,6 +64,7 @@ export const FAILURE_KINDS = [
   'cut-off',
   'child',
   'internal',
+  'lost',
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 const FAILURE_KIND_SET: ReadonlySet<string> = new Set(FAILURE_KINDS);

@@ -46,6 +46,8 @@ export const describeFailure = (facts: FailureFacts): string => {
       return 'a child failed';
     case 'internal':
       return 'internal error in the runner';
+    case 'lost':
+      return 'lost: the cluster ended the job without its final report';
     case null:
       // A row written without a kind: say what the facts say.
       if (facts.signal !== null) return `killed by ${facts.signal}`;

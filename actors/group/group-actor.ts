@@ -63,7 +63,20 @@ export class GroupActor {
       }
     }
     this.#open = this.#children.size;
-    for (const child of this.#children.values()) if (child.pending === 0) this.#ready(child);
+    // Taken over from an earlier head: what completed stays as it was, and its dependents count it.
+    const resume = init.resume;
+    if (resume !== undefined) {
+      for (const child of this.#children.values()) {
+        const result = resume.complete[child.node.id];
+        if (result === undefined) continue;
+        child.phase = 'done';
+        child.result = result;
+        this.#open--;
+        if (result === Result.failure) this.#failed = true;
+        for (const id of this.#dependents.get(child.node.id) ?? []) this.#children.get(id)!.pending--;
+      }
+    }
+    for (const child of this.#children.values()) if (child.phase === 'waiting' && child.pending === 0) this.#ready(child);
     this.#maybeFinish();
   }
 
@@ -105,6 +118,20 @@ export class GroupActor {
       this.#abort(child, verdict);
       return;
     }
+    const resumed = this.#init.resume?.jobs[child.node.id];
+    if (child.node.kind === 'job' && resumed !== undefined) {
+      // Still running on the cluster: take it up where the earlier head left it.
+      child.phase = 'running';
+      // Its release at the end is harmless: on a cluster the throttle does not gate jobs.
+      const host = this.#wiring.jobHosts[this.#nextHost++ % this.#wiring.jobHosts.length]!;
+      const address = this.#context.spawn(
+        JobActorType,
+        { reportTo: this.#context.self, job: child.node, settings: this.#settings, wiring: this.#wiring, resume: resumed },
+        { host },
+      );
+      this.#track(child, address);
+      return;
+    }
     if (child.node.kind === 'job') {
       child.phase = 'queued';
       this.#context.send(this.#wiring.throttle, { type: 'acquire', from: this.#context.self, id: child.node.id });
@@ -143,7 +170,14 @@ export class GroupActor {
     child.phase = 'running';
     this.#outbox.change({ type: 'launched', id: node.id, ts: now() });
     const subtree = this.#init.subtree.slice(node.id - base, node.subtreeEnd - base + 1);
-    const address = this.#context.spawn(GroupActorType, { reportTo: this.#context.self, node, subtree, settings: this.#settings, wiring: this.#wiring });
+    const address = this.#context.spawn(GroupActorType, {
+      reportTo: this.#context.self,
+      node,
+      subtree,
+      settings: this.#settings,
+      wiring: this.#wiring,
+      ...(this.#init.resume === undefined ? {} : { resume: this.#init.resume }),
+    });
     this.#track(child, address);
   }
 

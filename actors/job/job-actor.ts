@@ -11,8 +11,10 @@ import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js
 import { reportEnded } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
 import type { GroupSignal, ProcessGroups, SignalReason } from '../process-groups.js';
-import type { JobInit, JobMessage, RunSettings } from '../protocol.js';
-import type { Launched } from './launch/launcher.js';
+import type { JobInit, JobMessage, JobResume, RunSettings } from '../protocol.js';
+import { mergeSchedulerOptions } from '../../cluster/settings.js';
+import { resourceRequest } from './launch/cluster-launcher.js';
+import type { Launched, LaunchListener } from './launch/launcher.js';
 import { LineSplitter } from './line-splitter.js';
 import type { TreeSample } from './sampler.js';
 import { describeSpawnError } from './spawn-error.js';
@@ -47,6 +49,13 @@ export class JobActor {
   #graceTimer: NodeJS.Timeout | null = null;
   #unsubscribeFlow: () => void;
   #done = false;
+  /** The process runs on a cluster node: stopped through the launcher, sampled there. */
+  #remote: { stop(force: boolean): void } | null = null;
+  /** A cluster leaf's spool offset up to which every line has been recorded. */
+  #ingested = 0;
+  #resume: JobResume | null;
+  /** The cluster node the job runs on, once known. */
+  #host: string | undefined;
 
   constructor(context: ActorContext<JobMessage>, init: JobInit, services: JobHostServices) {
     this.#context = context;
@@ -56,6 +65,13 @@ export class JobActor {
     this.#services = services;
     this.#outbox = services.outbox;
     this.#processGroups = services.processGroups;
+    this.#resume = init.resume ?? null;
+    if (init.resume !== undefined) {
+      // Taken over from an earlier head: carry on from what it recorded.
+      this.#counts = [...init.resume.counts];
+      this.#firstError = init.resume.firstError;
+      this.#ingested = init.resume.offset;
+    }
     this.#splitters = [
       new LineSplitter((text, raw) => this.#line(Stream.stdout, Severity.INFO, text, raw)),
       new LineSplitter((text, raw) => this.#line(Stream.stderr, Severity.ERROR, text, raw)),
@@ -72,25 +88,51 @@ export class JobActor {
     const job = this.#job;
     const self = this.#context.self;
     const send = (message: JobMessage): void => this.#context.send(self, message);
-    this.#startedAt = now();
-    this.#process = this.#services.launcher.launch(
-      { command: job.command, args: job.args, cwd: job.cwd, env: { ...RUNNER_ENV, ...job.env } },
-      {
-        started: (pid) => send({ type: 'spawned', pid }),
-        failed: (code, message) => send({ type: 'spawn-failed', code, message }),
-        output: (stream, chunk) => send({ type: 'output', stream, chunk }),
-        ended: (code, signal) => send({ type: 'closed', code, signal }),
-        lost: (reason) => send({ type: 'lost', reason }),
-      },
-    );
+    this.#startedAt = this.#resume?.startedAt ?? now();
+    const listener: LaunchListener = {
+      started: (pid) => send({ type: 'spawned', pid }),
+      failed: (code, message) => send({ type: 'spawn-failed', code, message }),
+      output: (stream, chunk) => send({ type: 'output', stream, chunk }),
+      ended: (code, signal) => send({ type: 'closed', code, signal }),
+      lost: (reason) => send({ type: 'lost', reason }),
+      sample: (sample) => send({ type: 'sample', ...sample }),
+      note: (severity, text) => send({ type: 'note', severity, text }),
+      ingested: (offset) => send({ type: 'ingested', offset }),
+      placed: (clusterId, host) => send({ type: 'placed', clusterId, host }),
+    };
+    const cluster = this.#settings.cluster;
+    if (cluster === undefined) {
+      this.#process = this.#services.launcher.launch({ command: job.command, args: job.args, cwd: job.cwd, env: { ...RUNNER_ENV, ...job.env } }, listener);
+    } else {
+      // The job's own timeout is its Slurm time limit, unless a scheduler: section sets one.
+      const timeout = job.policy.timeout === null ? {} : { timeSeconds: job.policy.timeout };
+      const options = mergeSchedulerOptions(mergeSchedulerOptions(cluster.defaults, timeout), job.scheduler);
+      const leaf = { id: job.id, command: job.command, args: job.args, cwd: job.cwd, env: job.env, resources: resourceRequest(job.resources, options) };
+      this.#process = this.#services.clusterLauncher(cluster, this.#settings.grace, this.#settings.interval).launch(leaf, listener, this.#resume);
+      this.#remote = this.#process.remote ?? null;
+    }
     if (this.#outbox.paused) this.#flow(true);
   }
 
   #spawned(pid: number): void {
     const job = this.#job;
     this.#pid = pid;
-    this.#outbox.change({ type: 'started', id: job.id, ts: this.#startedAt, pid });
-    this.#outbox.event({ type: 'started', job: { id: job.id, path: job.path, ts: this.#startedAt, pid, command: this.command } });
+    const remote = this.#remote !== null;
+    // A cluster job's pid is on its node: the run must never signal it as a local process group.
+    this.#outbox.change({ type: 'started', id: job.id, ts: this.#startedAt, pid: remote ? null : pid });
+    this.#outbox.event({
+      type: 'started',
+      job: {
+        id: job.id,
+        path: job.path,
+        ts: this.#startedAt,
+        pid,
+        command: this.command,
+        ...(remote ? { remote: true, host: this.#host ?? 'a cluster node' } : {}),
+      },
+    });
+    // A cluster leaf samples its own process tree on its node.
+    if (remote) return;
     this.#services.sampler.watch(pid, (sample) => this.#context.send(this.#context.self, { type: 'sample', ...sample }));
     // A stop that came before the pid was known reaches the process now.
     if (this.#stopping) this.#signal(this.#forced ? 'SIGKILL' : 'SIGTERM', this.#forced ? 'force' : 'stop');
@@ -110,10 +152,19 @@ export class JobActor {
         this.#finish(message.code, message.signal, null);
         return;
       case 'spawn-failed':
-        this.#runtimeLine(Severity.ERROR, describeSpawnError(message.code, message.message, this.#job.command, this.#job.cwd));
+        this.#runtimeLine(
+          Severity.ERROR,
+          message.code === 'ESUBMIT' ? message.message : describeSpawnError(message.code, message.message, this.#job.command, this.#job.cwd),
+        );
         this.#finish(null, null, 'spawn');
         return;
       case 'lost':
+        if (this.#remote !== null) {
+          // A cluster job the run itself cancelled is interrupted; one that ended out of our sight is lost.
+          this.#runtimeLine(this.#stopping ? Severity.WARNING : Severity.ERROR, this.#stopping ? `stopped: ${message.reason}` : `lost: ${message.reason}`);
+          this.#finish(null, null, this.#stopping ? null : 'cluster-lost');
+          return;
+        }
         this.#runtimeLine(Severity.ERROR, `lost track of the job: ${message.reason}`);
         this.#signal('SIGKILL', 'lost');
         this.#finish(null, null, 'lost');
@@ -129,6 +180,16 @@ export class JobActor {
         return;
       case 'flow':
         this.#flow(message.paused);
+        return;
+      case 'note':
+        this.#runtimeLine(Severity[message.severity], message.text);
+        return;
+      case 'ingested':
+        this.#recordIngested(message.offset);
+        return;
+      case 'placed':
+        if (message.host !== null) this.#host = message.host;
+        this.#outbox.change({ type: 'cluster', id: this.#job.id, clusterId: message.clusterId, host: message.host });
         return;
       default:
         unreachable(message, 'job message');
@@ -165,8 +226,26 @@ export class JobActor {
     this.#outbox.change({ type: 'progress', id: this.#job.id, counts: [...this.#counts], cpuPeak: this.#cpuPeak, rssPeak: this.#rssPeak });
   }
 
+  /**
+   * Records how far the job's spool is ingested, in the same batch as the rows it produced. A
+   * line still being assembled is not recorded yet, so the offset stops before its bytes.
+   */
+  #recordIngested(offset: number): void {
+    if (this.#splitters[0].pending > 0 || this.#splitters[1].pending > 0 || offset <= this.#ingested) return;
+    this.#ingested = offset;
+    this.#outbox.change({ type: 'ingested', id: this.#job.id, offset });
+  }
+
   #stop(force: boolean): void {
     if (this.#done) return;
+    if (this.#remote !== null) {
+      if (!this.#stopping) {
+        this.#stopping = true;
+        this.#runtimeLine(Severity.WARNING, force ? 'stopping: giving up on the cluster job' : "stopping: the run's cluster jobs are cancelled");
+      }
+      this.#remote.stop(force);
+      return;
+    }
     if (!this.#stopping) {
       this.#stopping = true;
       this.#runtimeLine(Severity.WARNING, force ? 'stopping: killing the job (SIGKILL)' : `stopping: sent SIGTERM, SIGKILL in ${this.#settings.grace} s`);
@@ -181,7 +260,8 @@ export class JobActor {
   }
 
   #signal(signal: GroupSignal, reason: SignalReason): void {
-    if (this.#pid !== null) this.#processGroups.signal(this.#pid, signal, reason);
+    // A cluster job's pid is on its node: it is stopped through the scheduler.
+    if (this.#pid !== null && this.#remote === null) this.#processGroups.signal(this.#pid, signal, reason);
   }
 
   #flow(paused: boolean): void {
@@ -189,7 +269,7 @@ export class JobActor {
     else this.#process?.resume();
   }
 
-  #finish(exitCode: number | null, signal: NodeJS.Signals | null, cause: 'spawn' | 'lost' | null): void {
+  #finish(exitCode: number | null, signal: NodeJS.Signals | null, cause: 'spawn' | 'lost' | 'cluster-lost' | null): void {
     if (this.#done) return;
     this.#done = true;
     const endedAt = now();
@@ -199,7 +279,15 @@ export class JobActor {
       if (signal !== null) this.#runtimeLine(Severity.ERROR, `terminated by ${signal} while the run was stopping`);
     }
     const verdict = judge(
-      { exitCode, signal, counts: this.#counts, spawnFailed: cause === 'spawn', lost: cause === 'lost', interrupted: this.#stopping },
+      {
+        exitCode,
+        signal,
+        counts: this.#counts,
+        spawnFailed: cause === 'spawn',
+        lost: cause === 'lost',
+        clusterLost: cause === 'cluster-lost',
+        interrupted: this.#stopping,
+      },
       this.#settings.limits,
     );
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
@@ -221,7 +309,7 @@ export class JobActor {
   }
 
   stopped(): void {
-    if (this.#pid !== null) this.#services.sampler.unwatch(this.#pid);
+    if (this.#pid !== null && this.#remote === null) this.#services.sampler.unwatch(this.#pid);
     if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
     this.#unsubscribeFlow();
     // An actor that failed must not leave its processes running.

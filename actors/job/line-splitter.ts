@@ -21,6 +21,11 @@ export class LineSplitter {
     this.#emit = emit;
   }
 
+  /** Bytes of a line not yet ended. */
+  get pending(): number {
+    return this.#partialBytes;
+  }
+
   push(chunk: Buffer): void {
     let start = 0;
     let newline = chunk.indexOf(NEWLINE, start);

@@ -11,6 +11,8 @@ export interface Outcome {
   readonly spawnFailed: boolean;
   /** What watched the process went away, so its result is unknown. */
   readonly lost: boolean;
+  /** A cluster ended the job without its final report (cancelled, out of time or memory, node failure). */
+  readonly clusterLost?: boolean;
   /** The run was stopping and this job was terminated for it. */
   readonly interrupted: boolean;
 }
@@ -24,6 +26,7 @@ export const judge = (outcome: Outcome, limits: MessageLimits): Verdict => {
   const failed = (failure: FailureKind): Verdict => ({ result: Result.failure, failure });
   if (outcome.spawnFailed) return failed('spawn');
   if (outcome.lost) return failed('internal');
+  if (outcome.clusterLost === true) return failed('lost');
   if (outcome.interrupted) return failed('interrupted');
   if (outcome.signal !== null) return failed('signal');
   if (outcome.exitCode !== 0) return failed('exit');

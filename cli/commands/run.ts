@@ -9,12 +9,18 @@ import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';
 import type { RunRequest, startRun } from '../../actors/start-run.js';
 import type { Plan } from '../../spec/plan.js';
 import { ExitCode, Severity } from '../../vocabulary/codes.js';
+import type { ClusterSettings } from '../../cluster/settings.js';
+import { writeClusterPlan } from '../../cluster/plan-file.js';
 import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
 import { prepareTracking } from '../tracking.js';
 import { UsageError } from '../usage-error.js';
 import { handleSignals } from '../signals.js';
+import { addClusterOptions, clusterSettings, type ClusterFlags } from '../cluster-options.js';
 
-export interface RunFlags {
+/** On a cluster the scheduler admits jobs: the head gates none of them. */
+const CLUSTER_SLOTS = 1_000_000_000;
+
+export interface RunFlags extends ClusterFlags {
   readonly tracking?: string;
   readonly interval: number;
   readonly jobs: number;
@@ -34,7 +40,7 @@ export interface RunFlags {
 
 /** Adds the options shared by `run` and `rerun`. */
 export const addRunOptions = (command: Command): Command =>
-  command
+  addClusterOptions(command)
     .option('--tracking <dir>', "directory for this run's database (default: ./tracking/<timestamp>, linked from ./tracking/latest)")
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
@@ -65,7 +71,8 @@ export function register(program: Command): void {
 /** Loads and plans the spec; a spec problem is one line on stderr and exit code 2. */
 async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[]): Promise<number> {
   // Threads boot while the spec is read; a bad spec shuts them down before any job exists.
-  const booting = bootRuntime(flags.jobs);
+  // A run on a cluster has one job thread: its launcher is the run's only scheduler client.
+  const booting = flags.scheduler === 'slurm' ? bootRuntime(CLUSTER_SLOTS, 1) : bootRuntime(flags.jobs);
   // Awaited later; a thread that fails to boot must not be an unhandled rejection meanwhile.
   booting.catch(() => undefined);
   // Loaded after the threads start booting, so the two overlap: start-up is paid by every run.
@@ -118,6 +125,17 @@ export async function executePlan(
     env: process.env,
   });
   const limits: MessageLimits = { warning: flags.limitWarning, error: flags.limitError, critical: flags.limitCritical };
+  const runId = randomUUID();
+  let cluster: ClusterSettings | undefined;
+  if (flags.scheduler === 'slurm') {
+    cluster = clusterSettings(flags, runId, tracking.dir);
+    const problem = await slurmProblem();
+    if (problem !== null) {
+      await (await runtime)?.kernel.shutdown();
+      process.stderr.write(`gator: --scheduler slurm: ${problem}\n`);
+      return 2;
+    }
+  }
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
   // The plan lives only in this function's frame, which ends once the run has it: at
   // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
@@ -126,16 +144,18 @@ export async function executePlan(
     const plan = planned.plan;
     if (plan === null) throw new TypeError('executePlan needs a plan');
     planned.plan = null;
+    // `gator attach` rebuilds the run from its plan if this process dies.
+    if (cluster !== undefined) writeClusterPlan(tracking.dir, plan);
     return start(
       {
         plan,
         dbPath: tracking.dbPath,
-        runId: randomUUID(),
-        settings: { limits, interval: flags.interval, grace: flags.grace, consoleSeverity },
-        slots: flags.jobs,
+        runId,
+        settings: { limits, interval: flags.interval, grace: flags.grace, consoleSeverity, ...(cluster === undefined ? {} : { cluster }) },
+        slots: cluster === undefined ? flags.jobs : CLUSTER_SLOTS,
         argv: ['gator', ...argv],
         cwd: process.cwd(),
-        options: { jobs: flags.jobs, interval: flags.interval, grace: flags.grace, limits },
+        options: { jobs: flags.jobs, interval: flags.interval, grace: flags.grace, limits, ...(cluster === undefined ? {} : { cluster }) },
         ...(rerun === undefined ? {} : { rerun }),
       },
       runConsole.observer,
@@ -160,6 +180,17 @@ export async function executePlan(
   }
   await writeReport(end, flags, human);
   return end.exitCode;
+}
+
+/** Null when Slurm answers; else why not, in a sentence. */
+async function slurmProblem(): Promise<string | null> {
+  const { SlurmBackend } = await import('../../cluster/slurm/backend.js');
+  try {
+    await new SlurmBackend().discover();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteStream): Promise<void> {

@@ -18,10 +18,17 @@ export const slurmTime = (seconds: number): string => {
   return `${days > 0 ? `${days}-` : ''}${pad(hours)}:${pad(rest)}:00`;
 };
 
+/**
+ * Memory in Slurm's megabytes (its docs' word for its `M` unit). A size written in binary units
+ * is passed exactly; a decimal one (`!Memory [100, MB]`) as the number of megabytes written,
+ * as Gator passes it, so the job shows MinMemoryNode=100M. Never 0.
+ */
+export const slurmMegabytes = (bytes: number): number => Math.max(1, bytes % MIB === 0 ? bytes / MIB : Math.ceil(bytes / 1e6 - 1e-9));
+
 export const resourceArgs = (resources: ResourceRequest): string[] => {
   const args: string[] = [];
   if (resources.cores > 0) args.push('--ntasks=1', `--cpus-per-task=${resources.cores}`);
-  if (resources.memoryBytes > 0) args.push(`--mem=${Math.max(1, Math.ceil(resources.memoryBytes / MIB))}M`);
+  if (resources.memoryBytes > 0) args.push(`--mem=${slurmMegabytes(resources.memoryBytes)}M`);
   const licenses = Object.entries(resources.licenses).filter(([, count]) => count > 0);
   if (licenses.length > 0) args.push(`--licenses=${licenses.map(([name, count]) => `${name}:${count}`).join(',')}`);
   if (resources.timeSeconds !== null && resources.timeSeconds > 0) args.push(`--time=${slurmTime(resources.timeSeconds)}`);

@@ -2,6 +2,8 @@
 // skipped, saying why, otherwise. With GATOR_TEST_SLURM=1 (set by .ci/run once it has started
 // a cluster) a missing cluster is a failure, never a silent skip.
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const answers = (): boolean => {
   try {
@@ -42,4 +44,51 @@ export const activeJobs = (name: string): string[] => {
   } catch {
     return [];
   }
+};
+
+/**
+ * A PATH shim for `sbatch` that logs each call (time and argv, one JSON line) and passes it on
+ * to the real one; the first `failFirst` calls fail instead with `message` on stderr.
+ */
+export const sbatchShim = (
+  dir: string,
+  failFirst = 0,
+  message = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation',
+): { path: string; calls: () => { ts: number; argv: string[] }[] } => {
+  const bin = join(dir, 'shim-bin');
+  mkdirSync(bin, { recursive: true });
+  const log = join(dir, 'sbatch-calls.log');
+  const count = join(dir, 'sbatch-count');
+  const real = execFileSync('sh', ['-c', 'command -v sbatch'], { encoding: 'utf8' }).trim();
+  writeFileSync(
+    join(bin, 'sbatch'),
+    `#!/bin/sh
+n=$(cat '${count}' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '${count}'
+node -e 'process.stdout.write(JSON.stringify({ ts: Date.now() / 1000, argv: process.argv.slice(1) }) + "\\n")' -- "$@" >> '${log}'
+if [ $n -le ${failFirst} ]; then echo '${message}' >&2; exit 1; fi
+exec '${real}' "$@"
+`,
+    { mode: 0o755 },
+  );
+  return {
+    path: `${bin}:${process.env.PATH ?? ''}`,
+    calls: () => {
+      try {
+        return readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as { ts: number; argv: string[] });
+      } catch {
+        return [];
+      }
+    },
+  };
+};
+
+/** `scontrol show job -o` of one job id, as key=value pairs. */
+export const showJob = (id: string): Map<string, string> => {
+  const text = execFileSync('scontrol', ['show', 'job', '-o', id], { encoding: 'utf8' });
+  const values = new Map<string, string>();
+  for (const match of text.matchAll(/(\w+(?:\/\w+)?)=(\S*)/g)) if (!values.has(match[1]!)) values.set(match[1]!, match[2]!);
+  return values;
 };

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NodeLauncher } from './node-launcher.js';
 import { SpawnServer } from './spawn-server.js';
+import type { TreeSample } from '../sampler.js';
 
 export interface LaunchSpec {
   readonly command: string;
@@ -16,6 +17,14 @@ export interface LaunchSpec {
 
 /** Called in this order: `started` or `failed`, then `output` any number of times, then `ended` or `lost`. */
 export interface LaunchListener {
+  /** A launcher that runs the process elsewhere samples it there and reports each sample. */
+  sample?(sample: TreeSample): void;
+  /** A launcher's own line about the job (a cluster's cancel, refusal or loss): a runtime message. */
+  note?(severity: 'DEBUG' | 'WARNING' | 'ERROR', text: string): void;
+  /** A cluster leaf: every frame up to this spool offset has been delivered. */
+  ingested?(offset: number): void;
+  /** A cluster leaf: the scheduler's id for it and, once it runs, its host. */
+  placed?(clusterId: string, host: string | null): void;
   started(pid: number): void;
   /** The process never ran; `code` is the errno name (ENOENT, EACCES, ...). */
   failed(code: string, message: string): void;
@@ -30,6 +39,11 @@ export interface Launched {
   /** Stops reading the process's output, so a full pipe holds it back. */
   pause(): void;
   resume(): void;
+  /**
+   * Set when the process runs on another host: it is stopped through the launcher, never by
+   * signalling a local process group, and its pid means nothing here.
+   */
+  readonly remote?: { stop(force: boolean): void };
 }
 
 export interface Launcher {

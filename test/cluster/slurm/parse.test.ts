@@ -58,6 +58,8 @@ describe('sbatch arguments', () => {
       '--licenses=vcs:1',
     ]);
     assert.deepEqual(resourceArgs({ ...NONE, memoryBytes: 1 }), ['--mem=1M']);
+    assert.deepEqual(resourceArgs({ ...NONE, memoryBytes: 100e6 }), ['--mem=100M']);
+    assert.deepEqual(resourceArgs({ ...NONE, memoryBytes: 1.5e9 }), ['--mem=1500M']);
     assert.deepEqual(resourceArgs({ ...NONE, timeSeconds: 90, partition: 'p', account: 'a', qos: 'q' }), [
       '--time=00:02:00',
       '--partition=p',
