@@ -189,4 +189,4 @@ FROM run_info;
 `;
 
 /** The public views and what each is for, for `gator query --schema` and the docs. */
-export const PUBLIC_VIEWS = ['jobs', 'messages', 'attempts', 'samples', 'metrics', 'run'] as const;
+export const PUBLIC_VIEWS = ['jobs', 'messages', 'attempts', 'samples', 'metrics', 'run', 'cluster_jobs'] as const;

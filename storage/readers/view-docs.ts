@@ -35,7 +35,7 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       cpu_peak: "peak CPU of the job's process tree, percent of one core",
       rss_peak: "peak resident memory of the job's process tree, bytes",
       failure:
-        'why it failed: exit, signal, timeout, error-count, warning-count, critical-count, spawn, interrupted, cut-off, child or internal (the runner lost track of it: a thread or the spawn server died)',
+        'why it failed: exit, signal, timeout, error-count, warning-count, critical-count, spawn, interrupted, cut-off, child, internal (the runner lost track of it: a thread or the spawn server died) or lost (a cluster ended the job without its final report: cancelled, out of time or memory, node failure)',
       signal: 'the signal that ended the job, e.g. SIGKILL',
       array_indices: "JSON array of every enclosing array's index, outermost first (GATOR_ARRAY_INDICES)",
       pid: 'process id of the job',
@@ -123,6 +123,15 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       pid: 'process id of the runner',
       heartbeat_at: "unix seconds of the runner's last heartbeat (every 2 s while it runs)",
       seed: "the run seed every job's seed derives from (--seed); NULL for runs before seeds",
+    },
+  },
+  cluster_jobs: {
+    about: 'one row per job that ran on a cluster (gator run --scheduler slurm): where it ran',
+    columns: {
+      job_id: "the job's id in jobs",
+      job_path: "the job's dotted path",
+      cluster_id: "the scheduler's id of the job, as its tools print it (Slurm: 1234 or 1234_7 for an array task)",
+      host: 'the compute node it ran on; NULL until it started',
     },
   },
 };
