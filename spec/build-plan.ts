@@ -9,7 +9,7 @@ import { basename, extname, resolve } from 'node:path';
 import { SpecError } from './errors.js';
 import { expandVars, hasVariables, type Lookup } from './expand.js';
 import { arrayInstances, instanceCount, type ArrayInstance } from './instance-names.js';
-import type { ArraySpec, JobSpec, NodeSpec, RetryRule } from './model.js';
+import type { ArraySpec, JobSpec, NodeSpec, RetryRule, SchedulerSpec } from './model.js';
 import type { JobPolicy, Plan, PlannedDeps, PlannedGroup, PlannedJob, PlannedNode, PlannedResources, SeedTemplate } from './plan.js';
 import { Problems } from './problems.js';
 import { deriveSeed, randomRunSeed } from './seed.js';
@@ -64,7 +64,14 @@ interface Inherited {
   readonly retries?: number;
   readonly retryOn?: readonly RetryRule[];
   readonly mkdir?: boolean;
+  readonly scheduler?: SchedulerSpec;
 }
+
+/** A node's `scheduler:` over what it inherits: each field it sets wins; `args` add up. */
+const mergeScheduler = (from: SchedulerSpec | undefined, own: SchedulerSpec): SchedulerSpec =>
+  from === undefined
+    ? own
+    : Object.freeze({ ...from, ...own, ...(from.args !== undefined && own.args !== undefined ? { args: [...from.args, ...own.args] } : {}) });
 
 const NOTHING_INHERITED: Inherited = Object.freeze({});
 
@@ -249,7 +256,9 @@ class PlanBuilder {
   }
 
   #inheritedFor(spec: NodeSpec, from: Inherited): Inherited {
-    if (spec.timeout === undefined && spec.retries === undefined && spec.retryOn === undefined && spec.mkdir === undefined) return from;
+    if (spec.timeout === undefined && spec.retries === undefined && spec.retryOn === undefined && spec.mkdir === undefined && spec.scheduler === undefined) {
+      return from;
+    }
     const cached = this.#inheritedCache.get(spec);
     if (cached !== undefined && cached.from === from) return cached.to;
     const to: Inherited = Object.freeze({
@@ -258,9 +267,18 @@ class PlanBuilder {
       ...(spec.retries === undefined ? {} : { retries: spec.retries }),
       ...(spec.retryOn === undefined ? {} : { retryOn: spec.retryOn }),
       ...(spec.mkdir === undefined ? {} : { mkdir: spec.mkdir }),
+      ...(spec.scheduler === undefined ? {} : { scheduler: mergeScheduler(from.scheduler, spec.scheduler) }),
     });
     this.#inheritedCache.set(spec, { from, to });
     return to;
+  }
+
+  /** The job's scheduler options, shaped as the plan carries them; nothing when none are set. */
+  #schedulerOf(spec: JobSpec, inherited: Inherited): { scheduler?: NonNullable<PlannedJob['scheduler']> } {
+    const scheduler = this.#inheritedFor(spec, inherited).scheduler;
+    if (scheduler === undefined) return {};
+    const { args, ...rest } = scheduler;
+    return { scheduler: { ...rest, ...(args === undefined ? {} : { extraArgs: args }) } };
   }
 
   /** A limit after `--timeout-multiplier` (0 lifts every limit). */
@@ -510,6 +528,7 @@ class PlanBuilder {
       seedTemplate: spots.template(spec.seed !== undefined),
       params: frame.params,
       policy: this.#policy(spec, frame.inherited),
+      ...this.#schedulerOf(spec, frame.inherited),
     };
   }
 

@@ -3,7 +3,7 @@
 // wrong value is reported at its own position, in the words of the field it belongs to.
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import { parseDuration } from './duration.js';
-import type { ParameterSpec, PoolsSpec, RetryRule } from './model.js';
+import type { ParameterSpec, PoolsSpec, RetryRule, SchedulerSpec } from './model.js';
 import { seedProblem } from './seed.js';
 import { DEFAULT_MEMORY_UNIT, MEMORY_UNITS, MEMORY_UNIT_NAMES } from './tags.js';
 import { didYouMean, quote } from './text.js';
@@ -143,6 +143,69 @@ export function readRetryOn(ctx: ReadContext, field: Field): RetryRule[] | undef
     else rules.push(rule);
   }
   return ok ? rules : undefined;
+}
+
+const SCHEDULER_KEYS = ['partition', 'account', 'qos', 'time', 'args'];
+
+/** `scheduler: {partition: short, account: chip, qos: high, time: 2h, args: [--constraint=avx2]}`. */
+export function readScheduler(ctx: ReadContext, field: Field): SchedulerSpec | undefined {
+  const node = field.node;
+  if (!plainTagOk(ctx, node)) return undefined;
+  if (!isMap(node) || tagClass(node) !== 'none') {
+    return wrongType(ctx, node, 'scheduler must be a mapping such as {partition: short, time: 2h, args: [--constraint=avx2]}');
+  }
+  const out: { -readonly [K in keyof SchedulerSpec]: SchedulerSpec[K] } = {};
+  let ok = true;
+  for (const pair of node.items) {
+    const rawKey = asNode(pair.key);
+    const key = rawKey === null ? undefined : ctx.deref(rawKey);
+    const rawValue = asNode(pair.value);
+    const value = rawValue === null ? undefined : ctx.deref(rawValue);
+    if (key === undefined || !isScalar(key) || !SCHEDULER_KEYS.includes(String(key.value))) {
+      ok = false;
+      if (key !== undefined)
+        ctx.problems.add(
+          ctx.src.posOf(key),
+          `unknown key ${quote(String(isScalar(key) ? key.value : '?'))} in scheduler; allowed: ${SCHEDULER_KEYS.join(', ')}`,
+        );
+      continue;
+    }
+    const name = String(key.value);
+    const keyPos = ctx.src.posOf(key);
+    if (value === undefined) {
+      ok = false;
+      ctx.problems.add(keyPos, `scheduler ${name} has no value`);
+      continue;
+    }
+    const inner: Field = { name: `scheduler ${name}`, node: value, keyPos };
+    if (name === 'time') {
+      const seconds = readDuration(ctx, inner);
+      if (seconds === undefined) ok = false;
+      else if (seconds !== null) out.timeSeconds = seconds;
+    } else if (name === 'args') {
+      const items = readSequence(ctx, inner, 'scheduler args must be a list of arguments, such as [--constraint=avx2, --exclusive]');
+      if (items === undefined) {
+        ok = false;
+        continue;
+      }
+      const args: string[] = [];
+      for (const item of items) {
+        const arg = readStringOrInt(ctx, item, 'a scheduler argument', undefined);
+        if (arg === undefined) ok = false;
+        else args.push(arg);
+      }
+      out.args = args;
+    } else {
+      const text = readStringOrInt(ctx, value, `scheduler ${name}`, undefined);
+      if (text === undefined || text.trim() === '') {
+        ok = false;
+        if (text !== undefined) ctx.problems.add(ctx.src.posOf(value), `scheduler ${name} must not be empty`);
+        continue;
+      }
+      out[name as 'partition' | 'account' | 'qos'] = text.trim();
+    }
+  }
+  return ok ? out : undefined;
 }
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

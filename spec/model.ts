@@ -44,6 +44,20 @@ export interface ParameterSpec {
   readonly pos: SourcePos;
 }
 
+/**
+ * Options for the cluster scheduler (`scheduler:`), for jobs run with `--scheduler slurm`:
+ * inherited down the tree, a nearer node's field winning and `args` adding up.
+ */
+export interface SchedulerSpec {
+  readonly partition?: string;
+  readonly account?: string;
+  readonly qos?: string;
+  /** Wall-clock limit in seconds. */
+  readonly timeSeconds?: number;
+  /** Raw arguments for the submit command (sbatch), in order. */
+  readonly args?: readonly string[];
+}
+
 /** The run's resource pools as the spec declares them (`pools:` on the top-level node). */
 export interface PoolsSpec {
   readonly cores?: number;
@@ -73,6 +87,7 @@ interface NodeSpecBase extends Dependencies {
   readonly retryOn?: readonly RetryRule[];
   /** Create the job's working directory before it starts. */
   readonly mkdir?: boolean;
+  readonly scheduler?: SchedulerSpec;
 }
 
 export interface JobSpec extends NodeSpecBase {

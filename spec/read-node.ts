@@ -19,7 +19,7 @@ import {
   type TagInfo,
 } from './tags.js';
 import { didYouMean, quote } from './text.js';
-import { parseMemory, readBoolean, readDuration, readParameters, readPools, readRetries, readRetryOn, readSeed } from './control-values.js';
+import { parseMemory, readBoolean, readDuration, readParameters, readPools, readRetries, readRetryOn, readScheduler, readSeed } from './control-values.js';
 import {
   asNode,
   describe,
@@ -461,7 +461,7 @@ class TreeReader implements ReadContext {
   }
 }
 
-type Control = Pick<NodeSpec, 'timeout' | 'retries' | 'retryOn' | 'mkdir'>;
+type Control = Pick<NodeSpec, 'timeout' | 'retries' | 'retryOn' | 'mkdir' | 'scheduler'>;
 
 /** The fields every node kind has for regression control; undefined when one was wrong. */
 function readControl(ctx: ReadContext, byName: ReadonlyMap<string, Field>): Control | undefined {
@@ -490,6 +490,12 @@ function readControl(ctx: ReadContext, byName: ReadonlyMap<string, Field>): Cont
     const b = readBoolean(ctx, mkdirField);
     if (b === undefined) ok = false;
     else out.mkdir = b;
+  }
+  const schedulerField = byName.get('scheduler');
+  if (schedulerField !== undefined) {
+    const scheduler = readScheduler(ctx, schedulerField);
+    if (scheduler === undefined) ok = false;
+    else out.scheduler = scheduler;
   }
   return ok ? out : undefined;
 }

@@ -15,7 +15,7 @@ export interface TagInfo {
 }
 
 /** Regression control, on every node kind: inherited by the jobs below. */
-const CONTROL = ['timeout', 'retries', 'retry_on', 'mkdir'];
+const CONTROL = ['timeout', 'retries', 'retry_on', 'mkdir', 'scheduler'];
 /** A group's own limit, and the run's resource pools (top-level node only). */
 const TIER = ['group_timeout', 'pools'];
 

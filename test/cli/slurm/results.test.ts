@@ -302,4 +302,46 @@ describe('gator run --scheduler slurm', { skip: slurmSkip, timeout: 600_000 }, (
       db.close();
     }
   });
+
+  it("passes the options, Python Gator's --sched-arg, a node's scheduler: section and a job's timeout to sbatch", async () => {
+    const dir = tempDir('gator-slurm-');
+    const spec = writeSpec(
+      dir,
+      'options.yaml',
+      `!JobGroup
+  id: top
+  scheduler: {args: [--nice=5]}
+  jobs:
+  - !Job
+    id: sectioned
+    scheduler: {time: 2h, args: [--comment-free]}
+    command: 'true'
+  - !Job
+    id: timed
+    timeout: 90s
+    command: 'true'
+`,
+    );
+    const shim = sbatchShim(dir);
+    const result = await gator(['run', spec, ...SLURM, '--sched-arg', 'queue=debug', '--sbatch-arg=--requeue', '--tracking', join(dir, 'run')], {
+      env: { PATH: shim.path },
+      timeoutMs: 200_000,
+    });
+    // --comment-free is no sbatch option: Slurm refuses that job, with its own message, and the other runs.
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const calls = shim.calls();
+    assert.equal(calls.length, 2);
+    const sectioned = calls.find((call) => call.argv.includes('--comment-free'))!;
+    const timed = calls.find((call) => !call.argv.includes('--comment-free'))!;
+    for (const call of [sectioned, timed]) {
+      assert.ok(call.argv.includes('--partition=debug'), JSON.stringify(call.argv));
+      assert.ok(call.argv.includes('--requeue') && call.argv.includes('--nice=5'), JSON.stringify(call.argv));
+    }
+    assert.ok(sectioned.argv.includes('--time=02:00:00'), JSON.stringify(sectioned.argv));
+    assert.ok(timed.argv.includes('--time=00:02:00'), JSON.stringify(timed.argv));
+    const jobs = jobsOf(join(dir, 'run', 'run.sqlite'));
+    assert.equal(jobs.get('top.timed')!.result, 'success');
+    assert.equal(jobs.get('top.sectioned')!.result, 'failure');
+    assert.equal(jobs.get('top.sectioned')!.failure, 'spawn');
+  });
 });
