@@ -11,6 +11,8 @@ import { FRAME_HEADER, readFrames, type LeafFrame } from './frames.js';
 
 const GREETING = 'GATOR1 ';
 const OFFSET_BYTES = 8;
+/** Bytes a leaf lets wait for a slow head before it stops sending (the spool has them all). */
+const MAX_UNSENT = 8 * 1024 * 1024;
 
 export interface HeadAddress {
   readonly host: string;
@@ -178,6 +180,8 @@ export class LeafChannel {
   /** Sends a frame written at spool offset `start`, when connected. */
   send(frame: Buffer, start: number): void {
     if (!this.#connected || this.#socket === null) return;
+    // A head that reads slower than the job prints: leave the rest to the spool, bounding memory here.
+    if (this.#socket.writableLength > MAX_UNSENT) return;
     const prefix = Buffer.allocUnsafe(OFFSET_BYTES);
     prefix.writeUInt32LE(start % 2 ** 32, 0);
     prefix.writeUInt32LE(Math.floor(start / 2 ** 32), 4);

@@ -94,6 +94,8 @@ interface Tracked {
   started: boolean;
   /** While the run is stopping, a drained job's end is told once the scheduler shows it gone. */
   held: (() => void) | null;
+  /** The head cannot store more of this job's output now: its frames wait in the spool. */
+  paused: boolean;
 }
 
 const TAIL_BYTES = 2048;
@@ -235,6 +237,7 @@ export class ClusterRun {
       finishedAt: null,
       started: false,
       held: null,
+      paused: false,
     };
     this.#jobs.set(job.id, tracked);
     return tracked;
@@ -318,6 +321,7 @@ export class ClusterRun {
         transport: this.#options.transport,
         interval: this.#options.interval,
         grace: this.#options.grace,
+        timeSeconds: chunk[0]!.job.resources.timeSeconds,
         tasks: chunk.map(({ job }) => ({ id: job.id, command: job.command, args: job.args, cwd: job.cwd, env: job.env })),
       });
     }
@@ -458,7 +462,8 @@ export class ClusterRun {
     for (const tracked of [...this.#jobs.values()]) {
       if (tracked.phase !== 'queued' || tracked.finishedAt === null) continue;
       this.#catchUp(tracked);
-      if (tracked.phase !== 'queued') continue;
+      // A paused job's frames wait in its spool: it is not lost while the head holds them back.
+      if (tracked.phase !== 'queued' || tracked.paused) continue;
       // A job that never started has no frame to wait for.
       const grace = tracked.started ? this.#options.lostGrace : Math.min(this.#options.lostGrace, 2 * this.#options.pollInterval);
       if (at - tracked.finishedAt < grace) continue;
@@ -487,8 +492,19 @@ export class ClusterRun {
     this.#ensureTimers();
   }
 
+  /**
+   * Backpressure: while paused, a job's frames are left in its spool (TCP ones are dropped, to
+   * be read back from the spool), so a job that floods its output costs the head no memory.
+   */
+  setPaused(id: number, paused: boolean): void {
+    const tracked = this.#jobs.get(id);
+    if (tracked === undefined || tracked.paused === paused) return;
+    tracked.paused = paused;
+    if (!paused) this.#catchUp(tracked);
+  }
+
   #catchUp(tracked: Tracked): void {
-    if (tracked.phase !== 'queued') return;
+    if (tracked.phase !== 'queued' || tracked.paused) return;
     const { frames } = readSpool(spoolPath(this.#options.paths.spoolDir, tracked.job.id), tracked.offset);
     for (const { frame, end } of frames) {
       if (tracked.phase !== 'queued') return;
@@ -500,6 +516,7 @@ export class ClusterRun {
     const tracked = this.#jobs.get(frame.id);
     if (tracked === undefined || tracked.phase !== 'queued') return;
     tracked.live = true;
+    if (tracked.paused) return;
     if (start > tracked.offset) this.#catchUp(tracked);
     // Already delivered (from the spool, or before a reconnect), or still a gap the spool does not show yet.
     if (start !== tracked.offset || tracked.phase !== 'queued') return;

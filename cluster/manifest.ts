@@ -24,6 +24,8 @@ export interface BatchManifest {
   readonly interval: number;
   /** Seconds between SIGTERM and SIGKILL when Slurm stops the leaf. */
   readonly grace: number;
+  /** The tasks' wall-clock limit in seconds, when they have one. */
+  readonly timeSeconds?: number | null;
   readonly tasks: readonly LeafTask[];
 }
 

@@ -58,7 +58,16 @@ const stop = (why: string): void => {
   signalJob('SIGTERM', 'stop');
   setTimeout(() => signalJob('SIGKILL', 'grace-expired'), manifest.grace * 1000).unref();
 };
-process.on('SIGTERM', () => stop('cancelled or out of time'));
+const begun = Date.now();
+/** Slurm sends the same SIGTERM for a cancel and a time limit; the clock tells them apart. */
+const why = (): string => {
+  const limit = manifest.timeSeconds;
+  if (limit !== undefined && limit !== null && (Date.now() - begun) / 1000 >= Math.ceil(limit / 60) * 60 - 5) {
+    return `its time limit of ${Math.ceil(limit / 60)} min was reached`;
+  }
+  return 'cancelled';
+};
+process.on('SIGTERM', () => stop(why()));
 process.on('SIGINT', () => stop('interrupted'));
 process.on('SIGUSR2', () => stop('time limit near'));
 

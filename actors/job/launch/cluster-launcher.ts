@@ -80,9 +80,9 @@ export class ClusterLauncher {
     if (resume === null) this.run.launch(job, leafListener);
     else this.run.resume(job, leafListener, resume.batch, resume.index, { offset: resume.offset });
     return {
-      // Output arrives as frames the head reads at its own pace; the leaf never blocks on it.
-      pause: () => undefined,
-      resume: () => undefined,
+      // The leaf never blocks on the head: a paused job's frames wait in its spool file.
+      pause: () => this.run.setPaused(job.id, true),
+      resume: () => this.run.setPaused(job.id, false),
       remote: { stop: (force) => this.run.stop(force) },
     };
   }
