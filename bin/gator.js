@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 // 300 MB there at no measurable cost in speed (benchmarks/RESULTS.md). Set before anything
 // allocates; worker threads inherit them. The commands that only read a run are short-lived
 // and allocate fast (a replay makes millions of strings): they keep V8's defaults.
-if (!['replay', 'query', 'report', 'runs'].includes(process.argv[2])) {
+if (!['replay', 'query', 'report', 'runs', 'hub'].includes(process.argv[2])) {
   setFlagsFromString('--max-semi-space-size=1');
   setFlagsFromString('--heap-growing-percent=15');
 }

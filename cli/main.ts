@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> 
   runs: () => import('./commands/runs.js'),
   rerun: () => import('./commands/rerun.js'),
   attach: () => import('./commands/attach.js'),
+  hub: () => import('./commands/hub.js'),
 };
 
 /** The commands this command line needs: the one it names, or all of them for help. */

@@ -114,17 +114,20 @@ const toJob = (row: RawJob): JobRow => ({
   rerunOf: row.rerun_of,
 });
 
+const JOB_COLUMNS = `id, parent_id, path, ident, kind, array_index, array_indices, state, result, failure, exit_code, signal, pid,
+  started_at, ended_at, command, argv, env, cwd, msg_debug, msg_info, msg_warning, msg_error, msg_critical,
+  cpu_peak, rss_peak, rerun_of`;
+
 /** Every node of the run in id order (pre-order: parents before children, spec order). */
 export function readJobs(db: Database.Database): JobRow[] {
-  const rows = db
-    .prepare(
-      `SELECT id, parent_id, path, ident, kind, array_index, array_indices, state, result, failure, exit_code, signal, pid,
-              started_at, ended_at, command, argv, env, cwd, msg_debug, msg_info, msg_warning, msg_error, msg_critical,
-              cpu_peak, rss_peak, rerun_of
-       FROM jobs ORDER BY id`,
-    )
-    .all() as RawJob[];
+  const rows = db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY id`).all() as RawJob[];
   return rows.map(toJob);
+}
+
+/** One node by id, or null when the run has no such node. */
+export function readJob(db: Database.Database, id: number): JobRow | null {
+  const row = db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
+  return row === undefined ? null : toJob(row);
 }
 
 /** The job's first ERROR or CRITICAL line, the one triage starts from. */

@@ -47,7 +47,15 @@ const realpath = (path: string): string | null => {
   }
 };
 
-export function listRuns(root: string, probe: LivenessProbe = systemProbe): { runs: ListedRun[]; unreadable: UnreadableRun[] } {
+/** A run database found under a tracking root, not yet opened. */
+export interface FoundRun {
+  readonly name: string;
+  readonly dir: string;
+  readonly dbPath: string;
+}
+
+/** The run databases directly under a tracking root (and the root's own, when it is a run), by name. */
+export function findRuns(root: string): FoundRun[] {
   let entries: string[];
   try {
     if (!statSync(root).isDirectory()) throw new RunNotFoundError(root, 'not a directory');
@@ -56,8 +64,7 @@ export function listRuns(root: string, probe: LivenessProbe = systemProbe): { ru
     if (error instanceof ReaderError) throw error;
     throw new RunNotFoundError(root, 'no such directory', { cause: error });
   }
-  const latest = realpath(join(root, LATEST_LINK));
-  const found: { name: string; dir: string; dbPath: string }[] = [];
+  const found: FoundRun[] = [];
   // The root itself may be one run's directory.
   if (exists(join(root, RUN_DB_NAME))) found.push({ name: '.', dir: root, dbPath: join(root, RUN_DB_NAME) });
   for (const name of entries.sort()) {
@@ -66,6 +73,12 @@ export function listRuns(root: string, probe: LivenessProbe = systemProbe): { ru
     const dbPath = join(dir, RUN_DB_NAME);
     if (exists(dbPath)) found.push({ name, dir, dbPath });
   }
+  return found;
+}
+
+export function listRuns(root: string, probe: LivenessProbe = systemProbe): { runs: ListedRun[]; unreadable: UnreadableRun[] } {
+  const found = findRuns(root);
+  const latest = realpath(join(root, LATEST_LINK));
   const runs: ListedRun[] = [];
   const unreadable: UnreadableRun[] = [];
   for (const entry of found) {
