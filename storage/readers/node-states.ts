@@ -146,8 +146,10 @@ export class TreeCounts {
   update(letters: string, status: RunStatus): number[] {
     const changed: number[] = [];
     const old = this.#letters;
-    if (status !== this.#status) {
-      // Every unfinished leaf may count differently now (running → cut off): recount them all.
+    const recounted = status !== this.#status;
+    if (recounted) {
+      // Every unfinished leaf may count differently now (running → cut off): recount them all,
+      // new letters and new status together.
       for (let i = 0; i < this.#shape.ids.length; i++) {
         if (this.#shape.kind[i] !== 'job') continue;
         const before = categoryOf(stateAt(old, i), this.#status);
@@ -155,6 +157,8 @@ export class TreeCounts {
         if (before !== after) {
           this.#add(i, before, -1);
           this.#add(i, after, 1);
+          // Shown differently with the same letters (running → cut off): a change all the same.
+          if (letters.charCodeAt(2 * i) === old.charCodeAt(2 * i) && letters.charCodeAt(2 * i + 1) === old.charCodeAt(2 * i + 1)) changed.push(i);
         }
       }
       this.#status = status;
@@ -165,13 +169,13 @@ export class TreeCounts {
         if (letters.charCodeAt(i) === old.charCodeAt(i) && letters.charCodeAt(i + 1) === old.charCodeAt(i + 1)) continue;
         const position = i / 2;
         changed.push(position);
-        if (this.#shape.kind[position] !== 'job') continue;
+        if (recounted || this.#shape.kind[position] !== 'job') continue;
         this.#add(position, categoryOf(stateAt(old, position), status), -1);
         this.#add(position, categoryOf(stateAt(letters, position), status), 1);
       }
     }
     this.#letters = letters;
-    return changed;
+    return changed.sort((a, b) => a - b);
   }
 
   /** Leaf counts of a node's subtree; for the root, of the whole run. */

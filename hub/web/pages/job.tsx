@@ -53,7 +53,6 @@ export function JobPage({ name, id, query }: { name: string; id: number; query: 
     setJob(null);
     setSamples(emptySeries());
     getJson<JobDetail>(`${runPath(name)}/jobs/${id}`).then(setJob, (e: Error) => setError(e.message));
-    getJson<Series>(`${runPath(name)}/jobs/${id}/samples`).then(setSamples, () => undefined);
   }, [name, id]);
 
   // Open the log at the line asked for; else a live job at its end, following it; a failed
