@@ -22,7 +22,7 @@ const layers = [
   },
   {
     folder: 'storage',
-    banned: ['**/actors/**', '**/console/**', '**/cli/**', '**/runtime/**'],
+    banned: ['**/actors/**', '**/console/**', '**/cli/**', '**/runtime/**', '**/hub/**'],
     why: 'storage/ speaks SQL only; it sits below actors/, console/ and cli/',
   },
   {
@@ -41,8 +41,29 @@ const layers = [
     why: 'the leaf wrapper runs one command on a compute node: the launcher, the sampler, the process-group signals and the frames only',
   },
   {
+    folder: 'hub/server',
+    banned: ['**/actors/**', '**/runtime/**', '**/spec/**', '**/cluster/**', '**/leaf/**', '**/console/**', '**/cli/**', '**/hub/web/**'],
+    why: "the hub's server is a post-run reader: it reads runs through storage/readers/ and knows nothing of the runner or the command line",
+  },
+  {
+    folder: 'hub/web',
+    banned: [
+      '**/storage/**',
+      '**/actors/**',
+      '**/runtime/**',
+      '**/spec/**',
+      '**/cluster/**',
+      '**/leaf/**',
+      '**/cli/**',
+      '**/hub/server/**',
+      'better-sqlite3',
+      'node:*',
+    ],
+    why: 'hub/web/ runs in the browser: it talks to the server over HTTP only (types from hub/protocol.ts)',
+  },
+  {
     folder: 'console',
-    banned: ['**/cli/**'],
+    banned: ['**/cli/**', '**/hub/**'],
     why: 'console/ renders what it is given; it does not reach up into cli/',
   },
 ];
@@ -98,7 +119,7 @@ export default tseslint.config(
     },
   },
   ...layers.map(({ folder, banned, why }) => ({
-    files: [`${folder}/**/*.ts`],
+    files: [`${folder}/**/*.ts`, `${folder}/**/*.tsx`],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: banned, message: why }] }] },
   })),
   consoleNoStorage,

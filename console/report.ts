@@ -3,7 +3,7 @@
 // the command that replays it, then the database path.
 import type { FailureBucket, GroupRow, RunReport } from '../storage/readers/triage.js';
 import { SEVERITY_NAMES } from '../vocabulary/codes.js';
-import { plural } from '../vocabulary/wording.js';
+import { failureGroupHeadline, failureGroupsSummary } from '../vocabulary/wording.js';
 import { palette, type Palette } from './color.js';
 import { formatBytes, formatDuration } from './durations.js';
 import { fit, padTo, widthOf } from './fit.js';
@@ -81,10 +81,7 @@ const summaryTable = (report: RunReport, width: number, c: Palette): string[] =>
 
 const bucketLines = (bucket: FailureBucket, width: number, color: boolean, c: Palette): string[] => {
   const { example } = bucket;
-  const headline =
-    example.firstError === null
-      ? `${plural(bucket.count, 'job')} failed: ${example.reason}, no ERROR line`
-      : `${plural(bucket.count, 'job')} failed with \`${visible(bucket.signature)}\``;
+  const headline = failureGroupHeadline(bucket.count, example.firstError === null ? null : visible(bucket.signature), example.reason);
   const lines = [`${c.red('✘')} ${c.bold(headline)}`];
   for (const entry of elide(foldPaths(bucket.paths), PATHS_SHOWN)) lines.push(`  ${fit(visible(entry), width - 3, 'middle')}`);
   lines.push(c.dim(`  e.g. ${visible(example.path)} (${example.reason})${example.lastLines.length > 0 ? ', its last lines:' : ''}`));
@@ -103,7 +100,7 @@ export const renderReport = (report: RunReport, style: ReportStyle): string => {
   const lines = summaryTable(report, width, c);
   const { failures } = report;
   if (failures.jobs > 0) {
-    lines.push('', c.bold(c.red(`${plural(failures.jobs, 'job')} failed, ${plural(failures.buckets.length, 'distinct first error')}:`)));
+    lines.push('', c.bold(c.red(`${failureGroupsSummary(failures.jobs, failures.buckets.length)}:`)));
     for (const bucket of failures.buckets) lines.push('', ...bucketLines(bucket, width, style.color, c));
   }
   lines.push('', `${c.bold('Database:')} ${visible(report.dbPath)}`);

@@ -1,7 +1,7 @@
 // What the hub's server sends the browser: the JSON of every API route and Server-Sent Event,
 // as types shared by both sides (the browser imports them as types only).
 
-export type RunStatus = 'running' | 'cut off' | 'done';
+export type RunStatus = 'running' | 'cut-off' | 'done';
 export type Category = 'pending' | 'running' | 'passed' | 'failed' | 'aborted' | 'cutOff' | 'unknown';
 export type Counts = Record<Category, number> & { total: number };
 export type SeverityName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
@@ -36,8 +36,8 @@ export interface RunDetail extends RunSummary {
   readonly hasMetrics: boolean;
 }
 
-export type ShownState = 'pending' | 'launched' | 'running' | 'complete' | 'cut off';
-export type ShownResult = 'unknown' | 'success' | 'failure' | 'aborted' | 'cut off';
+export type ShownState = 'pending' | 'launched' | 'running' | 'complete' | 'cut-off';
+export type ShownResult = 'unknown' | 'success' | 'failure' | 'aborted' | 'cut-off';
 
 /** A node as a tree row shows it. */
 export interface TreeNode {
@@ -70,6 +70,8 @@ export interface ChildrenPage {
 export interface FailureGroup {
   /** The first ERROR line with numbers and hex normalised, as `gator report` prints it. */
   readonly signature: string;
+  /** The group's headline, in `gator report`'s words. */
+  readonly headline: string;
   readonly count: number;
   readonly jobs: readonly { readonly path: string; readonly id: number | null }[];
   readonly example: {
@@ -85,6 +87,8 @@ export interface FailureGroup {
 
 export interface Failures {
   readonly jobs: number;
+  /** What heads the groups, in `gator report`'s words. */
+  readonly summary: string;
   readonly groups: readonly FailureGroup[];
 }
 

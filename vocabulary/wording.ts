@@ -66,6 +66,16 @@ export const failureKindOf = (facts: FailureFacts): FailureKind => {
   return 'exit';
 };
 
+/**
+ * The headline of a failure group, as `gator report` and the hub show it: how many jobs failed
+ * with the same first ERROR line (its signature), or, without one, why.
+ */
+export const failureGroupHeadline = (count: number, signature: string | null, reason: string): string =>
+  signature === null ? `${plural(count, 'job')} failed: ${reason}, no ERROR line` : `${plural(count, 'job')} failed with \`${signature}\``;
+
+/** What heads the failure groups: how many jobs failed, in how many groups. */
+export const failureGroupsSummary = (jobs: number, groups: number): string => `${plural(jobs, 'job')} failed, ${plural(groups, 'distinct first error')}`;
+
 /** Why a node was aborted: the one sentence for the console, the report and the exports. */
 export const ABORTED_REASON = 'a dependency did not go the required way';
 /** The aborted line of a node that settles `jobs` leaf jobs. */

@@ -1,6 +1,6 @@
 // `gator hub [DIR]`: the live dashboard over the runs under a tracking directory, served to a
 // browser until Ctrl+C. The server lives in hub/; this only parses options and prints the URL.
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_TRACKING_ROOT } from '../../storage/readers/open-run.js';
 import { handleSignals } from '../signals.js';
 import { UsageError, withUserErrors } from '../usage-error.js';
@@ -20,7 +20,7 @@ export function register(program: Command): void {
   program
     .command('hub')
     .description('serve a live web dashboard of the runs under a tracking directory')
-    .argument('[dir]', 'a tracking directory, one run\'s directory, or a run.sqlite', DEFAULT_TRACKING_ROOT)
+    .argument('[dir]', "a tracking directory, one run's directory, or a run.sqlite", DEFAULT_TRACKING_ROOT)
     .option('--host <address>', 'the interface to listen on; anything but loopback requires the access token printed with the URL', '127.0.0.1')
     .option('-p, --port <port>', 'the port to listen on (0: any free port)', parsePort, 0)
     .addHelpText(

@@ -51,7 +51,16 @@ export class Catalog {
       const isFile = statSync(this.root).isFile();
       const dir = isFile ? dirname(this.root) : this.root;
       const dbPath = isFile ? this.root : join(this.root, RUN_DB_NAME);
-      return [{ name: basename(dir).replace(/[^A-Za-z0-9._+-]/g, '_').replace(/^[.-]/, '_') || 'run', dir, dbPath }];
+      return [
+        {
+          name:
+            basename(dir)
+              .replace(/[^A-Za-z0-9._+-]/g, '_')
+              .replace(/^[.-]/, '_') || 'run',
+          dir,
+          dbPath,
+        },
+      ];
     }
     return findRuns(this.root).filter((found) => found.name !== '.');
   }

@@ -128,7 +128,10 @@ export class Live {
           const nodes = reset ? [] : this.views.changedNodes(run, change.nodes);
           for (const subscriber of watching) if (subscriber.job === null) subscriber.send('nodes', { run: run.name, nodes, reset });
         }
-        await this.#followJobs(run, watching.filter((subscriber) => subscriber.job !== null));
+        await this.#followJobs(
+          run,
+          watching.filter((subscriber) => subscriber.job !== null),
+        );
       }
     } finally {
       this.#busy = false;

@@ -127,10 +127,10 @@ function failures(dbPath: string): FailureReport {
   const paths = report.failures.buckets.flatMap((bucket) => bucket.paths);
   const ids: Record<string, number> = {};
   if (paths.length > 0) {
-    const rows = connection(dbPath)
-      .prepare('SELECT path, id FROM jobs WHERE path IN (SELECT value FROM json_each(?))')
-      .raw()
-      .all(JSON.stringify(paths)) as [string, number][];
+    const rows = connection(dbPath).prepare('SELECT path, id FROM jobs WHERE path IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(paths)) as [
+      string,
+      number,
+    ][];
     for (const [path, id] of rows) ids[path] = id;
   }
   return { report, ids };

@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { StreamEvents } from '../protocol.js';
 import { ReaderError } from '../../storage/readers/errors.js';
-import { SEVERITY_NAMES, type SeverityName } from '../../storage/schema.js';
+import { SEVERITY_NAMES, type SeverityName } from '../../vocabulary/codes.js';
 import type { LineFilter } from '../../storage/readers/job-lines.js';
 import { access, type AccessOptions } from './access.js';
 import type { Assets } from './assets.js';
@@ -35,7 +35,7 @@ const integer = (value: string | undefined, what: string, fallback?: number): nu
 
 const runName = (c: Context): string => {
   const name = c.req.param('run') ?? '';
-  if (!isRunName(name)) throw new BadRequest('not a run name: a run is named by its directory under the hub\'s DIR');
+  if (!isRunName(name)) throw new BadRequest("not a run name: a run is named by its directory under the hub's DIR");
   return name;
 };
 
@@ -86,7 +86,9 @@ export function hubApp({ views, live, assets, access: accessOptions }: HubRoutes
     if (error instanceof NotFound) return c.json({ error: error.message }, 404);
     if (error instanceof ReadTimeoutError) return c.json({ error: error.message }, 503);
     if (error instanceof ReaderError) return c.json({ error: error.message }, 400);
-    process.stderr.write(`gator hub: internal error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `gator hub: internal error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return c.json({ error: 'internal error in the hub (its terminal shows the details)' }, 500);
   });
 
@@ -96,7 +98,12 @@ export function hubApp({ views, live, assets, access: accessOptions }: HubRoutes
   app.get('/api/runs/:run/children', (c) => {
     const parent = c.req.query('parent');
     return c.json(
-      views.children(runName(c), parent === undefined || parent === '' ? null : integer(parent, 'parent'), integer(c.req.query('offset'), 'offset', 0), integer(c.req.query('limit'), 'limit', 200)),
+      views.children(
+        runName(c),
+        parent === undefined || parent === '' ? null : integer(parent, 'parent'),
+        integer(c.req.query('offset'), 'offset', 0),
+        integer(c.req.query('limit'), 'limit', 200),
+      ),
     );
   });
   app.get('/api/runs/:run/failures', async (c) => c.json(await views.failures(runName(c))));

@@ -2,7 +2,6 @@
 // loop (a few rows each), the heavy ones on the read pool.
 import type {
   ChildrenPage,
-  Counts,
   Failures,
   HistoryData,
   JobDetail,
@@ -25,7 +24,7 @@ import { hasMetrics, readJobMetrics, readMetricRollup } from '../../storage/read
 import { childrenOf, rootsOf } from '../../storage/readers/node-states.js';
 import { readNodeSummaries } from '../../storage/readers/node-rows.js';
 import { hasSamples, readJobSamples } from '../../storage/readers/resource-series.js';
-import { replayCommand } from '../../storage/readers/triage.js';
+import { failureGroupHeadline, failureGroupsSummary, replayCommand } from '../../vocabulary/wording.js';
 import { describeViews } from '../../storage/readers/view-docs.js';
 import type { Catalog } from './catalog.js';
 import type { JobLogs } from './job-logs.js';
@@ -93,7 +92,7 @@ export class Views {
       return {
         ...node,
         childCount: childrenOf(shape, position).length,
-        counts: isJob ? null : (run.counts.countsAt(position) as Counts),
+        counts: isJob ? null : run.counts.countsAt(position),
       };
     });
   }
@@ -118,7 +117,10 @@ export class Views {
     for (const position of positions) {
       for (let p = position; p >= 0 && !all.has(p); p = run.shape.parent[p] as number) all.add(p);
     }
-    return this.treeNodes(run, [...all].sort((a, b) => a - b));
+    return this.treeNodes(
+      run,
+      [...all].sort((a, b) => a - b),
+    );
   }
 
   job(name: string, id: number): JobDetail {
@@ -133,7 +135,7 @@ export class Views {
     }
     const ancestors = readNodeSummaries(run.db, ancestorIds, run.status).map((node) => ({ id: node.id, ident: node.ident }));
     const until = runEndTime(run.row, run.status);
-    const notPassed = shown.result === 'failure' || shown.result === 'aborted' || shown.result === 'cut off';
+    const notPassed = shown.result === 'failure' || shown.result === 'aborted' || shown.result === 'cut-off';
     return {
       run: name,
       id: job.id,
@@ -171,7 +173,12 @@ export class Views {
    * A window of a job's lines that pass the filter: from `offset`, or the last ones (`tail`), or
    * the window around line number `line`.
    */
-  async lines(name: string, id: number, filter: LineFilter, window: { offset?: number; limit: number; tail?: boolean; line?: number }): Promise<LinesPage & { cursor: number }> {
+  async lines(
+    name: string,
+    id: number,
+    filter: LineFilter,
+    window: { offset?: number; limit: number; tail?: boolean; line?: number },
+  ): Promise<LinesPage & { cursor: number }> {
     const run = this.run(name);
     if (readJob(run.db, id) === null) throw new NotFound(`run ${name} has no job ${id}`);
     const log = await this.logs.open(run.name, run.dbPath, run.db, id, () => lastMessageId(run.db));
@@ -209,8 +216,10 @@ export class Views {
     const { report, ids } = await this.pool.run({ kind: 'failures', dbPath: run.dbPath });
     return {
       jobs: report.failures.jobs,
+      summary: failureGroupsSummary(report.failures.jobs, report.failures.buckets.length),
       groups: report.failures.buckets.map((bucket) => ({
         signature: bucket.signature,
+        headline: failureGroupHeadline(bucket.count, bucket.example.firstError === null ? null : bucket.signature, bucket.example.reason),
         count: bucket.count,
         jobs: bucket.paths.map((path) => ({ path, id: ids[path] ?? null })),
         example: {

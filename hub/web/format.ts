@@ -20,10 +20,13 @@ export const clock = (unix: number): string => {
 
 /** The words and CSS class of a run's or node's result. */
 export const resultClass = (result: string): string =>
-  ({ success: 'passed', failure: 'failed', aborted: 'aborted', 'cut off': 'cutoff', running: 'running', interrupted: 'failed', unknown: 'pending' })[result] ?? 'pending';
+  ({ success: 'passed', failure: 'failed', aborted: 'aborted', 'cut-off': 'cutoff', running: 'running', interrupted: 'failed', unknown: 'pending' })[result] ??
+  'pending';
 
 export const resultWord = (result: string): string =>
-  ({ success: 'passed', failure: 'failed', aborted: 'aborted', 'cut off': 'cut off', running: 'running', interrupted: 'interrupted', unknown: 'unknown' })[result] ?? result;
+  ({ success: 'passed', failure: 'failed', aborted: 'aborted', 'cut-off': 'cut off', running: 'running', interrupted: 'interrupted', unknown: 'unknown' })[
+    result
+  ] ?? result;
 
 /** A node's result as a person reads it, state included while it has none. */
 export const nodeWord = (state: ShownState, result: ShownResult): string => {

@@ -13,7 +13,9 @@ export interface MetricRollup {
 
 export function readMetricRollup(db: Database.Database): MetricRollup[] {
   return db
-    .prepare('SELECT name, count(*) AS jobs, sum(value) AS sum, min(value) AS min, max(value) AS max, avg(value) AS mean FROM metrics GROUP BY name ORDER BY name')
+    .prepare(
+      'SELECT name, count(*) AS jobs, sum(value) AS sum, min(value) AS min, max(value) AS max, avg(value) AS mean FROM metrics GROUP BY name ORDER BY name',
+    )
     .all() as MetricRollup[];
 }
 

@@ -1,7 +1,7 @@
 // A few nodes of the `jobs` view by id, with what a row of a tree or a list shows: a window of a
 // 100,000-job tree reads only the rows on screen.
 import type Database from 'better-sqlite3';
-import type { NodeKindName, ResultName, StateName } from '../schema.js';
+import type { NodeKindName, ResultName, StateName } from '../../vocabulary/codes.js';
 import { failureReason, type JobRow } from './jobs.js';
 import { shownJob, type RunStatus, type ShownResult, type ShownState } from './liveness.js';
 
@@ -68,7 +68,7 @@ const asJob = (row: RawNode): JobRow => ({
 
 /** Reasons are shown for what did not pass; a passed or unfinished job has none. */
 const reasonFor = (job: JobRow, shown: ShownResult): string | null =>
-  shown === 'failure' || shown === 'aborted' || shown === 'cut off' ? failureReason(job, shown) : null;
+  shown === 'failure' || shown === 'aborted' || shown === 'cut-off' ? failureReason(job, shown) : null;
 
 /** The nodes with these ids, in id order, as a tree row shows them. */
 export function readNodeSummaries(db: Database.Database, ids: readonly number[], status: RunStatus): NodeSummary[] {

@@ -4,7 +4,7 @@
 // string comparison instead of a row per node through the driver. Per-group counts are kept
 // up to date from the changes alone.
 import type Database from 'better-sqlite3';
-import type { NodeKindName, ResultName, StateName } from '../schema.js';
+import type { NodeKindName, ResultName, StateName } from '../../vocabulary/codes.js';
 import { shownJob, type RunStatus } from './liveness.js';
 import { parseIntegers } from './packed-columns.js';
 
@@ -44,7 +44,7 @@ const childIndex = (parent: Int32Array): { childStart: Int32Array; childList: In
 
 /** Positions of the children of the node at `position`, in id order. */
 export const childrenOf = (shape: TreeShape, position: number): Int32Array =>
-  shape.childList.subarray(shape.childStart[position] as number, shape.childStart[position + 1] as number);
+  shape.childList.subarray(shape.childStart[position], shape.childStart[position + 1]);
 
 /** Positions of the nodes without a parent (one root in every run the runner writes). */
 export const rootsOf = (shape: TreeShape): number[] => {
@@ -86,10 +86,8 @@ export function readTreeShape(db: Database.Database): TreeShape {
 /** Every node's state and result, two letters per node in id order (`pu` pending, `cs` passed …). */
 export function readStateLetters(db: Database.Database): string {
   return (
-    (db
-      .prepare(`SELECT group_concat(substr(state, 1, 1) || substr(result, 1, 1), '') FROM (SELECT state, result FROM jobs ORDER BY id)`)
-      .pluck()
-      .get() as string | null) ?? ''
+    (db.prepare(`SELECT group_concat(substr(state, 1, 1) || substr(result, 1, 1), '') FROM (SELECT state, result FROM jobs ORDER BY id)`).pluck().get() as
+      string | null) ?? ''
   );
 }
 
@@ -100,7 +98,7 @@ export const stateAt = (letters: string, position: number): { state: StateName; 
 
 export function categoryOf(job: { state: StateName; result: ResultName }, status: RunStatus): Category {
   const shown = shownJob(job, status);
-  if (shown.result === 'cut off') return 'cutOff';
+  if (shown.result === 'cut-off') return 'cutOff';
   if (shown.result === 'success') return 'passed';
   if (shown.result === 'failure') return 'failed';
   if (shown.result === 'aborted') return 'aborted';

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { RunStatus } from './liveness.js';
 import { categoryOf, type Category } from './node-states.js';
-import type { ResultName, StateName } from '../schema.js';
+import type { ResultName, StateName } from '../../vocabulary/codes.js';
 
 export interface Timeline {
   readonly ids: number[];

@@ -21,7 +21,11 @@ export interface HubProcess {
 
 /** Starts `gator hub DIR` and waits for the URL it prints. */
 export async function startHubProcess(dir: string, args: readonly string[] = [], cwd: string = ROOT): Promise<HubProcess> {
-  const child = spawn(process.execPath, [GATOR, 'hub', dir, '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [GATOR, 'hub', dir, '--port', '0', ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (out += text));
@@ -66,7 +70,11 @@ export async function startHubProcess(dir: string, args: readonly string[] = [],
 /** Runs a spec to the end with the built CLI; returns its exit code. */
 export function runSpec(spec: string, tracking: string, args: readonly string[] = [], cwd: string = ROOT): number {
   try {
-    execFileSync(process.execPath, [GATOR, 'run', spec, '--tracking', tracking, '--quiet', ...args], { cwd, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+    execFileSync(process.execPath, [GATOR, 'run', spec, '--tracking', tracking, '--quiet', ...args], {
+      cwd,
+      stdio: 'ignore',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return 0;
   } catch (error) {
     return (error as { status: number }).status;
@@ -75,7 +83,11 @@ export function runSpec(spec: string, tracking: string, args: readonly string[] 
 
 /** Starts a run in the background (a live run for the hub to follow). */
 export function startRun(spec: string, tracking: string, args: readonly string[] = [], cwd: string = ROOT): ChildProcess {
-  return spawn(process.execPath, [GATOR, 'run', spec, '--tracking', tracking, '--quiet', ...args], { cwd, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  return spawn(process.execPath, [GATOR, 'run', spec, '--tracking', tracking, '--quiet', ...args], {
+    cwd,
+    stdio: 'ignore',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 }
 
 export const exited = (child: ChildProcess): Promise<number | null> =>
@@ -105,7 +117,7 @@ export const chromiumPath = (): string | null => {
 
 /** Why browser tests are skipped here, or null when they can run. */
 export const browserSkip = (): string | null =>
-  chromiumPath() === null ? 'skipped: no Chromium here (install Debian\'s chromium, as .ci/run does, or set CHROMIUM_PATH)' : null;
+  chromiumPath() === null ? "skipped: no Chromium here (install Debian's chromium, as .ci/run does, or set CHROMIUM_PATH)" : null;
 
 /** The flags this machine's Chromium needs: no sandbox as root, no GPU, no network of its own. */
 const CHROMIUM_ARGS = [

@@ -77,11 +77,27 @@ const LIVE = `!JobGroup
       args: [-c, 'for i in $$(seq 1 300); do echo "boot line $$i"; done; n=1; while [ ! -f ${gate}/stop ]; do if [ -f ${gate}/say_$$n ]; then echo "said $$n"; n=$$((n+1)); fi; sleep 0.05; done']
 `;
 
+// The same inputs each time (a pinned seed), an outcome that depends on a file outside them.
 const FLAKY = `!Job
   id: flaky
+  seed: 7
   command: sh
   args: [-c, 'test -f ${gate}/flaky_ok']
 `;
+
+/** The part of an element the checks read (the test compiles without the DOM's types). */
+interface DomNode {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): { readonly textContent: string | null } | null;
+  querySelectorAll(selector: string): ArrayLike<{ readonly textContent: string | null }>;
+}
+
+/** The part of a canvas element the plot check reads (the test compiles without the DOM's types). */
+interface Canvas {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray } };
+}
 
 let hub: HubProcess;
 let browser: Browser;
@@ -93,7 +109,8 @@ const sha = (file: string): string => createHash('sha256').update(readFileSync(f
 const jobId = (run: string, path: string): number =>
   Number(gatorOutput(['query', join(root, run), `SELECT id FROM jobs WHERE path = '${path}'`, '--no-header']).trim());
 /** The count a runs-table cell shows. */
-const countIn = async (run: string, category: string): Promise<number> => Number(await page.locator(`tr[data-run="${run}"] td[data-count="${category}"]`).textContent());
+const countIn = async (run: string, category: string): Promise<number> =>
+  Number(await page.locator(`tr[data-run="${run}"] td[data-count="${category}"]`).textContent());
 
 before(async () => {
   if (skip !== null) return;
@@ -126,12 +143,12 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
   it('lists a passed, a failed and a live run with their counts; the live counts rise while the page is open', async () => {
     await page.goto(open('/'));
     await page.locator('tr[data-run="live"]').waitFor();
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     assert.equal(await page.locator('tr[data-run="passed"] [data-result]').textContent(), 'passed');
     assert.equal(await countIn('passed', 'passed'), 2);
     assert.equal(await page.locator('tr[data-run="failed"] [data-result]').textContent(), 'failed');
     assert.deepEqual([await countIn('failed', 'failed'), await countIn('failed', 'passed')], [5, 2]);
-    await until(async () => ((await countIn('live', 'running')) === 4 ? true : undefined), 'the live run\'s four jobs running');
+    await until(async () => ((await countIn('live', 'running')) === 4 ? true : undefined), "the live run's four jobs running");
     assert.equal(await page.locator('tr[data-run="live"] [data-result]').textContent(), 'running');
     assert.equal(await countIn('live', 'passed'), 0);
     writeFileSync(join(gate, 'go_0'), '');
@@ -139,10 +156,10 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     writeFileSync(join(gate, 'go_1'), '');
     await until(async () => ((await countIn('live', 'passed')) === 2 ? true : undefined), 'passed to become 2 in place');
     assert.equal(await countIn('live', 'running'), 2);
-    assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'the page was not reloaded');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 42, 'the page was not reloaded');
   });
 
-  it('shows a live job\'s new line on its open page and follows the newest line', async () => {
+  it("shows a live job's new line on its open page and follows the newest line", async () => {
     const id = jobId('live', 'nightly.talker');
     await page.goto(open(`/runs/live/jobs/${id}`));
     await page.locator('.log-line[data-n="300"]').waitFor();
@@ -164,41 +181,65 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     await page.goto(open('/runs/live'));
     await page.locator('[data-testid="run-result"]').waitFor();
     assert.equal(await page.locator('[data-testid="run-result"]').textContent(), 'running');
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
     writeFileSync(join(gate, 'go_2'), '');
     writeFileSync(join(gate, 'stop'), '');
     assert.equal(await exited(live), 1);
     await until(async () => ((await page.locator('[data-testid="run-result"]').textContent()) === 'failed' ? true : undefined), 'the run to show failed');
-    assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 7, 'the page was not reloaded');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 7, 'the page was not reloaded');
     assert.match((await page.locator('.run-title').textContent()) ?? '', /4 jobs.*3 passed.*1 failed/);
     // The tree followed too: the failed step shows as failed.
-    await until(async () => ((await page.locator('.tree-row[data-path="nightly.steps.step_2"]').getAttribute('data-result')) === 'failed' ? true : undefined), 'step_2 failed in the tree');
+    await until(
+      async () => ((await page.locator('.tree-row[data-path="nightly.steps.step_2"]').getAttribute('data-result')) === 'failed' ? true : undefined),
+      'step_2 failed in the tree',
+    );
   });
 
   it('shows the failure groups gator report computes, each command copyable and correct', async () => {
-    const report = spawnSync(process.execPath, [GATOR, 'report', join(root, 'failed')], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }).stdout;
-    const expected = [...report.matchAll(/✘ (\d+) jobs? failed(?: with `(.*)`|: .*)\n(?:[^\n]*\n)*?\s+whole log: (.*)/g)].map((match) => ({
-      count: Number(match[1]),
-      signature: match[2] ?? null,
+    const report = spawnSync(process.execPath, [GATOR, 'report', join(root, 'failed')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    }).stdout;
+    // Every group of the report: its headline, its jobs, and the command it shows.
+    const expected = [...report.matchAll(/✘ (.*)\n((?: {2}[^ ].*\n)*)(?:.*\n)*? {2}whole log: (.*)/g)].map((match) => ({
+      headline: match[1] as string,
       command: match[3] as string,
     }));
     assert.equal(expected.length, 3, report);
     await page.goto(open('/runs/failed/failures'));
     await page.locator('[data-testid="failure-group"]').first().waitFor();
+    assert.equal(`${await page.locator('[data-testid="failures-summary"]').textContent()}:`, /^(\d+ jobs? failed, .*:)$/m.exec(report)?.[1]);
     const shown = await page.locator('[data-testid="failure-group"]').evaluateAll((groups) =>
-      groups.map((group) => ({
-        count: Number(group.getAttribute('data-count')),
-        signature: group.querySelector('.signature')?.textContent ?? '',
+      (groups as unknown as DomNode[]).map((group) => ({
+        headline: group.querySelector('.headline')?.textContent ?? '',
         command: group.querySelector('.command')?.textContent ?? '',
+        jobs: Array.from(group.querySelectorAll('.group-jobs li'), (li) => li.textContent ?? ''),
       })),
     );
     assert.deepEqual(
-      shown.map((group) => [group.count, group.command]),
-      expected.map((group) => [group.count, group.command]),
+      shown.map(({ headline, command }) => ({ headline, command })),
+      expected,
     );
-    for (const [i, group] of expected.entries()) if (group.signature !== null) assert.equal(shown[i]?.signature, group.signature);
+    // Each group's jobs are the failed jobs with that first error, as `gator query` finds them.
+    const failedJobs = gatorOutput([
+      'query',
+      join(root, 'failed'),
+      "SELECT path FROM jobs WHERE kind = 'job' AND result = 'failure' ORDER BY path",
+      '--no-header',
+    ])
+      .trim()
+      .split('\n');
+    assert.deepEqual(shown.flatMap((group) => group.jobs).sort(), failedJobs.sort());
+    assert.deepEqual(
+      shown.map((group) => group.jobs.length),
+      [2, 2, 1],
+    );
     await page.locator('[data-testid="failure-group"] button.copy').first().click();
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected[0]?.command);
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()),
+      expected[0]?.command,
+    );
     // The copied command works: it prints the example job's log.
     const command = (expected[0]?.command ?? '').split(' ');
     assert.equal(command[0], 'gator');
@@ -207,7 +248,7 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     assert.match(replayed.stdout, /UVM_ERROR mismatch/);
   });
 
-  it('filters a job\'s log by severity and text, and plots CPU and RSS from its samples', async () => {
+  it("filters a job's log by severity and text, and plots CPU and RSS from its samples", async () => {
     const id = jobId('failed', 'regress.build');
     await page.goto(open(`/runs/failed/jobs/${id}`));
     const count = page.locator('[data-testid="log-count"]');
@@ -219,7 +260,10 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     assert.equal(all, 64);
     await page.locator('[data-testid="severity"]').selectOption('ERROR');
     await until(async () => ((await count.getAttribute('data-total')) === '1' ? true : undefined), 'one ERROR line');
-    assert.deepEqual(await page.locator('.log-line').evaluateAll((lines) => lines.map((line) => line.getAttribute('data-severity'))), ['ERROR']);
+    assert.deepEqual(
+      await page.locator('.log-line').evaluateAll((lines) => (lines as unknown as DomNode[]).map((line) => line.getAttribute('data-severity'))),
+      ['ERROR'],
+    );
     assert.match((await page.locator('.log-line').first().textContent()) ?? '', /linker warning treated as error/);
     await page.locator('[data-testid="severity"]').selectOption('');
     await until(async () => ((await count.getAttribute('data-total')) === String(all) ? true : undefined), 'every line again');
@@ -241,8 +285,9 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     assert.equal(Number(await plot.getAttribute('data-points')), samples);
     // The series are drawn: the CPU and RSS line colours are on the plot's canvas.
     // (No named helpers inside: the test's TypeScript loader would wrap them in a helper the page lacks.)
-    const colours = await plot.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-      const data = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = await plot.locator('canvas').evaluate((element) => {
+      const canvas = element as unknown as Canvas;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       const found = { cpu: 0, rss: 0 };
       for (let i = 0; i < data.length; i += 4) {
         const [r, g, b, a] = [data[i] as number, data[i + 1] as number, data[i + 2] as number, data[i + 3] as number];
@@ -263,7 +308,9 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     await box.fill("SELECT path, exit_code FROM jobs WHERE kind = 'job' AND result = 'failure' ORDER BY id");
     await page.locator('[data-testid="run-sql"]').click();
     await page.locator('[data-testid="sql-result"]').waitFor();
-    const rows = await page.locator('[data-testid="sql-result"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page
+      .locator('[data-testid="sql-result"] tbody tr')
+      .evaluateAll((trs) => (trs as unknown as DomNode[]).map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     assert.deepEqual(rows, [
       ['regress.build', '0'],
       ['regress.sims.sim_0', '1'],

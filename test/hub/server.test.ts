@@ -120,10 +120,22 @@ describe('gator hub over HTTP', () => {
   it('only reads: the SQL box refuses DELETE and ATTACH, and the database file is unchanged', async () => {
     const db = join(root, 'failed', 'run.sqlite');
     const before = sha(db);
-    const select = await get('/api/runs/failed/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sql: "SELECT path FROM jobs WHERE result = 'failure' AND kind = 'job' ORDER BY id" }) });
+    const select = await get('/api/runs/failed/query', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sql: "SELECT path FROM jobs WHERE result = 'failure' AND kind = 'job' ORDER BY id" }),
+    });
     assert.equal(select.status, 200);
     assert.deepEqual(((await select.json()) as { rows: string[][] }).rows, [['fail.sims.sim_0'], ['fail.sims.sim_1']]);
-    for (const sql of ['DELETE FROM message', 'DELETE FROM jobs', `ATTACH DATABASE '${join(dir, 'x.sqlite')}' AS x`, 'UPDATE node SET result = 1', 'DROP VIEW jobs', 'PRAGMA user_version = 3', 'VACUUM']) {
+    for (const sql of [
+      'DELETE FROM message',
+      'DELETE FROM jobs',
+      `ATTACH DATABASE '${join(dir, 'x.sqlite')}' AS x`,
+      'UPDATE node SET result = 1',
+      'DROP VIEW jobs',
+      'PRAGMA user_version = 3',
+      'VACUUM',
+    ]) {
       const answer = await get('/api/runs/failed/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sql }) });
       assert.equal(answer.status, 400, sql);
       const error = ((await answer.json()) as { error: string }).error;
@@ -134,7 +146,11 @@ describe('gator hub over HTTP', () => {
       assert.equal(cli.stderr, `gator: ${error}\n`, sql);
     }
     assert.ok(!existsSync(join(dir, 'x.sqlite')), 'ATTACH created no file');
-    const csv = await get('/api/runs/failed/query.csv', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sql: "SELECT path, exit_code FROM jobs WHERE kind = 'job' ORDER BY id" }) });
+    const csv = await get('/api/runs/failed/query.csv', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sql: "SELECT path, exit_code FROM jobs WHERE kind = 'job' ORDER BY id" }),
+    });
     assert.equal(await csv.text(), gatorOutput(['query', join(root, 'failed'), '--csv', "SELECT path, exit_code FROM jobs WHERE kind = 'job' ORDER BY id"]));
     assert.equal(sha(db), before);
     // No route takes a write: other methods are not served.
@@ -167,7 +183,7 @@ describe('gator hub over HTTP', () => {
     }
   });
 
-  it('streams a live job\'s new lines and resumes after a reconnect from the last event id', async () => {
+  it("streams a live job's new lines and resumes after a reconnect from the last event id", async () => {
     const spec = writeFile(
       join(dir, 'talk.yaml'),
       `!Job
@@ -178,7 +194,10 @@ describe('gator hub over HTTP', () => {
     );
     const runner = startRun(spec, join(root, 'talking'));
     try {
-      await until(async () => ((await (await get('/api/runs')).json()) as { name: string }[]).some((run) => run.name === 'talking') || undefined, 'the live run to be listed');
+      await until(
+        async () => ((await (await get('/api/runs')).json()) as { name: string }[]).some((run) => run.name === 'talking') || undefined,
+        'the live run to be listed',
+      );
       const job = (await (await get('/api/runs/talking/jobs/0')).json()) as { cursor: number; state: string };
       const read = async (cursorHeader: string | null, until: RegExp): Promise<{ text: string; lastId: string }> => {
         const controller = new AbortController();
@@ -204,7 +223,10 @@ describe('gator hub over HTTP', () => {
       assert.match(first.text, /event: lines\n/);
       writeFile(join(gate, 'say_2'), '');
       // Give the line time to be written while no stream is open, then resume.
-      await until(() => (gatorOutput(['query', join(root, 'talking'), "SELECT count(*) FROM messages WHERE text = 'said 2'"]).includes('1') ? true : undefined), 'said 2');
+      await until(
+        () => (gatorOutput(['query', join(root, 'talking'), "SELECT count(*) FROM messages WHERE text = 'said 2'"]).includes('1') ? true : undefined),
+        'said 2',
+      );
       const resumed = await read(first.lastId, /said 2/);
       assert.match(resumed.text, /said 2/);
       assert.doesNotMatch(resumed.text, /said 1/, 'a resumed stream does not repeat what was sent');

@@ -19,19 +19,22 @@ export function FailuresTab({ run }: { run: RunSummary }) {
   }, [run.name, run.counts.failed, run.status]);
   if (error !== null) return <p class="error">{error}</p>;
   if (failures === null) return <p class="loading">Grouping failures…</p>;
-  if (failures.jobs === 0) return <p class="empty" data-testid="no-failures">No job failed{run.status === 'running' ? ' so far' : ''}.</p>;
+  if (failures.jobs === 0)
+    return (
+      <p class="empty" data-testid="no-failures">
+        No job failed{run.status === 'running' ? ' so far' : ''}.
+      </p>
+    );
   return (
     <div class="failures" data-testid="failures">
-      <h2>
-        {failures.jobs} job{failures.jobs === 1 ? '' : 's'} failed, {failures.groups.length} distinct first error{failures.groups.length === 1 ? '' : 's'}
-      </h2>
+      <h2 data-testid="failures-summary">{failures.summary}</h2>
       {failures.groups.map((group, index) => {
         const all = open.has(index);
         const jobs = all ? group.jobs : group.jobs.slice(0, JOBS_SHOWN);
         return (
           <article class="failure-group" data-testid="failure-group" data-count={group.count}>
-            <h3>
-              <span class="count-failed">{group.count}</span> <code class="signature">{group.signature}</code>
+            <h3 class="headline" data-signature={group.signature}>
+              {group.headline}
             </h3>
             <p class="reason">
               e.g. <a href={jobUrl(run.name, group.example.jobId)}>{group.example.path}</a>: {group.example.reason}

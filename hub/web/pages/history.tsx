@@ -41,7 +41,8 @@ export function HistoryPage({ name, show }: { name: string; show: string }) {
       ) : (
         <div class="history" data-testid="history">
           <p class="note">
-            {history.runs.length} run{history.runs.length === 1 ? '' : 's'} of <code>{history.spec}</code>, oldest first; {history.total} job paths, {history.flaky} flaky (passed and failed with the same command, environment and directory).
+            {history.runs.length} run{history.runs.length === 1 ? '' : 's'} of <code>{history.spec}</code>, oldest first; {history.total} job paths,{' '}
+            {history.flaky} flaky (passed and failed with the same command, environment and directory, or passed only after a retry).
           </p>
           <div class="history-tools">
             {(['all', 'failing', 'flaky'] as const).map((option) => (
@@ -52,7 +53,11 @@ export function HistoryPage({ name, show }: { name: string; show: string }) {
           </div>
           <div class="history-runs">
             {history.runs.map((entry, i) => (
-              <a href={runUrl(entry.name)} class={`history-run ${resultClass(entry.status === 'done' ? entry.result : entry.status)}`} title={`${entry.name}: ${resultWord(entry.status === 'done' ? entry.result : entry.status)}, ${dateTime(entry.startedAt)}`}>
+              <a
+                href={runUrl(entry.name)}
+                class={`history-run ${resultClass(entry.status === 'done' ? entry.result : entry.status)}`}
+                title={`${entry.name}: ${resultWord(entry.status === 'done' ? entry.result : entry.status)}, ${dateTime(entry.startedAt)}`}
+              >
                 {i + 1}
               </a>
             ))}

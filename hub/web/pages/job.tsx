@@ -131,7 +131,11 @@ export function JobPage({ name, id, query }: { name: string; id: number; query: 
           {word}
         </span>
         <code class="path">{job.path}</code>
-        {job.reason !== null ? <span class="reason" data-testid="job-reason">{job.reason}</span> : null}
+        {job.reason !== null ? (
+          <span class="reason" data-testid="job-reason">
+            {job.reason}
+          </span>
+        ) : null}
       </div>
       <div class="job-panels">
         <dl class="facts job-facts">
@@ -209,7 +213,9 @@ export function JobPage({ name, id, query }: { name: string; id: number; query: 
         <div class="job-plot">
           <h3>Resources</h3>
           {samples.ts.length === 0 ? (
-            <p class="empty" data-testid="no-samples">No samples{isLive(job) ? ' yet' : ': the job ended before the first sample'}.</p>
+            <p class="empty" data-testid="no-samples">
+              No samples{isLive(job) ? ' yet' : ': the job ended before the first sample'}.
+            </p>
           ) : (
             <Plot
               testId="job-resources"
@@ -229,19 +235,24 @@ export function JobPage({ name, id, query }: { name: string; id: number; query: 
       <div class="log-tools">
         <label>
           severity{' '}
-          <select data-testid="severity" value={severity} onChange={(event) => setQuery({ severity: (event.currentTarget as HTMLSelectElement).value, line: null })}>
+          <select data-testid="severity" value={severity} onChange={(event) => setQuery({ severity: event.currentTarget.value, line: null })}>
             {SEVERITIES.map(([value, label]) => (
               <option value={value}>{label}</option>
             ))}
           </select>
         </label>
         <label>
-          <input type="checkbox" data-testid="errors-only" checked={severity === 'ERROR'} onChange={(event) => setQuery({ severity: (event.currentTarget as HTMLInputElement).checked ? 'ERROR' : null, line: null })} />{' '}
+          <input
+            type="checkbox"
+            data-testid="errors-only"
+            checked={severity === 'ERROR'}
+            onChange={(event) => setQuery({ severity: event.currentTarget.checked ? 'ERROR' : null, line: null })}
+          />{' '}
           errors only
         </label>
-        <input type="search" data-testid="search" placeholder="search the log" value={search} onInput={(event) => setSearch((event.currentTarget as HTMLInputElement).value)} />
+        <input type="search" data-testid="search" placeholder="search the log" value={search} onInput={(event) => setSearch(event.currentTarget.value)} />
         <label>
-          <input type="checkbox" data-testid="follow" checked={follow} onChange={(event) => setFollow((event.currentTarget as HTMLInputElement).checked)} /> follow
+          <input type="checkbox" data-testid="follow" checked={follow} onChange={(event) => setFollow(event.currentTarget.checked)} /> follow
         </label>
         <span class="log-count" data-testid="log-count" data-total={model.total} data-all={model.all}>
           {severity === '' && q === '' ? `${model.all} lines` : `${model.total} of ${model.all} lines`}

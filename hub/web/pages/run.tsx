@@ -53,7 +53,7 @@ export function RunHeader({ run, tab }: { run: LiveRun; tab: RunTab | 'job' }) {
         <dd>{formatDuration(liveDuration(run, at, now))}</dd>
         <dt>host</dt>
         <dd>{run.host}</dd>
-        {run.status === 'cut off' ? (
+        {run.status === 'cut-off' ? (
           <>
             <dt>status</dt>
             <dd class="cutoff">cut off: the runner stopped without ending the run</dd>
@@ -83,7 +83,10 @@ export const useRunSummary = (name: string): [LiveRun | null, string | null, (ru
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setRun(null);
-    getJson<RunDetail>(runPath(name)).then((detail) => setRun({ ...detail, receivedAt: Date.now() }), (e: Error) => setError(e.message));
+    getJson<RunDetail>(runPath(name)).then(
+      (detail) => setRun({ ...detail, receivedAt: Date.now() }),
+      (e: Error) => setError(e.message),
+    );
   }, [name]);
   const onRun = (summary: RunSummary): void => {
     if (summary.name === name) setRun((known) => (known === null ? known : { ...known, ...summary, receivedAt: Date.now() }));
@@ -141,11 +144,21 @@ export function RunPage({ name, tab }: { name: string; tab: RunTab }) {
 const ROW_HEIGHT = 26;
 
 function TreeRowView({ run, node, depth, model }: { run: RunSummary; node: TreeNode | undefined; depth: number; model: TreeModel }) {
-  if (node === undefined) return <div class="tree-row loading" style={{ paddingLeft: `${depth * 18 + 6}px` }}>…</div>;
+  if (node === undefined)
+    return (
+      <div class="tree-row loading" style={{ paddingLeft: `${depth * 18 + 6}px` }}>
+        …
+      </div>
+    );
   const word = nodeWord(node.state, node.result);
   const duration = node.startedAt === null ? null : (node.endedAt ?? Date.now() / 1000) - node.startedAt;
   return (
-    <div class={`tree-row ${resultClass(word === 'running' ? 'running' : node.result === 'unknown' ? 'unknown' : node.result)}`} data-node={node.id} data-path={node.path} data-result={word}>
+    <div
+      class={`tree-row ${resultClass(word === 'running' ? 'running' : node.result === 'unknown' ? 'unknown' : node.result)}`}
+      data-node={node.id}
+      data-path={node.path}
+      data-result={word}
+    >
       <span class="indent" style={{ width: `${depth * 18}px` }} />
       {node.kind === 'job' ? (
         <span class="toggle leaf" />

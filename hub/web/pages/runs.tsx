@@ -13,8 +13,7 @@ interface Received {
   readonly at: number;
 }
 
-const sortRuns = (runs: readonly Received[]): Received[] =>
-  [...runs].sort((a, b) => b.run.startedAt - a.run.startedAt || (a.run.name < b.run.name ? 1 : -1));
+const sortRuns = (runs: readonly Received[]): Received[] => [...runs].sort((a, b) => b.run.startedAt - a.run.startedAt || (a.run.name < b.run.name ? 1 : -1));
 
 export function RunsPage() {
   const [runs, setRuns] = useState<Received[] | null>(null);
@@ -42,7 +41,12 @@ export function RunsPage() {
 
   if (error !== null) return <p class="error">{error}</p>;
   if (runs === null) return <p class="loading">Loading runs…</p>;
-  if (runs.length === 0) return <p class="empty">No runs here yet. Start one with <code>gator run SPEC.yaml</code>; it appears here as soon as it begins.</p>;
+  if (runs.length === 0)
+    return (
+      <p class="empty">
+        No runs here yet. Start one with <code>gator run SPEC.yaml</code>; it appears here as soon as it begins.
+      </p>
+    );
   return (
     <section class="page runs-page">
       <h1>Runs</h1>
@@ -74,10 +78,14 @@ export function RunsPage() {
                 </span>
               </td>
               <CountCells counts={run.counts} />
-              <td class="num" data-count="total">{run.counts.total}</td>
+              <td class="num" data-count="total">
+                {run.counts.total}
+              </td>
               <td class="num">{formatDuration(liveDuration(run, at, now))}</td>
               <td>{dateTime(run.startedAt)}</td>
-              <td class="path" title={run.spec}>{run.spec}</td>
+              <td class="path" title={run.spec}>
+                {run.spec}
+              </td>
               <td>{run.host}</td>
             </tr>
           ))}

@@ -36,7 +36,11 @@ export function SqlPage({ name }: { name: string }) {
 
   const download = async (): Promise<void> => {
     setError(null);
-    const response = await fetch(`${runPath(name)}/query.csv`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sql }) });
+    const response = await fetch(`${runPath(name)}/query.csv`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sql }),
+    });
     if (!response.ok) {
       setError(((await response.json()) as { error: string }).error);
       return;
@@ -61,7 +65,7 @@ export function SqlPage({ name }: { name: string }) {
             class="sql-input"
             spellcheck={false}
             value={sql}
-            onInput={(event) => setSql((event.currentTarget as HTMLTextAreaElement).value)}
+            onInput={(event) => setSql(event.currentTarget.value)}
             onKeyDown={(event) => {
               if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void execute();
             }}

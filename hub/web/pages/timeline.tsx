@@ -97,7 +97,7 @@ export function TimelineTab({ run }: { run: RunSummary }) {
         ref={canvas}
         class="timeline-canvas"
         onClick={(event) => {
-          const rect = (event.currentTarget as HTMLCanvasElement).getBoundingClientRect();
+          const rect = event.currentTarget.getBoundingClientRect();
           const t = data.startedAt + ((event.clientX - rect.left) / rect.width) * Math.max(1e-3, span);
           const lane = Math.floor((event.clientY - rect.top) / laneHeight);
           for (let i = 0; i < data.ids.length; i++) {

@@ -36,7 +36,7 @@ describe('node states', () => {
     builder.db.close();
   });
 
-  it('keeps every group\'s leaf counts from the changes alone, and recounts running jobs as cut off once', () => {
+  it("keeps every group's leaf counts from the changes alone, and recounts running jobs as cut off once", () => {
     const builder = makeTree('counts');
     const shape = readTreeShape(builder.db);
     const counts = new TreeCounts(shape, readStateLetters(builder.db), 'running');
@@ -46,11 +46,11 @@ describe('node states', () => {
     assert.deepEqual(counts.update('pucspucspucf', 'running'), [3]);
     assert.deepEqual(counts.countsAt(2), { total: 3, pending: 1, running: 0, passed: 1, failed: 1, aborted: 0, cutOff: 0, unknown: 0 });
     // sim_1 starts, and in the same reading the runner is found dead: it is cut off, counted once.
-    assert.deepEqual(counts.update('pucspucsrucf', 'cut off'), [4]);
+    assert.deepEqual(counts.update('pucspucsrucf', 'cut-off'), [4]);
     assert.deepEqual(counts.total(), { total: 4, pending: 0, running: 0, passed: 2, failed: 1, aborted: 0, cutOff: 1, unknown: 0 });
     // A status change alone (no new letters) still reports the jobs it shows differently.
     const again = new TreeCounts(shape, 'pucspurupucf', 'running');
-    assert.deepEqual(again.update('pucspurupucf', 'cut off'), [3]);
+    assert.deepEqual(again.update('pucspurupucf', 'cut-off'), [3]);
     assert.equal(again.total().cutOff, 1);
     assert.equal(again.total().running, 0);
     builder.db.close();
