@@ -42,7 +42,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --out FILE           results file (default benchmarks/RESULTS.md)
   --work DIR           scratch directory (default benchmarks/.work)
   --timeout S          seconds before one command is killed (default 3600)
-  --no-external        do not run benchmarks/replay.ts and benchmarks/progress-overhead.ts
+  --no-external        do not run benchmarks/replay.ts, benchmarks/progress-overhead.ts and benchmarks/hub.ts
   --external-quick     run those with --quick even in a full run (always so with --quick)
   --no-install         never apt-get install missing tools (GNU parallel, time)`;
 

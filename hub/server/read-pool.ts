@@ -29,7 +29,13 @@ const workerFile = (): string => {
   return existsSync(compiled) ? compiled : fileURLToPath(new URL('./read-tasks.ts', import.meta.url));
 };
 
+/**
+ * The pool, with `threads` threads (at most two by default). `threads = 0` runs the reads on the
+ * event loop instead, as the hub would without a pool: benchmarks/hub.ts measures the two side
+ * by side (`GATOR_HUB_READ_THREADS=0`).
+ */
 export function createReadPool(threads = Math.max(1, Math.min(2, availableParallelism()))): ReadPool {
+  if (threads === 0) return inlinePool();
   const pool = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 30_000 });
   return {
     async run<K extends ReadTask['kind']>(task: TaskOf<K>, options: { readonly timeoutMs?: number } = {}): Promise<ReadResults[K]> {
@@ -41,9 +47,32 @@ export function createReadPool(threads = Math.max(1, Math.min(2, availableParall
         if (signal?.aborted === true) throw new ReadTimeoutError(`stopped after ${Math.round((options.timeoutMs ?? 0) / 1000)} s: the read took too long`);
         throw error;
       }
-      if (isTaskError(result)) throw new ReaderError(result.taskError);
-      return result as ReadResults[K];
+      return answer<K>(result);
     },
     close: () => pool.destroy(),
   };
 }
+
+const answer = <K extends ReadTask['kind']>(result: unknown): ReadResults[K] => {
+  if (isTaskError(result)) throw new ReaderError(result.taskError);
+  return result as ReadResults[K];
+};
+
+/** The same tasks on the calling thread (no timeout: nothing can stop SQLite there). */
+function inlinePool(): ReadPool {
+  let tasks: Promise<typeof import('./read-tasks.js')> | null = null;
+  return {
+    async run<K extends ReadTask['kind']>(task: TaskOf<K>): Promise<ReadResults[K]> {
+      tasks ??= import('./read-tasks.js');
+      return answer<K>((await tasks).default(task));
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The read threads the hub uses: GATOR_HUB_READ_THREADS when set (0: none), else the default. */
+export const readThreadsFromEnv = (env: NodeJS.ProcessEnv = process.env): number | undefined => {
+  const value = env.GATOR_HUB_READ_THREADS;
+  if (value === undefined || value === '' || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+};

@@ -7,7 +7,7 @@ import { isLoopback, newToken } from './access.js';
 import { Catalog } from './catalog.js';
 import { JobLogs } from './job-logs.js';
 import { Live } from './live.js';
-import { createReadPool } from './read-pool.js';
+import { createReadPool, readThreadsFromEnv } from './read-pool.js';
 import { hubApp } from './routes.js';
 import { Views } from './views.js';
 
@@ -34,7 +34,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const catalog = new Catalog(options.dir);
   catalog.scan();
   const assets = new Assets();
-  const pool = createReadPool();
+  const pool = createReadPool(readThreadsFromEnv());
   const logs = new JobLogs(pool);
   const views = new Views(catalog, logs, pool);
   const live = new Live(catalog, views, logs);
