@@ -7,10 +7,10 @@
 // gets exactly one env object.
 import { basename, extname, resolve } from 'node:path';
 import { SpecError } from './errors.js';
-import { expandVars, hasVariables, type Lookup } from './expand.js';
+import { expandVars, hasVariables, type Lookup, type OnUnset } from './expand.js';
 import { arrayInstances, instanceCount, type ArrayInstance } from './instance-names.js';
-import type { ArraySpec, JobSpec, NodeSpec, RetryRule, SchedulerSpec } from './model.js';
-import type { JobPolicy, Plan, PlannedDeps, PlannedGroup, PlannedJob, PlannedNode, PlannedResources, SeedTemplate } from './plan.js';
+import type { ArraySpec, JobSpec, NodeSpec, RetryRule, SchedulerSpec, SourcePos } from './model.js';
+import type { JobPolicy, Plan, PlannedDeps, PlannedGroup, PlannedJob, PlannedNode, PlannedResources, SeedTemplate, SpecWarning } from './plan.js';
 import { Problems } from './problems.js';
 import { deriveSeed, randomRunSeed } from './seed.js';
 import { quote } from './text.js';
@@ -48,7 +48,7 @@ const EMPTY_ENV: Env = Object.freeze({});
 const NO_IDS: readonly number[] = Object.freeze([]);
 const NO_INDICES: readonly number[] = Object.freeze([]);
 const NO_DEPS: PlannedDeps = Object.freeze({ pass: NO_IDS, fail: NO_IDS, done: NO_IDS });
-const NO_DEFERRED: readonly (readonly [string, string])[] = Object.freeze([]);
+const NO_DEFERRED: readonly Deferred[] = Object.freeze([]);
 
 /**
  * Stands for the seed while a job's strings are expanded, so that the places the seed lands in
@@ -89,7 +89,7 @@ interface Frame {
   /** Variables this array instance adds on top of `env` (index variables, parameters), or null. */
   readonly vars: Env | null;
   /** Env entries above that use GATOR_SEED: expanded per job, since each job has its own seed. */
-  readonly deferred: readonly (readonly [string, string])[];
+  readonly deferred: readonly Deferred[];
   /** The nearest cwd written above this node, unexpanded (expansion is per job). */
   readonly cwd: string | undefined;
   readonly deps: PlannedDeps;
@@ -130,6 +130,9 @@ function stemIdent(specPath: string): string {
   const base = basename(specPath, extname(specPath)).replace(/[./\s]+/g, '_');
   return base === '' ? 'root' : base;
 }
+
+/** A group's env entry expanded per job (it uses the seed): name, template, where it was written. */
+type Deferred = readonly [name: string, template: string, pos: SourcePos];
 
 /** Collects where the seed landed in a job's strings, replacing the mark by the seed. */
 class SeedSpots {
@@ -178,9 +181,11 @@ class PlanBuilder {
   readonly #templated = new Map<JobSpec, { readonly command: boolean; readonly args: boolean }>();
   readonly #ownEnv = new Map<
     NodeSpec,
-    { readonly entries: [string, string][]; readonly templated: boolean; readonly plain: Env; readonly deferred: (readonly [string, string])[] }
+    { readonly entries: [string, string][]; readonly templated: boolean; readonly plain: Env; readonly deferred: Deferred[] }
   >();
   readonly #resolvedCwd = new Map<string, string>();
+  /** By spec location and name: an array of 10,000 instances warns once. */
+  readonly #warnings = new Map<string, SpecWarning>();
   readonly #instances = new Map<ArraySpec, ArrayInstance[]>();
   /** One entry per spec node: array instances share their parent's inherited settings. */
   readonly #inheritedCache = new Map<NodeSpec, { readonly from: Inherited; readonly to: Inherited }>();
@@ -213,6 +218,24 @@ class PlanBuilder {
     return size;
   }
 
+  /** Warnings in document order. */
+  get warnings(): SpecWarning[] {
+    return [...this.#warnings.values()].sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+  }
+
+  /** Notes, for the string written at `pos`, each variable that expands to empty because it is unset. */
+  #unsetAt(pos: SourcePos): OnUnset {
+    return (name) => {
+      const key = `${pos.line}:${pos.col}:${name}`;
+      if (this.#warnings.has(key)) return;
+      this.#warnings.set(key, { pos, message: `$${name} is not set and expands to empty; write $$${name} for a literal $` });
+    };
+  }
+
+  #envPos(spec: NodeSpec, name: string): SourcePos {
+    return spec.envPos?.[name] ?? spec.fieldPos?.['env'] ?? spec.pos;
+  }
+
   #lookup(env: Env): Lookup {
     const base = this.#baseEnv;
     return (name) => (Object.hasOwn(env, name) ? env[name] : base[name]);
@@ -222,13 +245,13 @@ class PlanBuilder {
     readonly entries: [string, string][];
     readonly templated: boolean;
     readonly plain: Env;
-    readonly deferred: (readonly [string, string])[];
+    readonly deferred: Deferred[];
   } {
     let own = this.#ownEnv.get(spec);
     if (own === undefined) {
       const all = Object.entries(spec.env);
       // A group's value that uses the seed cannot be expanded once for the group.
-      const deferred = spec.kind === 'job' ? [] : all.filter(([, v]) => v.includes(SEED_VAR));
+      const deferred: Deferred[] = spec.kind === 'job' ? [] : all.filter(([, v]) => v.includes(SEED_VAR)).map(([k, v]) => [k, v, this.#envPos(spec, k)]);
       const entries = deferred.length === 0 ? all : all.filter(([, v]) => !v.includes(SEED_VAR));
       const plain = deferred.length === 0 ? spec.env : Object.fromEntries(entries);
       own = { entries, templated: entries.some(([, v]) => hasVariables(v)), plain, deferred };
@@ -243,11 +266,11 @@ class PlanBuilder {
     if (own.entries.length === 0) return inherited;
     if (!own.templated) return overlay(inherited, own.plain);
     const lookup = lookupOf(inherited);
-    return overlay(inherited, Object.fromEntries(own.entries.map(([k, v]) => [k, expandVars(v, lookup)])));
+    return overlay(inherited, Object.fromEntries(own.entries.map(([k, v]) => [k, expandVars(v, lookup, this.#unsetAt(this.#envPos(spec, k)))])));
   }
 
   /** Deferred entries left after this node's own env (a name set lower down replaces one above). */
-  #deferredBelow(spec: NodeSpec, deferred: readonly (readonly [string, string])[]): readonly (readonly [string, string])[] {
+  #deferredBelow(spec: NodeSpec, deferred: readonly Deferred[]): readonly Deferred[] {
     const own = this.#own(spec);
     if (own.entries.length === 0 && own.deferred.length === 0) return deferred;
     const mine = new Set([...own.entries.map(([k]) => k), ...own.deferred.map(([k]) => k)]);
@@ -472,8 +495,8 @@ class PlanBuilder {
     if (frame.deferred.length > 0) {
       const lookup = marked(base);
       const expanded: Record<string, string> = {};
-      for (const [name, template] of frame.deferred) {
-        const value = spots.take(expandVars(template, lookup), (pieces) => ((spots.env ??= {})[name] = pieces));
+      for (const [name, template, pos] of frame.deferred) {
+        const value = spots.take(expandVars(template, lookup, this.#unsetAt(pos)), (pieces) => ((spots.env ??= {})[name] = pieces));
         Object.defineProperty(expanded, name, { value, enumerable: true, writable: true, configurable: true });
       }
       withDeferred = overlay(base, expanded);
@@ -498,16 +521,21 @@ class PlanBuilder {
     const lookup = needsLookup ? marked(env) : undefined;
     let command = spec.command;
     if (templated.command && lookup !== undefined) {
-      command = spots.take(expandVars(spec.command, lookup), (pieces) => ((spots.argv ??= {})[0] = pieces));
+      const at = spec.fieldPos?.['command'] ?? spec.pos;
+      command = spots.take(expandVars(spec.command, lookup, this.#unsetAt(at)), (pieces) => ((spots.argv ??= {})[0] = pieces));
       if (command === '') {
         throw SpecError.at(spec.fieldPos?.['command'] ?? spec.pos, `the command of ${quote(frame.path)} (${quote(spec.command)}) expands to an empty string`);
       }
     }
     const args =
       templated.args && lookup !== undefined
-        ? spec.args.map((a, i) => spots.take(expandVars(a, lookup), (pieces) => ((spots.argv ??= {})[i + 1] = pieces)))
+        ? spec.args.map((a, i) => {
+            if (!hasVariables(a)) return a;
+            const at = spec.argPos?.[i] ?? spec.fieldPos?.['args'] ?? spec.pos;
+            return spots.take(expandVars(a, lookup, this.#unsetAt(at)), (pieces) => ((spots.argv ??= {})[i + 1] = pieces));
+          })
         : spec.args;
-    const cwd = this.#cwd(cwdTemplate, lookup, spots);
+    const cwd = this.#cwd(cwdTemplate, lookup, spots, spec);
     return {
       id: frame.id,
       parentId: frame.parentId,
@@ -532,10 +560,11 @@ class PlanBuilder {
     };
   }
 
-  #cwd(template: string | undefined, lookup: Lookup | undefined, spots: SeedSpots): string {
+  #cwd(template: string | undefined, lookup: Lookup | undefined, spots: SeedSpots, spec: JobSpec): string {
     if (template === undefined) return this.#launchDir;
     if (lookup !== undefined && hasVariables(template)) {
-      const expanded = resolve(this.#launchDir, expandVars(template, lookup));
+      // The cwd may have been written on a group above: its position is not kept, the job's is.
+      const expanded = resolve(this.#launchDir, expandVars(template, lookup, this.#unsetAt(spec.fieldPos?.['cwd'] ?? spec.pos)));
       return spots.take(expanded, (pieces) => (spots.cwd = pieces));
     }
     let dir = this.#resolvedCwd.get(template);
@@ -601,5 +630,6 @@ export function planRun(root: NodeSpec, options: PlanOptions): Plan {
     params: null,
   });
   const pools = root.kind === 'job' ? undefined : root.pools;
-  return { specPath, nodes: builder.nodes, jobCount: builder.jobCount, runSeed, pools: pools ?? null };
+  const warnings = builder.warnings;
+  return { specPath, nodes: builder.nodes, jobCount: builder.jobCount, runSeed, pools: pools ?? null, ...(warnings.length === 0 ? {} : { warnings }) };
 }

@@ -88,12 +88,16 @@ interface NodeSpecBase extends Dependencies {
   /** Create the job's working directory before it starts. */
   readonly mkdir?: boolean;
   readonly scheduler?: SchedulerSpec;
+  /** Where each env value was written, by variable name (for warnings about its `$VAR`s). */
+  readonly envPos?: Readonly<Partial<Record<string, SourcePos>>>;
 }
 
 export interface JobSpec extends NodeSpecBase {
   readonly kind: 'job';
   readonly command: string;
   readonly args: readonly string[];
+  /** Where each entry of `args` was written. */
+  readonly argPos?: readonly SourcePos[];
   readonly resources: readonly ResourceSpec[];
   /** A pinned seed (`seed:`), instead of the one derived from the run seed and the path. */
   readonly seed?: number;

@@ -114,6 +114,12 @@ export interface PlannedGroup extends PlannedNodeBase {
 
 export type PlannedNode = PlannedJob | PlannedGroup;
 
+/** A problem that does not stop the run; each is said once per spec location, before the run. */
+export interface SpecWarning {
+  readonly pos: SourcePos;
+  readonly message: string;
+}
+
 export interface Plan {
   /** Absolute path of the spec file. */
   readonly specPath: string;
@@ -125,4 +131,6 @@ export interface Plan {
   readonly runSeed: number;
   /** Pools declared by the spec (`pools:` on the top-level node), or null. */
   readonly pools: PlannedPools | null;
+  /** In document order; absent when there are none (and in plans not built from a spec). */
+  readonly warnings?: readonly SpecWarning[];
 }

@@ -2,7 +2,7 @@
 // position of the offending node, key or value, and reading carries on past it, so that the
 // problem finally reported is the first one in the document (see problems.ts).
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { YamlSource } from './load.js';
+import { CIRCULAR, type YamlSource } from './load.js';
 import type { ArraySpec, DependencyRef, GroupSpec, JobSpec, NodeSpec, ResourceSpec, SourcePos } from './model.js';
 import type { Problems } from './problems.js';
 import {
@@ -88,8 +88,6 @@ class TreeReader implements ReadContext {
   readonly problems: Problems;
   readonly tainted = new Set<NodeSpec>();
   #aliasBudget = MAX_ALIAS_EXPANSIONS;
-  /** Alias.resolve searches the whole document for the anchor; resolve each alias once. */
-  readonly #aliasTargets = new Map<Node, Node | undefined>();
   /**
    * Each YAML node holding a job, group or array is read once: an alias to it yields the same
    * NodeSpec. Specs that nest aliases ("billion laughs") stay linear to read; their expanded
@@ -107,14 +105,11 @@ class TreeReader implements ReadContext {
     if (--this.#aliasBudget < 0) {
       return this.problems.add(this.src.posOf(node), `too many alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`);
     }
-    let target: Node | undefined;
-    if (this.#aliasTargets.has(node)) {
-      target = this.#aliasTargets.get(node);
-    } else {
-      target = node.resolve(this.src.doc);
-      this.#aliasTargets.set(node, target);
-    }
+    const target = this.src.aliasTarget(node);
     if (target === undefined) return this.problems.add(this.src.posOf(node), `unknown alias *${node.source}`);
+    if (target === CIRCULAR) {
+      return this.problems.add(this.src.posOf(node), `alias *${node.source} is inside the node it names, so it would never end`);
+    }
     return target;
   }
 
@@ -152,7 +147,8 @@ class TreeReader implements ReadContext {
     const ident = identField === undefined ? undefined : readString(this, identField, false);
     if (identField !== undefined && ident === undefined) usable = false;
     const envField = byName.get('env');
-    const env = (envField === undefined ? undefined : readEnv(this, envField)) ?? EMPTY_ENV;
+    const envPos: Record<string, SourcePos> = {};
+    const env = (envField === undefined ? undefined : readEnv(this, envField, envPos)) ?? EMPTY_ENV;
     const cwdField = byName.get('cwd');
     const cwd = cwdField === undefined ? undefined : readString(this, cwdField, true);
     const deps = (name: string): readonly DependencyRef[] => {
@@ -166,7 +162,7 @@ class TreeReader implements ReadContext {
     for (const [name, f] of byName) fieldPos[name] = this.src.posOf(f.node);
     const control = readControl(this, byName);
     if (control === undefined) usable = false;
-    const base = { ident, env, cwd, pos, fieldPos, ...control };
+    const base = { ident, env, cwd, pos, fieldPos, envPos, ...control };
 
     let spec: NodeSpec;
     if (info.kind === 'job') {
@@ -182,7 +178,8 @@ class TreeReader implements ReadContext {
         command = undefined;
       }
       const argsField = byName.get('args');
-      const args = (argsField === undefined ? undefined : readArgs(this, argsField)) ?? NONE;
+      const argPos: SourcePos[] = [];
+      const args = (argsField === undefined ? undefined : readArgs(this, argsField, argPos)) ?? NONE;
       const resField = byName.get('resources');
       const resources = (resField === undefined ? undefined : this.#readResources(resField)) ?? NONE;
       const seedField = byName.get('seed');
@@ -197,6 +194,7 @@ class TreeReader implements ReadContext {
         onDone: deps('on_done'),
         command: command ?? '',
         args,
+        argPos,
         resources,
       };
       spec = job;

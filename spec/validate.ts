@@ -8,12 +8,15 @@ import { listNames, quote } from './text.js';
 
 /** Idents form dotted paths (`top.sims.run_3`) and directory names. */
 const BAD_IDENT_CHAR = /[./\s]/;
+/** Control characters (NUL, escape, ...) would reach terminals and file names as they are. */
+const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function identProblem(ident: string): string | undefined {
   if (ident === '') return 'ident must not be empty';
   if (BAD_IDENT_CHAR.test(ident)) {
     return `bad ident ${quote(ident)}: an ident cannot contain '.', '/' or whitespace (idents form dotted paths)`;
   }
+  if (CONTROL_CHAR.test(ident)) return `bad ident ${quote(ident)}: an ident cannot contain control characters such as NUL or escape`;
   return undefined;
 }
 

@@ -99,6 +99,16 @@ export function wrongType(ctx: ReadContext, node: Node, what: string, hint = '')
   return ctx.problems.add(ctx.src.posOf(node), `${what}, not ${describe(ctx.src, node)}${hint}`);
 }
 
+/**
+ * Command lines, environments and paths are NUL-terminated strings to the kernel: a NUL would
+ * cut the value short, or (in the spawn server's request) shift every string after it.
+ */
+function hasNul(ctx: ReadContext, node: Node, what: string, text: string): boolean {
+  if (!text.includes('\0')) return false;
+  ctx.problems.add(ctx.src.posOf(node), `${what} contains a NUL character (\\0), which no command, argument, environment variable or path can hold`);
+  return true;
+}
+
 function checkTemplate(ctx: ReadContext, node: Node, field: string, text: string): boolean {
   const problem = templateProblem(text);
   if (problem === undefined) return true;
@@ -115,6 +125,7 @@ export function readString(ctx: ReadContext, field: Field, templated: boolean): 
     return wrongType(ctx, node, `${field.name} must be a string`, hint);
   }
   const text = String(node.value);
+  if (hasNul(ctx, node, field.name, text)) return undefined;
   if (templated && !checkTemplate(ctx, node, field.name, text)) return undefined;
   return text;
 }
@@ -127,6 +138,7 @@ export function readStringOrInt(ctx: ReadContext, node: Node, what: string, temp
     if (kind === 'integer') return String(node.value);
     if (kind === 'string') {
       const text = String(node.value);
+      if (hasNul(ctx, node, what, text)) return undefined;
       if (templated !== undefined && !checkTemplate(ctx, node, templated, text)) return undefined;
       return text;
     }
@@ -170,7 +182,8 @@ export function readSequence(ctx: ReadContext, field: Field, what: string, hint 
   return ok ? items : undefined;
 }
 
-export function readArgs(ctx: ReadContext, field: Field): string[] | undefined {
+/** The args, and in `positions` where each was written. */
+export function readArgs(ctx: ReadContext, field: Field, positions: SourcePos[] = []): string[] | undefined {
   const items = readSequence(ctx, field, 'args must be a sequence (a list) of strings or integers');
   if (items === undefined) return undefined;
   const args: string[] = [];
@@ -178,14 +191,18 @@ export function readArgs(ctx: ReadContext, field: Field): string[] | undefined {
   items.forEach((item, i) => {
     const arg = readStringOrInt(ctx, item, `args entry ${i}`, 'args');
     if (arg === undefined) ok = false;
-    else args.push(arg);
+    else {
+      args.push(arg);
+      positions.push(ctx.src.posOf(item));
+    }
   });
   return ok ? args : undefined;
 }
 
 const ENV_NAME_BAD = /[=\0]/;
 
-export function readEnv(ctx: ReadContext, field: Field): Record<string, string> | undefined {
+/** The env mapping, and in `positions` where each value was written. */
+export function readEnv(ctx: ReadContext, field: Field, positions: Record<string, SourcePos> = {}): Record<string, string> | undefined {
   const node = field.node;
   if (!plainTagOk(ctx, node)) return undefined;
   if (!isMap(node) || tagClass(node) === 'gator') {
@@ -228,7 +245,10 @@ export function readEnv(ctx: ReadContext, field: Field): Record<string, string> 
     }
     const value = readStringOrInt(ctx, valueNode, `env value of ${quote(name)}`, `env value of ${quote(name)}`);
     if (value === undefined) ok = false;
-    else entries.push([name, value]);
+    else {
+      entries.push([name, value]);
+      Object.defineProperty(positions, name, { value: ctx.src.posOf(valueNode), enumerable: true, writable: true, configurable: true });
+    }
   }
   // fromEntries defines own properties, so even a `__proto__` name stays plain data.
   return ok ? Object.fromEntries(entries) : undefined;
