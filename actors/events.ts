@@ -68,5 +68,7 @@ export interface RunObserver {
   debug?(text: string): void;
   /** A failure of the runner itself (a thread that died, a database it cannot write); always shown. */
   problem?(text: string): void;
+  /** A condition of the runner that fails nothing (a shortage it waits out); said once, always shown. */
+  notice?(text: string): void;
   runEnded?(end: RunEnded): void;
 }

@@ -43,7 +43,9 @@ export type ConsoleEvent =
   | { readonly type: 'started'; readonly job: JobStarted }
   | { readonly type: 'ended'; readonly node: NodeEnded }
   /** The runner's own detail (`-v`): how a thread starts jobs, what it ships. */
-  | { readonly type: 'debug'; readonly text: string };
+  | { readonly type: 'debug'; readonly text: string }
+  /** Something about the runner worth saying once (`key`), that fails nothing: a shortage it waits out. */
+  | { readonly type: 'notice'; readonly key: string; readonly text: string };
 
 /**
  * Jobs' process groups that began or ended, taken from the jobs' `started` and `ended` state
@@ -109,8 +111,12 @@ export type JobMessage =
   | { readonly type: 'spawned'; readonly pid: number }
   | { readonly type: 'output'; readonly stream: 0 | 1; readonly chunk: Uint8Array }
   | { readonly type: 'lost'; readonly reason: string }
-  | { readonly type: 'closed'; readonly code: number | null; readonly signal: NodeJS.Signals | null }
-  | { readonly type: 'spawn-failed'; readonly code: string; readonly message: string }
+  /** `cut`: processes the job left behind held its output open past the drain; what they wrote later is lost. */
+  | { readonly type: 'closed'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly cut: boolean }
+  /** `shortage`: the runner ran short of files, processes or memory; the job is started again later. */
+  | { readonly type: 'spawn-failed'; readonly code: string; readonly message: string; readonly shortage: boolean }
+  | { readonly type: 'relaunch' }
+  | { readonly type: 'force-expired' }
   | { readonly type: 'sample'; readonly ts: number; readonly nproc: number; readonly cpu: number; readonly rss: number }
   | { readonly type: 'grace-expired' }
   | { readonly type: 'flow'; readonly paused: boolean }

@@ -58,6 +58,7 @@ class RunActor {
   /** Every job's process group the run knows to be alive: the last-resort sweep. */
   #processGroups: ProcessGroups;
   #stopRequested = false;
+  readonly #noticed = new Set<string>();
   #rootResult: ResultCode | null = null;
   #drained = new Set<number>();
   #storageFailed: string | null = null;
@@ -162,6 +163,12 @@ class RunActor {
         return;
       case 'debug':
         observer.debug?.(event.text);
+        return;
+      case 'notice':
+        // Every job that meets a shortage says so; the person is told once.
+        if (this.#noticed.has(event.key)) return;
+        this.#noticed.add(event.key);
+        observer.notice?.(event.text);
         return;
       default:
         unreachable(event, 'console event');

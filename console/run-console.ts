@@ -117,6 +117,7 @@ class RunConsoleImpl implements RunConsole {
       stopping: (info) => this.#stopping(info),
       debug: (text) => this.#debug(text),
       problem: (text) => this.#problem(text),
+      notice: (text) => this.#notice(text),
       runEnded: (end) => this.#runEnded(end),
     };
   }
@@ -179,6 +180,10 @@ class RunConsoleImpl implements RunConsole {
 
   #problem(text: string): void {
     this.#sink.line(formatMessageLine({ ts: this.#now(), severity: 'ERROR', path: 'gator', text }, { color: this.#color }));
+  }
+
+  #notice(text: string): void {
+    this.#sink.line(formatMessageLine({ ts: this.#now(), severity: 'WARNING', path: 'gator', text }, { color: this.#color }));
   }
 
   #debug(text: string): void {

@@ -111,3 +111,14 @@ export const errorSignature = (line: string): string =>
     .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>')
     .replace(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, '<n>')
     .replace(/\s+/g, ' ');
+
+/** A job's note when processes it left behind held its output open after it ended. */
+export const outputCutLine = (drainSeconds: number): string =>
+  `output may have been cut: after the job's own process ended, processes it left behind (a daemon?) kept its output open for more than ${drainSeconds} s, so the runner stopped reading it`;
+
+/** A job's note when the second Ctrl+C ended it without waiting for its output. */
+export const FORCED_CUT_LINE = 'output may have been cut: the job was killed and ended without waiting for the rest of its output';
+
+/** Said once per run when jobs wait because the runner ran short of a resource. */
+export const shortageNotice = (code: string): string =>
+  `the runner ran short of ${code === 'EMFILE' || code === 'ENFILE' ? 'open files' : code === 'EAGAIN' ? 'processes' : 'memory'} (${code}) starting jobs; they wait and start as others end, none fails for it`;

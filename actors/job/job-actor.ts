@@ -6,7 +6,7 @@ import { defineActor, type ActorContext } from '../../runtime/index.js';
 import type { PlannedJob } from '../../spec/plan.js';
 import { Result, SEVERITY_NAME, Severity, STREAM_NAME, Stream, type SeverityLevel, type StreamCode } from '../../vocabulary/codes.js';
 import { unreachable } from '../../vocabulary/unreachable.js';
-import { displayCommand } from '../../vocabulary/wording.js';
+import { displayCommand, FORCED_CUT_LINE, outputCutLine, shortageNotice } from '../../vocabulary/wording.js';
 import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
 import { reportEnded } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
@@ -14,7 +14,7 @@ import type { GroupSignal, ProcessGroups, SignalReason } from '../process-groups
 import type { JobInit, JobMessage, JobResume, RunSettings } from '../protocol.js';
 import { mergeSchedulerOptions } from '../../cluster/settings.js';
 import { resourceRequest } from './launch/cluster-launcher.js';
-import type { Launched, LaunchListener } from './launch/launcher.js';
+import { DRAIN_MS, type Launched, type LaunchListener } from './launch/launcher.js';
 import { LineSplitter } from './line-splitter.js';
 import type { TreeSample } from './sampler.js';
 import { describeSpawnError } from './spawn-error.js';
@@ -27,6 +27,10 @@ const now = (): number => Date.now() / 1000;
 const RUNNER_ENV: Readonly<Record<string, string | undefined>> = { ...process.env };
 /** Tests for content without copying the line, as `trim()` would for every line. */
 const NOT_BLANK = /\S/;
+/** After SIGKILL on a second Ctrl+C, how long the job waits for its process to be reaped. */
+const FORCE_END_MS = 1000;
+/** Waits before starting again a job the runner had no resources for, growing to the last. */
+const RELAUNCH_MS = [100, 250, 500, 1000, 2000];
 
 export class JobActor {
   #context: ActorContext<JobMessage>;
@@ -47,6 +51,9 @@ export class JobActor {
   #stopping = false;
   #forced = false;
   #graceTimer: NodeJS.Timeout | null = null;
+  #forceTimer: NodeJS.Timeout | null = null;
+  #relaunchTimer: NodeJS.Timeout | null = null;
+  #shortages = 0;
   #unsubscribeFlow: () => void;
   #done = false;
   /** The process runs on a cluster node: stopped through the launcher, sampled there. */
@@ -91,9 +98,9 @@ export class JobActor {
     this.#startedAt = this.#resume?.startedAt ?? now();
     const listener: LaunchListener = {
       started: (pid) => send({ type: 'spawned', pid }),
-      failed: (code, message) => send({ type: 'spawn-failed', code, message }),
+      failed: (code, message, shortage) => send({ type: 'spawn-failed', code, message, shortage }),
       output: (stream, chunk) => send({ type: 'output', stream, chunk }),
-      ended: (code, signal) => send({ type: 'closed', code, signal }),
+      ended: (code, signal, cut) => send({ type: 'closed', code, signal, cut }),
       lost: (reason) => send({ type: 'lost', reason }),
       sample: (sample) => send({ type: 'sample', ...sample }),
       note: (severity, text) => send({ type: 'note', severity, text }),
@@ -149,14 +156,32 @@ export class JobActor {
       case 'closed':
         this.#splitters[0].end();
         this.#splitters[1].end();
+        if (message.cut) this.#runtimeLine(Severity.WARNING, this.#forced ? FORCED_CUT_LINE : outputCutLine(DRAIN_MS / 1000));
         this.#finish(message.code, message.signal, null);
         return;
       case 'spawn-failed':
+        if (message.shortage) {
+          // The runner's shortage, never the job's fault: it waits, or, when stopping, never ran.
+          if (this.#stopping) this.#finish(null, null, null);
+          else this.#waitForResources(message.code);
+          return;
+        }
         this.#runtimeLine(
           Severity.ERROR,
           message.code === 'ESUBMIT' ? message.message : describeSpawnError(message.code, message.message, this.#job.command, this.#job.cwd),
         );
         this.#finish(null, null, 'spawn');
+        return;
+      case 'relaunch':
+        this.#relaunchTimer = null;
+        if (!this.#stopping) this.#start();
+        return;
+      case 'force-expired':
+        if (this.#done) return;
+        // SIGKILL was sent and the process is still not reaped (stuck in the kernel, or its
+        // launcher is): the run does not wait for it; the run's last sweep kills it again.
+        this.#runtimeLine(Severity.WARNING, FORCED_CUT_LINE);
+        this.#finish(null, 'SIGKILL', null);
         return;
       case 'lost':
         if (this.#remote !== null) {
@@ -236,6 +261,14 @@ export class JobActor {
     this.#outbox.change({ type: 'ingested', id: this.#job.id, offset });
   }
 
+  /** The runner had no file, process or memory to start the job: it waits and tries again. */
+  #waitForResources(code: string): void {
+    if (this.#shortages === 0) this.#outbox.event({ type: 'notice', key: `shortage ${code}`, text: shortageNotice(code) });
+    const delay = RELAUNCH_MS[Math.min(this.#shortages, RELAUNCH_MS.length - 1)]!;
+    this.#shortages++;
+    this.#relaunchTimer = setTimeout(() => this.#context.send(this.#context.self, { type: 'relaunch' }), delay);
+  }
+
   #stop(force: boolean): void {
     if (this.#done) return;
     if (this.#remote !== null) {
@@ -250,9 +283,19 @@ export class JobActor {
       this.#stopping = true;
       this.#runtimeLine(Severity.WARNING, force ? 'stopping: killing the job (SIGKILL)' : `stopping: sent SIGTERM, SIGKILL in ${this.#settings.grace} s`);
     }
+    if (this.#relaunchTimer !== null) {
+      // Still waiting for resources: it never started, and now it never will.
+      clearTimeout(this.#relaunchTimer);
+      this.#relaunchTimer = null;
+      this.#finish(null, null, null);
+      return;
+    }
     if (force) {
       this.#forced = true;
       this.#signal('SIGKILL', 'force');
+      // Ends at the reap, without waiting for output that processes left behind may hold.
+      this.#process?.cut();
+      this.#forceTimer ??= setTimeout(() => this.#context.send(this.#context.self, { type: 'force-expired' }), FORCE_END_MS);
       return;
     }
     this.#signal('SIGTERM', 'stop');
@@ -311,6 +354,8 @@ export class JobActor {
   stopped(): void {
     if (this.#pid !== null && this.#remote === null) this.#services.sampler.unwatch(this.#pid);
     if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
+    if (this.#forceTimer !== null) clearTimeout(this.#forceTimer);
+    if (this.#relaunchTimer !== null) clearTimeout(this.#relaunchTimer);
     this.#unsubscribeFlow();
     // An actor that failed must not leave its processes running.
     if (!this.#done) this.#signal('SIGKILL', 'actor-failed');

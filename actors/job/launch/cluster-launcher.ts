@@ -64,13 +64,13 @@ export class ClusterLauncher {
       submitted: (clusterId: string) => listener.placed?.(clusterId, null),
       hello: (host: string, clusterId: string) => listener.placed?.(clusterId, host),
       started: (pid: number) => listener.started(pid),
-      failed: (code: string, message: string) => listener.failed(code, message),
+      failed: (code: string, message: string) => listener.failed(code, message, false),
       output: (stream: 0 | 1, chunk: Buffer) => listener.output(stream, chunk),
       sample: (ts: number, nproc: number, cpu: number, rss: number) => listener.sample?.({ ts, nproc, cpu, rss }),
       warning: (text: string) => listener.note?.('WARNING', text),
       ingested: (offset: number) => listener.ingested?.(offset),
-      ended: (exitCode: number | null, signal: string | null) => listener.ended(exitCode, signal as NodeJS.Signals | null),
-      rejected: (message: string) => listener.failed('ESUBMIT', `Slurm refused the job: ${message}`),
+      ended: (exitCode: number | null, signal: string | null) => listener.ended(exitCode, signal as NodeJS.Signals | null, false),
+      rejected: (message: string) => listener.failed('ESUBMIT', `Slurm refused the job: ${message}`, false),
       withdrawn: () => listener.lost('the run stopped before the job was submitted'),
       lost: (reason: string, tail: string | null) => {
         if (tail !== null) listener.note?.('ERROR', `the end of Slurm's output file for the job:\n${tail}`);
@@ -84,6 +84,8 @@ export class ClusterLauncher {
       pause: () => this.run.setPaused(job.id, true),
       resume: () => this.run.setPaused(job.id, false),
       remote: { stop: (force) => this.run.stop(force) },
+      // Its leaf wrapper on the cluster node reads its output and ends it there.
+      cut: () => undefined,
     };
   }
 }

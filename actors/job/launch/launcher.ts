@@ -15,6 +15,13 @@ export interface LaunchSpec {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * After a job's own process has been reaped, how long processes it left behind may keep its
+ * output pipes open (a `setsid daemon &` holds them for as long as it lives) before the pipes
+ * are closed and the job ends with its output marked as cut. The spawn server's DRAIN_MS.
+ */
+export const DRAIN_MS = 2000;
+
 /** Called in this order: `started` or `failed`, then `output` any number of times, then `ended` or `lost`. */
 export interface LaunchListener {
   /** A launcher that runs the process elsewhere samples it there and reports each sample. */
@@ -26,11 +33,18 @@ export interface LaunchListener {
   /** A cluster leaf: the scheduler's id for it and, once it runs, its host. */
   placed?(clusterId: string, host: string | null): void;
   started(pid: number): void;
-  /** The process never ran; `code` is the errno name (ENOENT, EACCES, ...). */
-  failed(code: string, message: string): void;
+  /**
+   * The process never ran; `code` is the errno name (ENOENT, EACCES, ...). `shortage`: the
+   * runner ran short of open files, processes or memory, which is no fault of the job: it may
+   * be started again later.
+   */
+  failed(code: string, message: string, shortage: boolean): void;
   output(stream: 0 | 1, chunk: Buffer): void;
-  /** The process was reaped and both its output pipes closed. */
-  ended(exitCode: number | null, signal: NodeJS.Signals | null): void;
+  /**
+   * The process was reaped and both its output pipes closed. `cut`: processes it left behind
+   * held them open past the drain (or past `cut()`), so they were closed: output may be missing.
+   */
+  ended(exitCode: number | null, signal: NodeJS.Signals | null, cut: boolean): void;
   /** What watched the process is gone; its fate is unknown. */
   lost(reason: string): void;
 }
@@ -44,11 +58,26 @@ export interface Launched {
    * signalling a local process group, and its pid means nothing here.
    */
   readonly remote?: { stop(force: boolean): void };
+  /** Its group was SIGKILLed: once its process is reaped, end at once, without a drain. */
+  cut(): void;
 }
 
 export interface Launcher {
   launch(spec: LaunchSpec, listener: LaunchListener): Launched;
 }
+
+/** Strings a process can be given: the kernel's are NUL-terminated, so a NUL would cut them short. */
+export const nulIn = (spec: LaunchSpec): string | null => {
+  if ([spec.command, ...spec.args, spec.cwd].some((text) => text.includes('\0'))) return 'its command line or working directory';
+  for (const key in spec.env) if (key.includes('\0') || spec.env[key]?.includes('\0') === true) return 'its environment';
+  return null;
+};
+
+/** Tells `listener` (after the caller has its handle) that the process was refused: `where` held a NUL. */
+export const refuseLaunch = (listener: LaunchListener, where: string): Launched => {
+  queueMicrotask(() => listener.failed('EINVAL', `${where} holds a NUL character, which no process can be given`, false));
+  return { pause: () => undefined, resume: () => undefined, cut: () => undefined };
+};
 
 const SERVER_BINARY = fileURLToPath(new URL('../../../native/gator-spawn', import.meta.url));
 

@@ -6,11 +6,14 @@ const HEADER = 9;
 
 export type ServerFrame =
   | { readonly type: 'started'; readonly id: number; readonly pid: number }
-  | { readonly type: 'failed'; readonly id: number; readonly errno: number; readonly stage: 'chdir' | 'exec' | 'setup' }
+  | { readonly type: 'failed'; readonly id: number; readonly errno: number; readonly stage: (typeof STAGES)[number] }
   | { readonly type: 'output'; readonly id: number; readonly stream: 0 | 1; readonly chunk: Buffer }
-  | { readonly type: 'ended'; readonly id: number; readonly exitCode: number | null; readonly signal: number };
+  | { readonly type: 'ended'; readonly id: number; readonly exitCode: number | null; readonly signal: number; readonly cut: boolean };
 
-const STAGES = ['chdir', 'exec', 'setup'] as const;
+/** `resource`: the server ran short of open files, processes or memory. */
+const STAGES = ['chdir', 'exec', 'setup', 'resource'] as const;
+/** Bit 0 of an `x` frame's flags: processes the job left behind held its pipes past the drain. */
+const ENDED_CUT = 1;
 
 const frame = (type: string, id: number, payload: Buffer): Buffer => {
   const header = Buffer.allocUnsafe(HEADER);
@@ -35,6 +38,9 @@ export const encodeSpawn = (id: number, cwd: string, argv: readonly string[], en
 };
 
 export const encodeFlow = (id: number, paused: boolean): Buffer => frame(paused ? 'P' : 'R', id, Buffer.alloc(0));
+
+/** End the job at its reap without a drain (the runner has SIGKILLed it). */
+export const encodeCut = (id: number): Buffer => frame('C', id, Buffer.alloc(0));
 
 /** Cuts the server's byte stream into frames; a frame may span reads. */
 export class FrameReader {
@@ -65,7 +71,13 @@ export class FrameReader {
         case 0x78: {
           // x
           const code = buffer.readInt32LE(payload);
-          onFrame({ type: 'ended', id, exitCode: code < 0 ? null : code, signal: buffer.readInt32LE(payload + 4) });
+          onFrame({
+            type: 'ended',
+            id,
+            exitCode: code < 0 ? null : code,
+            signal: buffer.readInt32LE(payload + 4),
+            cut: length >= 12 && (buffer.readUInt32LE(payload + 8) & ENDED_CUT) !== 0,
+          });
           break;
         }
         default:

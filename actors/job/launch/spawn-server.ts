@@ -5,9 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
-import type { Launched, Launcher, LaunchListener, LaunchSpec } from './launcher.js';
+import { nulIn, refuseLaunch, type Launched, type Launcher, type LaunchListener, type LaunchSpec } from './launcher.js';
 import { NodeLauncher } from './node-launcher.js';
-import { encodeFlow, encodeSpawn, FrameReader, type ServerFrame } from './spawn-server-frames.js';
+import { encodeCut, encodeFlow, encodeSpawn, FrameReader, type ServerFrame } from './spawn-server-frames.js';
 
 const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 
@@ -25,7 +25,9 @@ export class SpawnServer implements Launcher {
 
   /** Starts a server; null when the binary cannot run here. */
   static start(binary: string): SpawnServer | null {
-    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // A session of its own: the signals a terminal, `timeout` or a CI cancel send to the
+    // runner's process group must not kill the server, and with it every job's output.
+    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     if (child.pid === undefined) {
       child.on('error', () => {});
       return null;
@@ -56,6 +58,9 @@ export class SpawnServer implements Launcher {
 
   launch(spec: LaunchSpec, listener: LaunchListener): Launched {
     if (this.#fallback !== null) return this.#fallback.launch(spec, listener);
+    // Its request is NUL-separated: a NUL inside a string would shift every string after it.
+    const nul = nulIn(spec);
+    if (nul !== null) return refuseLaunch(listener, nul);
     const id = this.#nextId++;
     this.#listeners.set(id, listener);
     this.#setReferenced(true);
@@ -63,6 +68,7 @@ export class SpawnServer implements Launcher {
     return {
       pause: () => this.#write(encodeFlow(id, true)),
       resume: () => this.#write(encodeFlow(id, false)),
+      cut: () => this.#write(encodeCut(id)),
     };
   }
 
@@ -92,12 +98,12 @@ export class SpawnServer implements Launcher {
       case 'failed': {
         this.#forget(frame.id);
         const code = getSystemErrorName(-frame.errno);
-        listener.failed(code, `${frame.stage} failed: ${code}`);
+        listener.failed(code, `${frame.stage} failed: ${code}`, frame.stage === 'resource');
         return;
       }
       case 'ended':
         this.#forget(frame.id);
-        listener.ended(frame.exitCode, frame.signal === 0 ? null : (SIGNAL_NAMES.get(frame.signal) ?? null));
+        listener.ended(frame.exitCode, frame.signal === 0 ? null : (SIGNAL_NAMES.get(frame.signal) ?? null), frame.cut);
         return;
     }
   }

@@ -1,6 +1,6 @@
 // The spawn server as the job threads use it: real processes, real pipes, real signals.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,7 +8,7 @@ import type { Launched, Launcher, LaunchSpec } from '../../../../actors/job/laun
 import { NodeLauncher } from '../../../../actors/job/launch/node-launcher.js';
 import { encodeSpawn, FrameReader, type ServerFrame } from '../../../../actors/job/launch/spawn-server-frames.js';
 import { SpawnServer } from '../../../../actors/job/launch/spawn-server.js';
-import { ROOT, tempDir, waitFor } from '../../../helpers/cli.js';
+import { pgrep, ROOT, tempDir, waitFor } from '../../../helpers/cli.js';
 
 const BINARY = join(ROOT, 'dist', 'native', 'gator-spawn');
 
@@ -17,7 +17,9 @@ interface Outcome {
   stdout: Buffer;
   stderr: Buffer;
   ended: { code: number | null; signal: NodeJS.Signals | null } | null;
-  failed: { code: string; message: string } | null;
+  /** Processes the job left behind held its output past the drain. */
+  cut: boolean;
+  failed: { code: string; message: string; shortage: boolean } | null;
   lost: string | null;
 }
 
@@ -28,19 +30,19 @@ interface Watched {
 }
 
 const watch = (launcher: Launcher, spec: Partial<LaunchSpec> & { command: string }): Watched => {
-  const outcome: Outcome = { pid: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), ended: null, failed: null, lost: null };
+  const outcome: Outcome = { pid: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), ended: null, cut: false, failed: null, lost: null };
   let finish!: (outcome: Outcome) => void;
   const done = new Promise<Outcome>((resolve) => (finish = resolve));
   const handle = launcher.launch(
     { args: [], cwd: process.cwd(), env: process.env, ...spec },
     {
       started: (pid) => (outcome.pid = pid),
-      failed: (code, message) => finish({ ...outcome, failed: { code, message } }),
+      failed: (code, message, shortage) => finish({ ...outcome, failed: { code, message, shortage } }),
       output: (stream, chunk) => {
         if (stream === 0) outcome.stdout = Buffer.concat([outcome.stdout, chunk]);
         else outcome.stderr = Buffer.concat([outcome.stderr, chunk]);
       },
-      ended: (code, signal) => finish({ ...outcome, ended: { code, signal } }),
+      ended: (code, signal, cut) => finish({ ...outcome, ended: { code, signal }, cut }),
       lost: (reason) => finish({ ...outcome, lost: reason }),
     },
   );
@@ -153,6 +155,91 @@ describe('spawn server', () => {
     // The background sleep was in the same group, so it went too.
     await waitFor(() => (hasGroup(pid) ? undefined : true), 10_000, 'the group to be gone');
   });
+
+  it("is a session of its own, so the signals sent to its runner's process group never reach it", async () => {
+    const launcher = server();
+    const { outcome, done } = watch(launcher, { command: 'sleep', args: ['0.2'] });
+    await waitFor(() => outcome.pid ?? undefined, 10_000, 'the start');
+    const serverPid = parentOf(outcome.pid!);
+    const [pgrp, session] = statFields(serverPid, 5, 6);
+    assert.deepEqual([pgrp, session], [serverPid, serverPid]);
+    assert.notEqual(session, statFields(process.pid, 6)[0]);
+    await done;
+  });
+
+  it('kills every job when a write to its runner fails, with output still unread', async () => {
+    // The runner stops reading (as when it is stopped, then killed): the pipe fills, the
+    // server blocks writing to it, and the write fails once the read end is gone.
+    const marker = `${process.pid}${Math.floor(Math.random() * 1e6)}`;
+    const child = spawn(BINARY, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.write(encodeSpawn(1, process.cwd(), ['sh', '-c', 'while :; do echo flood; done', marker], process.env));
+    child.stdout.pause();
+    await waitFor(() => (pgrep('-f', marker).length > 0 ? true : undefined), 10_000, 'the job to start');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.stdout.destroy();
+    await waitFor(() => (pgrep('-f', marker).length === 0 ? true : undefined), 20_000, 'the flooding job to be killed');
+    child.stdin.end();
+  });
+
+  it('ends a job whose output an escaped daemon holds, after the drain, saying its output was cut; the daemon dies with the server', async () => {
+    const marker = `3${process.pid}${Math.floor(Math.random() * 1e6)}`;
+    const child = spawn(BINARY, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const frames: ServerFrame[] = [];
+    const reader = new FrameReader();
+    child.stdout.on('data', (data: Buffer) => reader.push(data, (frame) => frames.push(frame)));
+    child.stdin.write(encodeSpawn(1, process.cwd(), ['sh', '-c', `setsid sleep ${marker} & echo started`], process.env));
+    const ended = await waitFor(() => frames.find((frame) => frame.type === 'ended'), 30_000, 'the job to end although its daemon lives');
+    assert.deepEqual(ended, { type: 'ended', id: 1, exitCode: 0, signal: 0, cut: true });
+    const output = frames.filter((frame) => frame.type === 'output').map((frame) => (frame as { chunk: Buffer }).chunk.toString());
+    assert.equal(output.join(''), 'started\n');
+    assert.equal(pgrep('-f', `^sleep ${marker}$`).length, 1, "the daemon escaped its job's group and lives");
+    child.stdin.end();
+    await waitFor(() => (pgrep('-f', `^sleep ${marker}$`).length === 0 ? true : undefined), 20_000, 'the adopted daemon to be killed');
+  });
+
+  it('through Node too, a job whose output a daemon holds ends after the drain with its output marked as cut', async (t) => {
+    const marker = `4${process.pid}${Math.floor(Math.random() * 1e6)}`;
+    t.after(() => pgrep('-f', `^sleep ${marker}$`).forEach((pid) => process.kill(pid, 'SIGKILL')));
+    const result = await watch(new NodeLauncher(), { command: 'sh', args: ['-c', `setsid sleep ${marker} & echo started`] }).done;
+    assert.deepEqual(result.ended, { code: 0, signal: null });
+    assert.equal(result.cut, true);
+    assert.equal(result.stdout.toString(), 'started\n');
+  });
+
+  it("says a job could not start for want of open files as a shortage, not as the job's fault", async () => {
+    const dir = tempDir();
+    // 16 descriptors: the server's own five, then two per running job.
+    const wrapper = join(dir, 'gator-spawn-16');
+    writeFileSync(wrapper, `#!/bin/sh\nexec prlimit --nofile=16:16 ${BINARY}\n`);
+    chmodSync(wrapper, 0o755);
+    const launcher = SpawnServer.start(wrapper)!;
+    const jobs = Array.from({ length: 8 }, () => watch(launcher, { command: 'sleep', args: ['1'] }));
+    const results = await Promise.all(jobs.map((job) => job.done));
+    const short = results.filter((result) => result.failed !== null);
+    assert.ok(short.length > 0, 'some jobs met the limit');
+    for (const result of short) assert.deepEqual(result.failed, { code: 'EMFILE', message: 'resource failed: EMFILE', shortage: true });
+    assert.ok(results.some((result) => result.ended?.code === 0));
+  });
+
+  it('gives jobs back the soft open-file limit it was started with, while it runs at the hard limit', async () => {
+    const dir = tempDir();
+    const wrapper = join(dir, 'gator-spawn-soft');
+    writeFileSync(wrapper, `#!/bin/sh\nexec prlimit --nofile=100:4096 ${BINARY}\n`);
+    chmodSync(wrapper, 0o755);
+    const launcher = SpawnServer.start(wrapper)!;
+    const { outcome, done } = watch(launcher, { command: 'sh', args: ['-c', 'ulimit -Sn; sleep 0.5'] });
+    await waitFor(() => outcome.pid ?? undefined, 10_000, 'the start');
+    assert.match(readFileSync(`/proc/${parentOf(outcome.pid!)}/limits`, 'latin1'), /Max open files\s+4096\s+4096/);
+    assert.equal((await done).stdout.toString(), '100\n');
+  });
+
+  it("raises another process's soft open-file limit to its hard limit (--raise-open-files)", async (t) => {
+    const sleeper = spawn('prlimit', ['--nofile=64:4096', 'sleep', '30'], { stdio: 'ignore' });
+    t.after(() => sleeper.kill('SIGKILL'));
+    const pid = await waitFor(() => (/Max open files\s+64\s/.test(limitsOf(sleeper.pid!)) ? sleeper.pid : undefined), 10_000, 'the sleeper');
+    assert.equal(execFileSync(BINARY, ['--raise-open-files', String(pid)], { encoding: 'utf8' }), '4096 4096\n');
+    assert.match(limitsOf(pid), /Max open files\s+4096\s+4096/);
+  });
 });
 
 const hasGroup = (pgid: number): boolean => {
@@ -161,5 +248,21 @@ const hasGroup = (pgid: number): boolean => {
     return true;
   } catch {
     return false;
+  }
+};
+
+/** Fields of /proc/PID/stat after the command name, 1-based as proc(5) numbers them from `state` (3). */
+const statFields = (pid: number, ...fields: number[]): number[] => {
+  const rest = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+  return fields.map((field) => Number(rest[field - 3]));
+};
+
+const parentOf = (pid: number): number => statFields(pid, 4)[0]!;
+
+const limitsOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/limits`, 'latin1');
+  } catch {
+    return '';
   }
 };
