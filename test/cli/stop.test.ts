@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gator, openDb, processesWith, tempDir, waitFor, writeSpec } from '../helpers/cli.js';
@@ -86,7 +86,16 @@ describe('stopping a run', () => {
     let child: ChildProcess | undefined;
     const finished = gator(['run', spec, '--tracking', tracking], { onSpawn: (spawned) => (child = spawned) });
     await waitFor(() => (runningJobs(join(tracking, 'run.sqlite')) === 1 ? true : undefined), 30_000, 'the job to run');
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Enough lines a second old, however slowly a loaded machine runs the job.
+    const oldLines = (): number => {
+      const cutoff = Date.now() / 1000 - 1.5;
+      return existsSync(side)
+        ? readFileSync(side, 'utf8')
+            .split('\n')
+            .filter((line) => Number(line.split(' ')[1]) < cutoff).length
+        : 0;
+    };
+    await waitFor(() => (oldLines() > 60 ? true : undefined), 60_000, 'lines a second old');
     const killedAt = Date.now() / 1000;
     child!.kill('SIGKILL');
     await finished;

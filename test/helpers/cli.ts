@@ -24,6 +24,12 @@ export interface GatorOptions {
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly timeoutMs?: number;
+  /** Runs gator with this umask (through sh, which sets it and execs). */
+  readonly umask?: number;
+  /** Runs gator under this command (`['timeout', '60']`). */
+  readonly under?: readonly string[];
+  /** A session and process group of its own, as a terminal or a CI job gives it: `kill(-pid)` signals the group. */
+  readonly detached?: boolean;
   /** Called once the process is running. */
   readonly onSpawn?: (child: ChildProcess) => void;
 }
@@ -39,10 +45,13 @@ const vmHwm = (pid: number): number => {
 
 export const gator = (args: readonly string[], options: GatorOptions = {}): Promise<GatorResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [GATOR, ...args], {
+    const argv = [...(options.under ?? []), process.execPath, GATOR, ...args];
+    const [file, ...rest] = options.umask === undefined ? argv : ['sh', '-c', `umask ${options.umask.toString(8)}; exec "$@"`, 'sh', ...argv];
+    const child = spawn(file!, rest, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.detached ?? false,
     });
     let stdout = '';
     let stderr = '';
