@@ -63,6 +63,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Help and version are not failures; every other parse problem is a usage error.
       return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
     }
+    // A user error that a command did not turn into its one line itself (two runs racing for
+    // one --tracking directory find out only as the database is linked into place).
+    const { isUserError, USAGE_EXIT } = await import('./usage-error.js');
+    if (isUserError(error)) {
+      process.stderr.write(`gator: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return USAGE_EXIT;
+    }
     throw error;
   }
   return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.success;

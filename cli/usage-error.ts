@@ -1,5 +1,6 @@
 // User errors: what the user asked for cannot be done. Each is one line on stderr,
 // `gator: <what>`, with exit code 2 and no stack trace.
+import { RunExistsError } from '../storage/errors.js';
 import { ReaderError } from '../storage/readers/errors.js';
 import { ExitCode } from '../vocabulary/codes.js';
 
@@ -15,7 +16,7 @@ export class UsageError extends Error {
 export const USAGE_EXIT = ExitCode.usage;
 
 /** Whether an error is the user's to fix (printed as one line) rather than a bug. */
-export const isUserError = (error: unknown): error is Error => error instanceof UsageError || error instanceof ReaderError;
+export const isUserError = (error: unknown): error is Error => error instanceof UsageError || error instanceof ReaderError || error instanceof RunExistsError;
 
 /**
  * Runs a command's action and turns user errors into `gator: <message>` and exit code 2;

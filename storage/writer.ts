@@ -1,8 +1,10 @@
 // The only writer of a run database. One instance lives in the storage actor's thread; every
 // batch it is handed becomes one transaction, so readers never see half a batch.
+import { chmodSync, linkSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MessageColumns, NodeChange, WriteBatch } from './batch.js';
-import { RunDatabaseError } from './errors.js';
+import { RunDatabaseError, RunExistsError } from './errors.js';
 import { APPLICATION_ID, SCHEMA_VERSION, TABLES, VIEWS } from './schema.js';
 import { NodeKind, Result, State, type NodeKindName, type RunResultCode } from '../vocabulary/codes.js';
 import { unreachable } from '../vocabulary/unreachable.js';
@@ -52,6 +54,44 @@ export interface NodeRow {
   readonly licenses?: Readonly<Record<string, number>> | null;
 }
 
+/** Where `create` builds the database of `path` before linking it into place. */
+const buildPath = (path: string, pid: number): string => join(dirname(path), `.${basename(path)}.${pid}.new`);
+
+const removeBuild = (temp: string): void => {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    try {
+      unlinkSync(temp + suffix);
+    } catch {
+      // Not there.
+    }
+  }
+};
+
+/** Builds left by runs killed while they made their database (their process is gone). */
+const removeStaleBuilds = (path: string): void => {
+  const pattern = new RegExp(`^\\.${basename(path).replaceAll('.', '\\.')}\\.(\\d+)\\.new$`);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    removeBuild(join(dirname(path), name));
+  }
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
 /** Rows per multi-row INSERT: one statement call per 128 lines is far cheaper than 128 calls. */
 const CHUNK = 128;
 
@@ -71,6 +111,7 @@ export class RunWriter {
   #launched: Statement;
   #started: Statement;
   #progress: Statement;
+  #countMessages: Statement;
   #ended: Statement;
   #aborted: Statement;
   #launchedGranted: Statement;
@@ -104,8 +145,11 @@ export class RunWriter {
       'UPDATE node SET attempt = ?, attempt_started_at = ?, pid = ?, msg_debug = 0, msg_info = 0, msg_warning = 0, msg_error = 0, msg_critical = 0 WHERE id = ?',
     );
     this.#started = db.prepare(`UPDATE node SET state = ${State.running}, started_at = coalesce(started_at, ?), pid = ? WHERE id = ?`);
-    this.#progress = db.prepare(
-      'UPDATE node SET msg_debug = ?, msg_info = ?, msg_warning = ?, msg_error = ?, msg_critical = ?, cpu_peak = ?, rss_peak = ? WHERE id = ?',
+    // Message counts are kept by #countStored as lines are stored; progress brings the peaks.
+    this.#progress = db.prepare('UPDATE node SET cpu_peak = ?, rss_peak = ? WHERE id = ?');
+    this.#countMessages = db.prepare(
+      `UPDATE node SET msg_debug = msg_debug + ?, msg_info = msg_info + ?, msg_warning = msg_warning + ?,
+         msg_error = msg_error + ?, msg_critical = msg_critical + ? WHERE id = ? AND attempt = ?`,
     );
     this.#ended = db.prepare(
       `UPDATE node SET state = ${State.complete}, ended_at = ?, result = ?, failure = ?, exit_code = ?, signal = ?,
@@ -145,11 +189,22 @@ export class RunWriter {
     }
   }
 
-  /** Creates the database file with its schema, the run row and one row per planned node. */
-  static create(path: string, info: RunInfo, nodes: Iterable<NodeRow>): RunWriter {
+  /**
+   * Creates the database file with its schema, the run row and one row per planned node, with
+   * file mode `mode` (default 0600: it holds each job's environment and output). It is built
+   * under a temporary name and linked into place only when complete, so a run killed while
+   * the database is being made leaves no half-made `run.sqlite` behind to block its directory,
+   * and of two runs started at once with the same path exactly one gets it (RunExistsError).
+   */
+  static create(path: string, info: RunInfo, nodes: Iterable<NodeRow>, mode = 0o600): RunWriter {
+    removeStaleBuilds(path);
+    const temp = buildPath(path, process.pid);
     let db: Database.Database;
     try {
-      db = new Database(path);
+      // SQLite gives the -wal and -shm files the mode of the database file.
+      writeFileSync(temp, '', { flag: 'wx', mode });
+      chmodSync(temp, mode);
+      db = new Database(temp);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma(`application_id = ${APPLICATION_ID}`);
@@ -157,17 +212,28 @@ export class RunWriter {
       db.exec(TABLES);
       db.exec(VIEWS);
     } catch (error) {
+      removeBuild(temp);
       throw new RunDatabaseError(path, 'cannot create the run database', { cause: error });
     }
-    const writer = new RunWriter(path, db);
+    const built = new RunWriter(temp, db);
     try {
-      writer.#insertRun(info);
-      writer.#insertNodes(nodes);
+      built.#insertRun(info);
+      built.#insertNodes(nodes);
     } catch (error) {
       db.close();
+      removeBuild(temp);
       throw new RunDatabaseError(path, 'cannot record the run plan', { cause: error });
     }
-    return writer;
+    built.close();
+    try {
+      linkSync(temp, path);
+    } catch (error) {
+      removeBuild(temp);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new RunExistsError(path);
+      throw new RunDatabaseError(path, 'cannot create the run database', { cause: error });
+    }
+    removeBuild(temp);
+    return RunWriter.open(path);
   }
 
   #insertRun(info: RunInfo): void {
@@ -280,6 +346,8 @@ export class RunWriter {
     }
     for (const metric of batch.metrics ?? []) this.#upsertMetric.run(metric.jobId, metric.name, metric.value);
     for (const change of batch.changes ?? []) this.#applyChange(change);
+    // After the changes: a new attempt resets its job's counts first.
+    if (batch.messages !== undefined) this.#countStored(batch.messages, batch.changes);
   }
 
   #applyMessages(columns: MessageColumns): void {
@@ -314,6 +382,28 @@ export class RunWriter {
     }
   }
 
+  /**
+   * Adds the batch's lines to their jobs' counts in the same transaction, so that the counts of
+   * a run cut off by a kill match its stored messages. Counts are the current attempt's: a line
+   * of an earlier attempt is not added. A job whose end is in the batch has its final counts.
+   */
+  #countStored(columns: MessageColumns, changes: readonly NodeChange[] | undefined): void {
+    /** By job id, then attempt: debug, info, warning, error, critical. */
+    const counts = new Map<number, Map<number, [number, number, number, number, number]>>();
+    const { jobId, severity, attempt } = columns;
+    for (let i = 0; i < jobId.length; i++) {
+      const id = jobId[i]!;
+      const at = attempt?.[i] ?? 1;
+      let byAttempt = counts.get(id);
+      if (byAttempt === undefined) counts.set(id, (byAttempt = new Map<number, [number, number, number, number, number]>()));
+      let row = byAttempt.get(at);
+      if (row === undefined) byAttempt.set(at, (row = [0, 0, 0, 0, 0]));
+      row[severity[i]! / 10 - 1]!++;
+    }
+    for (const change of changes ?? []) if (change.type === 'ended' && change.counts !== null) counts.delete(change.id);
+    for (const [id, byAttempt] of counts) for (const [at, row] of byAttempt) this.#countMessages.run(...row, id, at);
+  }
+
   #applyChange(change: NodeChange): void {
     switch (change.type) {
       case 'launched':
@@ -345,7 +435,7 @@ export class RunWriter {
         this.#started.run(change.ts, change.pid, change.id);
         return;
       case 'progress':
-        this.#progress.run(...change.counts, change.cpuPeak, change.rssPeak, change.id);
+        this.#progress.run(change.cpuPeak, change.rssPeak, change.id);
         return;
       case 'ended': {
         const counts = change.counts ?? [null, null, null, null, null];
