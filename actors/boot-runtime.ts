@@ -7,6 +7,8 @@ import { Kernel } from '../runtime/index.js';
 export interface RunRuntime {
   readonly kernel: Kernel;
   readonly jobHosts: readonly number[];
+  /** Milliseconds from the start of booting until every thread was ready. */
+  readonly bootMs: number;
 }
 
 /** The storage thread is host 1; job threads follow. */
@@ -16,10 +18,11 @@ export async function bootRuntime(slots: number, jobThreads?: number): Promise<R
   // The pool is sized from the CPUs: one thread for storage, the rest for jobs (jobs are
   // forked by each job thread's spawn server, so more threads than CPUs buy nothing).
   const threads = Math.max(1, Math.min(jobThreads ?? availableParallelism() - 1, slots, 16));
+  const started = performance.now();
   const kernel = await Kernel.start({
     workers: 1 + threads,
     catalog: import('./catalog-main.js').then((module) => module.default),
     catalogUrl: (host) => new URL(host === STORAGE_HOST ? './catalog-storage.js' : './catalog-jobs.js', import.meta.url),
   });
-  return { kernel, jobHosts: Array.from({ length: threads }, (_, i) => i + STORAGE_HOST + 1) };
+  return { kernel, jobHosts: Array.from({ length: threads }, (_, i) => i + STORAGE_HOST + 1), bootMs: performance.now() - started };
 }

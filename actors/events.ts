@@ -41,6 +41,10 @@ export interface NodeEnded {
   readonly firstError: string | null;
   /** Leaf jobs this end settles (more than 1 when a pruned group aborts its whole subtree). */
   readonly jobs: number;
+  /** Last node id of the node's subtree (its own id for a job). */
+  readonly subtreeEnd: number;
+  /** Leaf jobs in the node's subtree (1 for a job). */
+  readonly leaves: number;
 }
 
 /** The run's leaf-job tally (`unfinished` counts jobs a stop left pending). */

@@ -17,6 +17,11 @@ export interface NodeRef {
   readonly subtreeEnd: number;
 }
 
+/** A node and the number of leaf jobs below it (1 for a job). */
+export interface CountedNode extends NodeRef {
+  readonly leaves: number;
+}
+
 export interface Outcome {
   readonly ts: number;
   readonly result: ResultCode;
@@ -35,7 +40,7 @@ export interface Outcome {
 }
 
 /** Records that a node ended and tells the console. */
-export const reportEnded = (outbox: Outbox, node: NodeRef, outcome: Outcome): void => {
+export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome): void => {
   const exitCode = outcome.exitCode ?? null;
   const signal = outcome.signal ?? null;
   outbox.change({
@@ -64,6 +69,8 @@ export const reportEnded = (outbox: Outbox, node: NodeRef, outcome: Outcome): vo
       failure: outcome.failure,
       firstError: outcome.firstError ?? null,
       jobs: outcome.jobs,
+      subtreeEnd: node.subtreeEnd,
+      leaves: node.leaves,
     },
   });
 };
@@ -96,12 +103,14 @@ export const reportAborted = (
       failure: null,
       firstError: null,
       jobs,
+      subtreeEnd: node.subtreeEnd,
+      leaves: jobs,
     },
   });
 };
 
 /** Records that a child actor crashed: the node fails as `internal`, a group's unfinished subtree is aborted. */
-export const reportCrashed = (outbox: Outbox, node: NodeRef, options: { readonly ts: number; readonly error: string }): void => {
+export const reportCrashed = (outbox: Outbox, node: CountedNode, options: { readonly ts: number; readonly error: string }): void => {
   const { ts } = options;
   const text = `internal error: ${options.error}`;
   outbox.message(node.id, ts, Severity.CRITICAL, Stream.runtime, text, null);

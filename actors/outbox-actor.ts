@@ -147,7 +147,7 @@ export class Outbox {
         ...(this.#changes.length > 0 ? { changes: this.#changes } : {}),
         ...(this.#samples.length > 0 ? { samples: this.#samples } : {}),
       };
-      if (this.#init.debug) this.debug(`shipping ${this.#rows} rows to storage (${this.#messages.jobId.length} lines)`);
+      if (this.#init.debug) this.debug(`batch of ${this.#rows} rows (${this.#messages.jobId.length} output lines) to storage`);
       this.#context.send(this.#init.storage, { type: 'write', from: this.#context.self, batch, rows: this.#rows });
       this.#unstoredRows += this.#rows;
       this.#unstoredBytes += this.#bytes;

@@ -7,6 +7,7 @@ import { ExitCode, Result, RunResult, Severity, type ResultCode } from '../vocab
 import { openTally, settleJobs, type MutableTally } from '../vocabulary/tally.js';
 import { unreachable } from '../vocabulary/unreachable.js';
 import type { NodeEnded, RunEnded, RunObserver } from './events.js';
+import { EndOrder } from './end-order.js';
 import { GroupActorType } from './group/group-actor.js';
 import { JobActorType } from './job/job-actor.js';
 import { OutboxActorType } from './outbox-actor.js';
@@ -55,6 +56,8 @@ class RunActor {
   #wiring: RunWiring;
   #tally: MutableTally;
   #failedPaths: string[] = [];
+  /** Holds a group's end until its last job's end has been shown. */
+  #endOrder: EndOrder | null;
   /** Every job's process group the run knows to be alive: the last-resort sweep. */
   #processGroups: ProcessGroups;
   #stopRequested = false;
@@ -77,6 +80,8 @@ class RunActor {
     this.#processGroups = init.processGroups ?? new ProcessGroups();
     this.#tally = openTally(init.plan.jobCount);
     if (init.resume !== undefined) Object.assign(this.#tally, init.resume.tally);
+    // A resumed run does not know which jobs ended before it: it shows ends as they come.
+    this.#endOrder = init.resume === undefined ? new EndOrder(init.plan.nodes.length) : null;
     this.#storage = context.spawn(StorageActorType, { dbPath: init.dbPath }, { host: init.storageHost });
     const outbox = {
       run: context.self,
@@ -158,8 +163,10 @@ class RunActor {
         observer.jobStarted?.(event.job);
         return;
       case 'ended':
-        this.#count(event.node);
-        observer.nodeEnded?.(event.node);
+        for (const node of this.#endOrder?.push(event.node) ?? [event.node]) {
+          this.#count(node);
+          observer.nodeEnded?.(node);
+        }
         return;
       case 'debug':
         observer.debug?.(event.text);
@@ -257,6 +264,7 @@ class RunActor {
     this.#ended = true;
     // Last line of defence: no job process outlives the run, whatever happened to its actor.
     this.#processGroups.sweep();
+    for (const node of this.#endOrder?.drain() ?? []) this.#observer.nodeEnded?.(node);
     const end = this.#summary();
     this.#observer.runEnded?.(end);
     this.#init.onEnd(end, storageError);

@@ -61,6 +61,7 @@ function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined)
 /** Creates the run database and starts the run on `runtime` (booted here when not given; it may still be booting). */
 export async function startRun(request: RunRequest, observer: RunObserver, runtime?: RunRuntime | Promise<RunRuntime>): Promise<RunHandle> {
   const startedAt = Date.now() / 1000;
+  const creating = performance.now();
   if (request.resume !== undefined) {
     const writer = RunWriter.open(request.dbPath);
     writer.resume(process.pid, startedAt);
@@ -81,9 +82,14 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
       },
       nodeRows(request.plan, request.rerun?.nodeOrigins),
     ).close();
+  const createMs = performance.now() - creating;
 
-  const { kernel, jobHosts } = await (runtime ?? bootRuntime(request.slots, request.jobThreads));
+  const { kernel, jobHosts, bootMs } = await (runtime ?? bootRuntime(request.slots, request.jobThreads));
   observer.runStarted?.({ ts: startedAt, jobCount: request.plan.jobCount, dbPath: request.dbPath, trackingDir: dirname(request.dbPath) });
+  observer.debug?.(
+    `threads: storage on host ${STORAGE_HOST}, jobs on host${jobHosts.length === 1 ? '' : 's'} ${jobHosts.join(', ')}; ` +
+      `booted in ${bootMs.toFixed(0)} ms; database of ${request.plan.nodes.length} nodes created in ${createMs.toFixed(0)} ms`,
+  );
 
   let finish!: (end: RunEnded, storageError: string | null) => void;
   const settled = new Promise<{ end: RunEnded; storageError: string | null }>((resolve) => {

@@ -122,6 +122,8 @@ const feedConsole = async (n: number, progress: boolean): Promise<number> => {
         failure: fails ? 'exit' : null,
         firstError: null,
         jobs: 1,
+        subtreeEnd: id,
+        leaves: 1,
       });
     }
   });
@@ -149,6 +151,8 @@ const frameCost = (frames: number): number => {
         failure: id % 50 === 0 ? 'exit' : null,
         firstError: 'boom',
         jobs: 1,
+        subtreeEnd: id,
+        leaves: 1,
       });
   }
   const terminal = new NullTerminal();

@@ -1,6 +1,7 @@
 // The `gator` command line: a thin layer that parses arguments and hands over to commands.
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../vocabulary/codes.js';
+import { readCommandLine } from './command-line.js';
 
 type Register = (program: Command) => void;
 
@@ -14,14 +15,6 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> 
   rerun: () => import('./commands/rerun.js'),
   attach: () => import('./commands/attach.js'),
   hub: () => import('./commands/hub.js'),
-};
-
-/** The commands this command line needs: the one it names, or all of them for help. */
-const commandsFor = (argv: readonly string[]): string[] => {
-  const first = argv[0];
-  if (first !== undefined && first in COMMANDS) return [first];
-  if (first === undefined || first.startsWith('-') || first === 'help') return Object.keys(COMMANDS);
-  return ['run'];
 };
 
 const buildProgram = async (names: readonly string[]): Promise<Command> => {
@@ -45,19 +38,29 @@ const buildProgram = async (names: readonly string[]): Promise<Command> => {
 
 const VERSION = '0.1.0';
 
-/** `gator SPEC` is how Gator users type it: treat a first argument that is not a command as `run SPEC`. */
-const withImplicitRun = (argv: readonly string[]): string[] => {
-  const first = argv[0];
-  if (first === undefined || first.startsWith('-') || first === 'help' || first in COMMANDS) return [...argv];
-  return ['run', ...argv];
+/** The flags of a command's options that take a value (`-j`, `--jobs`, …). */
+const valueOptionsOf = (program: Command, name: string): ReadonlySet<string> => {
+  const command = program.commands.find((c) => c.name() === name);
+  const flags = (command?.options ?? []).filter((option) => option.required || option.optional).flatMap((option) => [option.short, option.long]);
+  return new Set(flags.filter((flag): flag is string => flag !== undefined));
 };
 
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = await buildProgram(commandsFor(argv));
+  const names = Object.keys(COMMANDS);
+  const direct = argv[0] !== undefined && names.includes(argv[0]);
+  // Which options of `run` take a value decides where the spec is among the arguments.
+  const runProgram = direct ? null : await buildProgram(['run']);
+  const line = readCommandLine(argv, { commands: names, runValueOptions: runProgram === null ? new Set() : valueOptionsOf(runProgram, 'run') });
+  if (line.type === 'unknown') {
+    const hint = line.suggestion === null ? '' : ` (did you mean '${line.suggestion}'?)`;
+    process.stderr.write(`gator: unknown command '${line.word}'${hint}, and no spec file of that name; see gator --help\n`);
+    return ExitCode.usage;
+  }
+  const program = line.command === 'run' && runProgram !== null ? runProgram : await buildProgram(line.command === null ? names : [line.command]);
   process.exitCode = undefined;
   try {
-    await program.parseAsync(withImplicitRun(argv), { from: 'user' });
+    await program.parseAsync(line.argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not failures; every other parse problem is a usage error.

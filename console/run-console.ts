@@ -1,6 +1,7 @@
 // The console of a run: turns the run's events into log lines (what shows depends on
-// --all-msg / -v / --quiet) and, with --progress, either the live panel (a capable terminal)
-// or periodic status lines (anything else).
+// --all-msg / -v / --quiet), and shows progress: with --progress on a capable terminal the
+// live panel; without a terminal (or a terminal that cannot draw it) a status line every
+// --status-interval seconds.
 import type { JobStarted, LiveMessage, NodeEnded, RunEnded, RunObserver } from '../actors/events.js';
 import { canDrawLive, decideColor, type Env } from './color.js';
 import { formatEventLine, formatMessageLine } from './line-format.js';
@@ -9,6 +10,7 @@ import { describeEnd } from './outcome.js';
 import { ProgressModel } from './progress-model.js';
 import { StatusTicker } from './status-ticker.js';
 import { tallyLines } from './tally.js';
+import { plural } from '../vocabulary/wording.js';
 
 export interface ConsoleOptions {
   /** Where people read: stdout normally, stderr when --json puts the machine result on stdout. */
@@ -20,7 +22,7 @@ export interface ConsoleOptions {
   readonly verbose: boolean;
   readonly quiet: boolean;
   readonly allMessages: boolean;
-  /** Seconds between status lines when progress is asked for without a terminal. */
+  /** Seconds between status lines without a terminal (or with --progress where no panel can be drawn); 0: none. */
   readonly statusInterval: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Panel frames per second (default 8). */
@@ -104,10 +106,13 @@ class RunConsoleImpl implements RunConsole {
       this.#view = null;
       this.#sink = plainSink(options.stream);
     }
-    this.#ticker =
-      options.progress && live === null
-        ? new StatusTicker(this.#model, (text, now) => this.#event(now, 'STATUS', 'run', text), options.statusInterval, this.#now)
-        : null;
+    // Without the live panel, a status line every --status-interval seconds (0: never) where
+    // nobody watches a terminal, or with --progress on a terminal that cannot draw the panel:
+    // a CI log must not stay silent while jobs run.
+    const periodic = options.statusInterval > 0 && live === null && (options.progress || options.stream.isTTY !== true);
+    this.#ticker = periodic
+      ? new StatusTicker(this.#model, (text, now) => this.#event(now, 'STATUS', 'run', text), options.statusInterval, this.#now)
+      : null;
     this.#ticker?.start();
     this.observer = {
       runStarted: (info) => this.#runStarted(info),
@@ -142,7 +147,7 @@ class RunConsoleImpl implements RunConsole {
     this.#startedAt = info.ts;
     this.#model.runStarted(info);
     this.#live();
-    if (!this.#options.quiet) this.#event(info.ts, 'RUN', 'gator', `running ${info.jobCount} jobs; database ${info.dbPath}`);
+    if (!this.#options.quiet) this.#event(info.ts, 'RUN', 'gator', `running ${plural(info.jobCount, 'job')}`);
   }
 
   #message(message: LiveMessage): void {
@@ -170,7 +175,8 @@ class RunConsoleImpl implements RunConsole {
       const tag = failed ? 'FAIL' : node.result === 'success' ? 'PASS' : node.result === 'aborted' ? 'ABORT' : 'STOP';
       this.#event(node.ts, tag, node.path, text);
     }
-    if (failed && node.kind === 'job') this.#ticker?.tick();
+    // With --progress, a failure also brings the status up to date at once.
+    if (failed && node.kind === 'job' && this.#options.progress) this.#ticker?.tick();
   }
 
   #stopping(info: { readonly force: boolean; readonly graceSeconds: number }): void {

@@ -5,6 +5,7 @@ import { formatDuration } from './durations.js';
 import { formatEventLine } from './line-format.js';
 import { elide, foldPaths } from './paths.js';
 import { visible } from './visible.js';
+import { plural } from '../vocabulary/wording.js';
 
 /** Folded path entries listed before "… and N more"; the report has them all. */
 const LISTED = 20;
@@ -14,7 +15,7 @@ export const tallyLines = (end: RunEnded, startedAt: number | null, color: boole
   const { total, passed, failed, aborted } = end.tally;
   const took = startedAt === null ? '' : ` in ${formatDuration(end.ts - startedAt)}`;
   const verdict = end.result === 'success' ? 'passed' : end.result === 'failure' ? 'failed' : 'interrupted';
-  const text = `run ${verdict}${took}: ${total} jobs, ${passed} passed, ${failed} failed, ${aborted} aborted`;
+  const text = `run ${verdict}${took}: ${plural(total, 'job')}, ${passed} passed, ${failed} failed, ${aborted} aborted`;
   const lines = [
     formatEventLine({ ts: end.ts, tag: end.result === 'success' ? 'PASS' : end.result === 'failure' ? 'FAIL' : 'STOP', path: 'gator', text }, { color }),
   ];

@@ -201,7 +201,7 @@ export class GroupActor {
     const child = this.#byAddress.get(exit.child);
     if (child === undefined || exit.error === undefined) return;
     const node = child.node;
-    reportCrashed(this.#outbox, node, { ts: now(), error: exit.error.message });
+    reportCrashed(this.#outbox, { ...node, leaves: this.#leaves(node) }, { ts: now(), error: exit.error.message });
     this.#ended(node.id, Result.failure);
   }
 
@@ -249,7 +249,7 @@ export class GroupActor {
     const node = this.#init.node;
     const ts = now();
     const result: ResultCode = this.#failed ? Result.failure : this.#interrupted ? Result.aborted : Result.success;
-    reportEnded(this.#outbox, node, { ts, result, failure: this.#failed ? 'child' : null, duration: ts - this.#startedAt, jobs: 0 });
+    reportEnded(this.#outbox, { ...node, leaves: this.#leaves(node) }, { ts, result, failure: this.#failed ? 'child' : null, duration: ts - this.#startedAt, jobs: 0 });
     this.#context.send(this.#init.reportTo, { type: 'child-ended', id: node.id, result });
     this.#open = Number.POSITIVE_INFINITY; // finished: never report twice
     this.#context.stop();

@@ -334,7 +334,7 @@ export class JobActor {
       this.#settings.limits,
     );
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
-    reportEnded(this.#outbox, this.#job, {
+    reportEnded(this.#outbox, { ...this.#job, leaves: 1 }, {
       ts: endedAt,
       result: verdict.result,
       failure: verdict.failure,

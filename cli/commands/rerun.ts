@@ -1,7 +1,9 @@
 // `gator rerun [RUN] --failed | --job GLOB`: run jobs of an earlier run again, exactly as they
 // ran, as a new run that records which run and which jobs it repeats.
 import { type Command } from 'commander';
+import { NothingToRerunError } from '../../storage/readers/errors.js';
 import { readJobs } from '../../storage/readers/jobs.js';
+import { ExitCode } from '../../vocabulary/codes.js';
 import { runStatus } from '../../storage/readers/liveness.js';
 import { openRun } from '../../storage/readers/open-run.js';
 import { readRun } from '../../storage/readers/run-info.js';
@@ -42,13 +44,20 @@ export function register(program: Command): void {
     )
     .action(async (run: string | undefined, flags: RerunFlags) => {
       let planned: { rerun: RerunPlan; info: RunRow } | undefined;
+      const human = flags.json ? process.stderr : process.stdout;
       await withUserErrors(() => {
         if (!flags.failed && flags.job.length === 0) throw new UsageError('rerun: say which jobs: --failed, --job GLOB, or both');
-        planned = plan(run, flags);
+        try {
+          planned = plan(run, flags);
+        } catch (error) {
+          // Nothing failed: a fine answer to `rerun --failed`, not a usage error.
+          if (!(error instanceof NothingToRerunError)) throw error;
+          human.write(`${error.message[0]!.toUpperCase()}${error.message.slice(1)}\n`);
+          process.exitCode = ExitCode.success;
+        }
       });
       if (planned === undefined) return;
       const { rerun, info } = planned;
-      const human = flags.json ? process.stderr : process.stdout;
       human.write(`Rerunning ${rerun.selected.length} job${rerun.selected.length === 1 ? '' : 's'} of run ${info.id}\n`);
       process.exitCode = await executePlan({ plan: rerun.plan }, flags, program.args, { runId: info.id, nodeOrigins: rerun.nodeOrigins });
     });

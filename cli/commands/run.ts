@@ -44,12 +44,14 @@ export const addRunOptions = (command: Command): Command =>
     .option('--tracking <dir>', "directory for this run's database (default: ./tracking/<timestamp>, linked from ./tracking/latest)")
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
-    .option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)', parseLimit, null)
+    .addOption(
+      new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)').argParser(parseLimit).default(null, 'unlimited'),
+    )
     .option('--limit-error <n>', 'a job fails with more ERROR messages than this (stderr lines are ERROR)', parseLimit, 0)
     .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this', parseLimit, 0)
     .option('--grace <seconds>', 'on Ctrl+C or SIGTERM, seconds between SIGTERM and SIGKILL of running jobs', parseSeconds, 5)
     .option('--progress', 'show a live progress panel under the log on a terminal', false)
-    .option('--status-interval <seconds>', 'without a terminal, print a status line this often', parseSeconds, 10)
+    .option('--status-interval <seconds>', 'without a terminal, print a status line this often while jobs run (0: never)', parseSeconds, 10)
     .option('--all-msg', 'show every line of every job, not only WARNING and above', false)
     .option('-v, --verbose', "also show the runner's own DEBUG detail", false)
     .option('--quiet', 'show only failures and the final tally', false)
@@ -155,7 +157,7 @@ export async function executePlan(
         slots: cluster === undefined ? flags.jobs : CLUSTER_SLOTS,
         argv: ['gator', ...argv],
         cwd: process.cwd(),
-        options: { jobs: flags.jobs, interval: flags.interval, grace: flags.grace, limits, ...(cluster === undefined ? {} : { cluster }) },
+        options: { jobs: flags.jobs, interval: flags.interval, grace: flags.grace, limits, scheduler: flags.scheduler, ...(cluster === undefined ? {} : { cluster }) },
         ...(rerun === undefined ? {} : { rerun }),
       },
       runConsole.observer,
@@ -208,6 +210,7 @@ async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteSt
   }
   if (shown) {
     const color = decideColor({ flag: flags.color, env: process.env, isTTY: human.isTTY === true });
-    human.write(renderReport(report, { color, width: human.columns ?? 100 }));
+    // The run's last lines have just named the database: the report does not repeat it.
+    human.write(renderReport(report, { color, width: human.columns ?? 100, database: false }));
   }
 }

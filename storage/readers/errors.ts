@@ -50,7 +50,12 @@ export class FilterError extends ReaderError {
 
 /** The run cannot be rerun as asked (nothing selected, argv missing). */
 export class RerunError extends ReaderError {
-  override readonly name = 'RerunError';
+  override readonly name: string = 'RerunError';
+}
+
+/** `rerun --failed` on a run where nothing failed: not an error, the answer is "nothing". */
+export class NothingToRerunError extends RerunError {
+  override readonly name = 'NothingToRerunError';
 }
 
 /** One line for an unexpected SQLite error, without its stack. */

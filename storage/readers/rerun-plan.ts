@@ -3,7 +3,7 @@
 // cwd, array indices) under a root group `rerun`, and remembers the node it repeats.
 import type { Plan, PlannedGroup, PlannedJob } from '../../spec/plan.js';
 import { DEFAULT_JOB_POLICY } from '../../spec/build-plan.js';
-import { RerunError } from './errors.js';
+import { NothingToRerunError, RerunError } from './errors.js';
 import { selectNodes } from './job-glob.js';
 import { type JobRow } from './jobs.js';
 import { shownJob, type RunStatus } from './liveness.js';
@@ -54,7 +54,8 @@ export function selectForRerun(jobs: readonly JobRow[], status: RunStatus, selec
 export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatus, selection: RerunSelection, cwd: string): RerunPlan {
   const selected = selectForRerun(jobs, status, selection);
   if (selected.length === 0) {
-    throw new RerunError(selection.failed ? `nothing to rerun: no job failed in run ${run.id}` : `nothing to rerun in run ${run.id}`);
+    if (selection.failed) throw new NothingToRerunError(`nothing to rerun: no job failed in run ${run.id}`);
+    throw new RerunError(`nothing to rerun in run ${run.id}`);
   }
   const idents = identsFor(selected);
   const pos = { file: run.specPath, line: 1, col: 1 };
