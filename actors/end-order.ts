@@ -21,13 +21,16 @@ export class EndOrder {
       return this.#held.length === 0 ? [node] : [node, ...this.#release()];
     }
     if (this.#complete(node)) return [node];
+    // Kept innermost first (pre-order ids: a descendant has a larger id), so a subgroup's end is
+    // released before its parent's when one job completes both.
     this.#held.push(node);
+    this.#held.sort((a, b) => b.id - a.id);
     return [];
   }
 
   /** Whatever is still held, innermost first: the run is ending (a crashed subtree never settles). */
   drain(): readonly NodeEnded[] {
-    const held = this.#held.sort((a, b) => b.id - a.id);
+    const held = this.#held;
     this.#held = [];
     return held;
   }
@@ -35,7 +38,7 @@ export class EndOrder {
   #release(): NodeEnded[] {
     const ready: NodeEnded[] = [];
     // A released end may complete its parent's: repeat until nothing more is released.
-    for (let found = true; found; ) {
+    for (let found = true; found;) {
       found = false;
       for (let i = 0; i < this.#held.length; i++) {
         const node = this.#held[i]!;

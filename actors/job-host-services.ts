@@ -6,7 +6,7 @@
 import { hostLocal } from '../runtime/index.js';
 import type { Launcher } from './job/launch/launcher.js';
 import { createLauncher } from './job/launch/launcher.js';
-import { createSampler, type Sampler } from './job/sampler.js';
+import { createSampler, type TreeSampler } from './job/sampler.js';
 import type { Outbox } from './outbox-actor.js';
 import { ProcessGroups } from './process-groups.js';
 import type { ClusterSettings } from '../cluster/settings.js';
@@ -18,7 +18,7 @@ export interface JobHostServices {
   /** Starts jobs' processes; the spawn server is started at the first launch. */
   readonly launcher: Launcher;
   /** Samples every running job's process tree on one timer. */
-  readonly sampler: Sampler;
+  readonly sampler: TreeSampler;
   /** Sends every signal to this host's jobs' process groups. */
   readonly processGroups: ProcessGroups;
   /** Starts jobs on a cluster: one per run, created at the first cluster job. */

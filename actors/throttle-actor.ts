@@ -13,7 +13,7 @@ interface Request {
   readonly id: number;
 }
 
-class Throttle {
+export class Throttle {
   #context: ActorContext<ThrottleMessage>;
   #free: number;
   #waiting = new Queue<Request>();

@@ -14,8 +14,6 @@ import { visible } from './visible.js';
 export interface ReportStyle {
   readonly color: boolean;
   readonly width: number;
-  /** End with the database's path (default); `gator run` has just printed it. */
-  readonly database?: boolean;
 }
 
 /** Folded path entries shown per failure group before "… and N more". */
@@ -105,6 +103,6 @@ export const renderReport = (report: RunReport, style: ReportStyle): string => {
     lines.push('', c.bold(c.red(`${failureGroupsSummary(failures.jobs, failures.buckets.length)}:`)));
     for (const bucket of failures.buckets) lines.push('', ...bucketLines(bucket, width, style.color, c));
   }
-  if (style.database !== false) lines.push('', `${c.bold('Database:')} ${visible(report.dbPath)}`);
+  lines.push('', `${c.bold('Database:')} ${visible(report.dbPath)}`);
   return `\n${lines.join('\n')}\n`;
 };

@@ -9,7 +9,7 @@ import type { LiveView } from './live-view.js';
 import { describeEnd } from './outcome.js';
 import { ProgressModel } from './progress-model.js';
 import { StatusTicker } from './status-ticker.js';
-import { tallyLines } from './tally.js';
+import { reportFollows, tallyLines } from './tally.js';
 import { plural } from '../vocabulary/wording.js';
 
 export interface ConsoleOptions {
@@ -27,6 +27,8 @@ export interface ConsoleOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Panel frames per second (default 8). */
   readonly fps?: number;
+  /** The caller prints the end-of-run report after the tally (`gator run`), which names the database last. */
+  readonly reportFollows?: boolean;
   /** Unix seconds now; tests and the fixture driver substitute a clock. */
   readonly now?: () => number;
 }
@@ -110,9 +112,7 @@ class RunConsoleImpl implements RunConsole {
     // nobody watches a terminal, or with --progress on a terminal that cannot draw the panel:
     // a CI log must not stay silent while jobs run.
     const periodic = options.statusInterval > 0 && live === null && (options.progress || options.stream.isTTY !== true);
-    this.#ticker = periodic
-      ? new StatusTicker(this.#model, (text, now) => this.#event(now, 'STATUS', 'run', text), options.statusInterval, this.#now)
-      : null;
+    this.#ticker = periodic ? new StatusTicker(this.#model, (text, now) => this.#event(now, 'STATUS', 'run', text), options.statusInterval, this.#now) : null;
     this.#ticker?.start();
     this.observer = {
       runStarted: (info) => this.#runStarted(info),
@@ -199,7 +199,8 @@ class RunConsoleImpl implements RunConsole {
 
   #runEnded(end: RunEnded): void {
     this.#ticker?.stop();
-    for (const line of tallyLines(end, this.#startedAt, this.#color)) this.#sink.line(line);
+    const report = this.#options.reportFollows === true && reportFollows(end, this.#options.quiet);
+    for (const line of tallyLines(end, this.#startedAt, this.#color, report)) this.#sink.line(line);
     // The panel goes now, so whatever the caller prints next (the report) lands on a clean screen.
     this.close();
   }

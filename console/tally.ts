@@ -10,7 +10,11 @@ import { plural } from '../vocabulary/wording.js';
 /** Folded path entries listed before "… and N more"; the report has them all. */
 const LISTED = 20;
 
-export const tallyLines = (end: RunEnded, startedAt: number | null, color: boolean): string[] => {
+/** Whether `gator run` prints the end-of-run report after the tally: not for a quiet run that passed. */
+export const reportFollows = (end: RunEnded, quiet: boolean): boolean => !quiet || end.tally.failed > 0;
+
+/** The tally, the failed paths and, unless a report follows (it ends with the database), the database. */
+export const tallyLines = (end: RunEnded, startedAt: number | null, color: boolean, reportFollowing = false): string[] => {
   const c = palette(color);
   const { total, passed, failed, aborted } = end.tally;
   const took = startedAt === null ? '' : ` in ${formatDuration(end.ts - startedAt)}`;
@@ -26,6 +30,6 @@ export const tallyLines = (end: RunEnded, startedAt: number | null, color: boole
         .join(' ')}`,
     );
   }
-  lines.push(`${c.bold('Database:')} ${visible(end.dbPath)}`);
+  if (!reportFollowing) lines.push(`${c.bold('Database:')} ${visible(end.dbPath)}`);
   return lines;
 };

@@ -249,7 +249,11 @@ export class GroupActor {
     const node = this.#init.node;
     const ts = now();
     const result: ResultCode = this.#failed ? Result.failure : this.#interrupted ? Result.aborted : Result.success;
-    reportEnded(this.#outbox, { ...node, leaves: this.#leaves(node) }, { ts, result, failure: this.#failed ? 'child' : null, duration: ts - this.#startedAt, jobs: 0 });
+    reportEnded(
+      this.#outbox,
+      { ...node, leaves: this.#leaves(node) },
+      { ts, result, failure: this.#failed ? 'child' : null, duration: ts - this.#startedAt, jobs: 0 },
+    );
     this.#context.send(this.#init.reportTo, { type: 'child-ended', id: node.id, result });
     this.#open = Number.POSITIVE_INFINITY; // finished: never report twice
     this.#context.stop();

@@ -334,19 +334,23 @@ export class JobActor {
       this.#settings.limits,
     );
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
-    reportEnded(this.#outbox, { ...this.#job, leaves: 1 }, {
-      ts: endedAt,
-      result: verdict.result,
-      failure: verdict.failure,
-      duration: endedAt - this.#startedAt,
-      jobs: 1,
-      exitCode,
-      signal,
-      counts: [...this.#counts],
-      cpuPeak: this.#cpuPeak,
-      rssPeak: this.#rssPeak,
-      firstError: this.#firstError,
-    });
+    reportEnded(
+      this.#outbox,
+      { ...this.#job, leaves: 1 },
+      {
+        ts: endedAt,
+        result: verdict.result,
+        failure: verdict.failure,
+        duration: endedAt - this.#startedAt,
+        jobs: 1,
+        exitCode,
+        signal,
+        counts: [...this.#counts],
+        cpuPeak: this.#cpuPeak,
+        rssPeak: this.#rssPeak,
+        firstError: this.#firstError,
+      },
+    );
     this.#context.send(this.#init.reportTo, { type: 'child-ended', id: this.#job.id, result: verdict.result });
     this.#context.stop();
   }

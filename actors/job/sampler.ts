@@ -14,10 +14,16 @@ export interface TreeSample {
 
 type Listener = (sample: TreeSample) => void;
 
+/** What a job actor needs of a sampler: watch a process tree, and stop watching it. */
+export interface TreeSampler {
+  watch(leader: number, listener: Listener): void;
+  unwatch(leader: number): void;
+}
+
 /** Loaded at the first sweep: a run whose jobs end within a second never needs it. */
 let pidusage: typeof pidusageType | null = null;
 
-export class Sampler {
+export class Sampler implements TreeSampler {
   #jobs = new Map<number, Listener>();
   #timer: NodeJS.Timeout | null = null;
   #intervalMs: number;

@@ -45,7 +45,9 @@ export const addRunOptions = (command: Command): Command =>
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
     .addOption(
-      new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)').argParser(parseLimit).default(null, 'unlimited'),
+      new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)')
+        .argParser(parseLimit)
+        .default(null, 'unlimited'),
     )
     .option('--limit-error <n>', 'a job fails with more ERROR messages than this (stderr lines are ERROR)', parseLimit, 0)
     .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this', parseLimit, 0)
@@ -124,6 +126,7 @@ export async function executePlan(
     quiet: flags.quiet,
     allMessages: flags.allMsg,
     statusInterval: flags.statusInterval,
+    reportFollows: true,
     env: process.env,
   });
   const limits: MessageLimits = { warning: flags.limitWarning, error: flags.limitError, critical: flags.limitCritical };
@@ -196,7 +199,9 @@ async function slurmProblem(): Promise<string | null> {
 }
 
 async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteStream): Promise<void> {
-  const shown = !flags.quiet || end.tally.failed > 0;
+  // Loaded already by the run's console.
+  const { reportFollows } = await import('../../console/tally.js');
+  const shown = reportFollows(end, flags.quiet);
   // A quiet run that passed prints nothing more: it need not read the database again.
   if (!flags.json && !shown) return;
   const [{ decideColor }, { renderReport }, { readRunReport }] = await Promise.all([
@@ -210,7 +215,6 @@ async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteSt
   }
   if (shown) {
     const color = decideColor({ flag: flags.color, env: process.env, isTTY: human.isTTY === true });
-    // The run's last lines have just named the database: the report does not repeat it.
-    human.write(renderReport(report, { color, width: human.columns ?? 100, database: false }));
+    human.write(renderReport(report, { color, width: human.columns ?? 100 }));
   }
 }

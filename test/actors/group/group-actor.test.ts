@@ -1,0 +1,112 @@
+// The group actor on a fake context: slots, launches, dependencies, pruning, stop, crashes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GroupActor } from '../../../actors/group/group-actor.js';
+import type { ChildEnded, GroupMessage, RunWiring, ThrottleMessage } from '../../../actors/protocol.js';
+import type { Address } from '../../../runtime/index.js';
+import type { PlannedGroup } from '../../../spec/plan.js';
+import { Result } from '../../../vocabulary/codes.js';
+import { makeRig, planOf, SETTINGS } from '../../helpers/actor-rig.js';
+import { FakeContext } from '../../helpers/fake-context.js';
+
+const SPEC = `!JobGroup
+  id: top
+  jobs:
+  - !Job
+      id: build
+      command: make
+  - !JobArray
+      id: sims
+      on_pass: [build]
+      repeats: 2
+      jobs:
+      - !Job
+          id: sim
+          command: ./sim
+  - !Job
+      id: report
+      on_done: [sims]
+      command: ./report
+`;
+
+const start = () => {
+  const plan = planOf(SPEC);
+  const rig = makeRig();
+  const context = new FakeContext<GroupMessage>();
+  const reportTo = context.address<ChildEnded>(0);
+  const throttle = context.address<ThrottleMessage>(2);
+  const wiring: RunWiring = { run: context.address(0), storage: context.address(1), throttle, jobHosts: [2, 3] };
+  const root = plan.nodes[0] as PlannedGroup;
+  const actor = new GroupActor(context, { reportTo, node: root, subtree: plan.nodes, settings: SETTINGS, wiring }, rig.services);
+  const id = (path: string): number => plan.nodes.find((node) => node.path === path)!.id;
+  return { plan, rig, context, actor, reportTo, throttle, id };
+};
+
+describe('GroupActor', () => {
+  it('asks the throttle for a slot per ready job and starts it on the job hosts in turn when granted', () => {
+    const { context, actor, throttle, id } = start();
+    assert.deepEqual(context.to(throttle), [{ type: 'acquire', from: context.self, id: id('top.build') }], 'only build is ready');
+    actor.receive({ type: 'granted', id: id('top.build') });
+    const [job] = context.spawned;
+    assert.equal(job?.kind, 'job');
+    assert.equal(job?.host, 2);
+    assert.equal((job?.init as { reportTo: Address<ChildEnded> }).reportTo, context.self, 'the job reports to its group');
+  });
+
+  it('starts dependants when a dependency passes, and reports its own end once all children ended', () => {
+    const { context, actor, reportTo, throttle, id } = start();
+    actor.receive({ type: 'granted', id: id('top.build') });
+    actor.receive({ type: 'child-ended', id: id('top.build'), result: Result.success });
+    assert.deepEqual(context.to(throttle).at(-1), { type: 'release' }, 'the slot goes back');
+    const sims = context.spawned.find((spawned) => spawned.kind === 'group');
+    assert.ok(sims, 'the array starts at once: groups take no slot');
+    actor.receive({ type: 'child-ended', id: id('top.sims'), result: Result.failure });
+    actor.receive({ type: 'granted', id: id('top.report') });
+    actor.receive({ type: 'child-ended', id: id('top.report'), result: Result.success });
+    assert.deepEqual(context.to(reportTo), [{ type: 'child-ended', id: id('top'), result: Result.failure }]);
+    assert.ok(context.stopped);
+  });
+
+  it('prunes a child whose dependency went the wrong way: its whole subtree is aborted in one range', () => {
+    const { rig, context, actor, reportTo, id } = start();
+    actor.receive({ type: 'granted', id: id('top.build') });
+    actor.receive({ type: 'child-ended', id: id('top.build'), result: Result.failure });
+    const { changes, events } = rig.ship();
+    const aborted = changes.find((change) => change.type === 'aborted');
+    assert.deepEqual(aborted?.type === 'aborted' && [aborted.from, aborted.to], [id('top.sims'), id('top.sims.sim_1')]);
+    const end = events.find((event) => event.type === 'ended' && event.node.path === 'top.sims');
+    assert.ok(end?.type === 'ended' && end.node.result === 'aborted' && end.node.jobs === 2);
+    // report runs on_done whatever sims did.
+    actor.receive({ type: 'granted', id: id('top.report') });
+    actor.receive({ type: 'child-ended', id: id('top.report'), result: Result.success });
+    assert.deepEqual(context.to(reportTo)[0]?.result, Result.failure);
+  });
+
+  it('on stop, cancels its slot requests, stops running children and aborts the rest', () => {
+    const { rig, context, actor, throttle, id } = start();
+    actor.receive({ type: 'granted', id: id('top.build') });
+    const build = context.spawned[0]!.address;
+    actor.receive({ type: 'stop', force: false });
+    assert.deepEqual(context.to(throttle).at(-1), { type: 'cancel', from: context.self });
+    assert.deepEqual(context.to(build), [{ type: 'stop', force: false }]);
+    actor.receive({ type: 'child-ended', id: id('top.build'), result: Result.failure });
+    const ends = rig.ship().events.filter((event) => event.type === 'ended');
+    assert.deepEqual(
+      ends.map((event) => event.type === 'ended' && [event.node.path, event.node.result]),
+      [
+        ['top.sims', 'aborted'],
+        ['top.report', 'aborted'],
+        ['top', 'failure'],
+      ],
+    );
+  });
+
+  it('fails a child that crashed as internal', () => {
+    const { rig, context, actor, id } = start();
+    actor.receive({ type: 'granted', id: id('top.build') });
+    const build = context.spawned[0]!.address;
+    actor.receive({ type: 'runtime.child-exit', child: build, error: { name: 'Error', message: 'kaboom' } });
+    const ended = rig.ship().changes.find((change) => change.type === 'ended' && change.id === id('top.build'));
+    assert.ok(ended?.type === 'ended' && ended.failure === 'internal');
+  });
+});

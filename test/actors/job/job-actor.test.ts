@@ -1,0 +1,127 @@
+// The job actor on a fake context: lines, verdicts, stop and grace, a lost watcher, backpressure.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JobActor } from '../../../actors/job/job-actor.js';
+import type { ChildEnded, JobMessage } from '../../../actors/protocol.js';
+import type { PlannedJob } from '../../../spec/plan.js';
+import { Result } from '../../../vocabulary/codes.js';
+import { makeRig, planOf, SETTINGS } from '../../helpers/actor-rig.js';
+import { FakeContext } from '../../helpers/fake-context.js';
+
+const JOB = planOf('!Job\n  id: sim\n  command: ./sim\n  args: [--seed, "4"]\n').nodes[0] as PlannedJob;
+
+const start = (settings = SETTINGS) => {
+  const rig = makeRig();
+  const context = new FakeContext<JobMessage>();
+  const reportTo = context.address<ChildEnded>(2);
+  const actor = new JobActor(context, { reportTo, job: JOB, settings, wiring: null as never }, rig.services);
+  const launch = rig.launcher.launches[0]!;
+  /** Delivers what the launcher's callbacks sent the actor, as the runtime would. */
+  const pump = (): void => {
+    for (let own = context.takeOwn(); own.length > 0; own = context.takeOwn()) for (const message of own) actor.receive(message);
+  };
+  return { rig, context, actor, launch, reportTo, pump };
+};
+
+describe('JobActor', () => {
+  it('starts the command directly, records stdout as INFO and stderr as ERROR, and fails on the ERROR', () => {
+    const { rig, context, launch, reportTo, pump } = start();
+    assert.equal(launch.spec.command, './sim');
+    assert.deepEqual(launch.spec.args, ['--seed', '4']);
+    launch.listener.started(4242);
+    launch.listener.output(0, Buffer.from('hello\n\nworld\n'));
+    launch.listener.output(1, Buffer.from('boom\n'));
+    launch.listener.ended(0, null);
+    pump();
+    assert.ok(rig.sampler.watched.has(4242));
+    const { changes, events, lines } = rig.ship();
+    assert.equal(lines, 3, 'two INFO lines and one ERROR; the blank line is dropped');
+    const ended = changes.find((change) => change.type === 'ended');
+    assert.deepEqual(
+      { result: ended?.type === 'ended' && ended.result, failure: ended?.type === 'ended' && ended.failure, counts: ended?.type === 'ended' && ended.counts },
+      { result: Result.failure, failure: 'error-count', counts: [0, 2, 0, 1, 0] },
+    );
+    const end = events.find((event) => event.type === 'ended');
+    assert.equal(end?.type === 'ended' && end.node.firstError, 'boom');
+    assert.deepEqual(context.to(reportTo), [{ type: 'child-ended', id: JOB.id, result: Result.failure }]);
+    assert.ok(context.stopped);
+  });
+
+  it('passes on exit 0 within the limits, and fails with the exit code otherwise', () => {
+    const ok = start();
+    ok.launch.listener.started(1);
+    ok.launch.listener.ended(0, null);
+    ok.pump();
+    assert.deepEqual(ok.context.to(ok.reportTo), [{ type: 'child-ended', id: JOB.id, result: Result.success }]);
+    const bad = start();
+    bad.launch.listener.started(2);
+    bad.launch.listener.ended(3, null);
+    bad.pump();
+    const ended = bad.rig.ship().changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.failure === 'exit' && ended.exitCode === 3);
+  });
+
+  it('stops with SIGTERM to the process group, SIGKILL when the grace runs out, and ends as interrupted', () => {
+    const { rig, actor, launch, pump } = start();
+    launch.listener.started(777);
+    pump();
+    actor.receive({ type: 'stop', force: false });
+    assert.deepEqual(rig.signals, [[777, 'SIGTERM', 'stop']]);
+    actor.receive({ type: 'grace-expired' });
+    assert.deepEqual(rig.signals.at(-1), [777, 'SIGKILL', 'grace-expired']);
+    launch.listener.ended(null, 'SIGKILL');
+    pump();
+    assert.deepEqual(rig.signals.at(-1), [777, 'SIGKILL', 'stragglers'], 'whatever is left in the group is killed too');
+    const ended = rig.ship().changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.failure === 'interrupted');
+  });
+
+  it('reaches a process that starts after the stop, and kills at once when forced', () => {
+    const early = start();
+    early.actor.receive({ type: 'stop', force: false });
+    assert.deepEqual(early.rig.signals, [], 'no pid yet');
+    early.launch.listener.started(31);
+    early.pump();
+    assert.deepEqual(early.rig.signals, [[31, 'SIGTERM', 'stop']]);
+    const forced = start();
+    forced.launch.listener.started(32);
+    forced.pump();
+    forced.actor.receive({ type: 'stop', force: true });
+    assert.deepEqual(forced.rig.signals, [[32, 'SIGKILL', 'force']]);
+  });
+
+  it('kills and fails as internal when what watched the process is lost', () => {
+    const { rig, context, launch, reportTo, pump } = start();
+    launch.listener.started(55);
+    launch.listener.lost('the spawn server ended (SIGSEGV)');
+    pump();
+    assert.deepEqual(rig.signals, [[55, 'SIGKILL', 'lost']]);
+    const ended = rig.ship().changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.failure === 'internal');
+    assert.equal(context.to(reportTo)[0]?.result, Result.failure);
+  });
+
+  it('fails as spawn when the command cannot start, naming the command', () => {
+    const { rig, launch, pump } = start();
+    launch.listener.failed('ENOENT', 'spawn ./sim ENOENT');
+    pump();
+    const { changes, events } = rig.ship();
+    const ended = changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.failure === 'spawn');
+    const line = events.find((event) => event.type === 'message');
+    assert.match(line?.type === 'message' ? line.message.text : '', /\.\/sim/);
+  });
+
+  it('pauses and resumes its pipes with the outbox, and stops sampling when it ends', () => {
+    const { rig, actor, launch, pump } = start();
+    launch.listener.started(9);
+    pump();
+    actor.receive({ type: 'flow', paused: true });
+    actor.receive({ type: 'flow', paused: false });
+    assert.deepEqual(launch.flow, [true, false]);
+    launch.listener.ended(0, null);
+    pump();
+    actor.stopped();
+    assert.equal(rig.sampler.watched.size, 0);
+  });
+});
