@@ -61,7 +61,15 @@ export const makeRig = (options: { debug?: boolean } = {}): Rig => {
   const launcher = new FakeLauncher();
   const sampler = new FakeSampler();
   return {
-    services: { outbox, launcher, sampler, processGroups },
+    services: {
+      outbox,
+      launcher,
+      sampler,
+      processGroups,
+      clusterLauncher: () => {
+        throw new Error('no cluster in actor unit tests');
+      },
+    },
     outboxContext,
     launcher,
     sampler,
