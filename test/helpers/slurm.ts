@@ -54,7 +54,7 @@ export const sbatchShim = (
   dir: string,
   failFirst = 0,
   message = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation',
-): { path: string; calls: () => { ts: number; argv: string[] }[] } => {
+): { path: string; calls: () => { ts: number; argv: string[] }[]; cancels: () => number } => {
   const bin = join(dir, 'shim-bin');
   mkdirSync(bin, { recursive: true });
   const log = join(dir, 'sbatch-calls.log');
@@ -70,7 +70,19 @@ exec '${real}' "$@"
 `,
     { mode: 0o755 },
   );
+  const cancelLog = join(dir, 'scancel-calls.log');
+  const realCancel = execFileSync('sh', ['-c', 'command -v scancel'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(bin, 'scancel'), `#!/bin/sh\necho "$*" >> '${cancelLog}'\nexec '${realCancel}' "$@"\n`, { mode: 0o755 });
   return {
+    cancels: () => {
+      try {
+        return readFileSync(cancelLog, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '').length;
+      } catch {
+        return 0;
+      }
+    },
     path: `${bin}:${process.env.PATH ?? ''}`,
     calls: () => {
       try {

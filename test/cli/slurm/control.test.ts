@@ -100,6 +100,7 @@ describe('controlling a run on Slurm', { skip: slurmSkip, timeout: 600_000 }, ()
     const result = await gator(['run', spec, ...SLURM, '--tracking', join(dir, 'run')], {
       env: { PATH: shim.path },
       timeoutMs: 300_000,
+      detached: true,
       onSpawn: (child) => {
         void (async () => {
           await waitFor(
@@ -110,17 +111,63 @@ describe('controlling a run on Slurm', { skip: slurmSkip, timeout: 600_000 }, ()
           );
           name = runName(dbPath)!;
           assert.equal(activeJobs(name).length, 6);
-          child.kill('SIGINT');
+          // As a terminal's Ctrl+C does: SIGINT to the whole process group.
+          process.kill(-child.pid!, 'SIGINT');
         })();
       },
     });
     assert.equal(result.code, 130, result.stdout + result.stderr);
+    assert.equal(shim.cancels(), 1, 'one scancel for the whole run');
     assert.deepEqual(activeJobs(name), [], 'no job of the run left in squeue');
     await waitFor(() => (processesWith(marker).length === 0 ? true : undefined), 30_000, 'no job process left');
     const rows = results(dbPath);
     for (let i = 0; i < 6; i++) assert.match(rows[`six.long_${i}`]!, /^failure interrupted/);
-    // One scancel for the whole run: the shim counts sbatch only, so count the cancel in the log.
-    assert.match(result.stdout, /interrupt|stopping/i);
+  });
+
+  it("a second Ctrl+C exits at once, the run's jobs already cancelled", async () => {
+    const dir = tempDir('gator-slurm-');
+    const marker = `gator-stop2-${randomBytes(4).toString('hex')}`;
+    const spec = writeSpec(
+      dir,
+      'three.yaml',
+      `!JobArray\n  id: three\n  repeats: 3\n  jobs:\n  - !Job\n    id: long\n    command: sh\n    args: [-c, 'trap "" TERM; echo begun; sleep 300; : ${marker}']\n`,
+    );
+    const dbPath = join(dir, 'run', 'run.sqlite');
+    let name = '';
+    let secondAt = 0;
+    // A long grace: the leaves would take 30 s to kill jobs that ignore SIGTERM.
+    const result = await gator(['run', spec, ...SLURM, '--grace', '30', '--tracking', join(dir, 'run')], {
+      timeoutMs: 300_000,
+      detached: true,
+      onSpawn: (child) => {
+        void (async () => {
+          await waitFor(
+            () =>
+              peek(dbPath, (db) => (db.prepare("SELECT count(*) AS n FROM messages WHERE text = 'begun'").get() as { n: number }).n) === 3 ? true : undefined,
+            200_000,
+            'three running jobs',
+          );
+          name = runName(dbPath)!;
+          process.kill(-child.pid!, 'SIGINT');
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          secondAt = Date.now();
+          process.kill(-child.pid!, 'SIGINT');
+        })();
+      },
+    });
+    assert.equal(result.code, 130, result.stdout + result.stderr);
+    assert.ok(secondAt > 0);
+    const rows = results(dbPath);
+    for (let i = 0; i < 3; i++) assert.match(rows[`three.long_${i}`]!, /^failure interrupted/);
+    // Ended by giving up at once, not by the leaves' final reports (which the 30 s grace holds back).
+    const gaveUp = peek(
+      dbPath,
+      (db) => (db.prepare("SELECT count(*) AS n FROM messages WHERE text LIKE '%killed before the job sent its final report%'").get() as { n: number }).n,
+    );
+    assert.equal(gaveUp, 3);
+    // The first Ctrl+C's scancel still takes them down.
+    await waitFor(() => (activeJobs(name).length === 0 ? true : undefined), 60_000, 'the cancelled jobs to leave squeue');
+    await waitFor(() => (processesWith(marker).length === 0 ? true : undefined), 60_000, 'no job process left');
   });
 
   it("fails a job cancelled behind the run's back with a clear reason, and the run goes on to its end", async () => {
