@@ -47,7 +47,7 @@ export const createJobHostServices = (
   let cluster: ClusterLauncher | null = null;
   const clusterLauncher = (settings: ClusterSettings, grace: number, interval: number): ClusterLauncher => {
     if (cluster === null) {
-      cluster = new ClusterLauncher(settings, grace, interval);
+      cluster = new ClusterLauncher(settings, grace, interval, options.debug);
       options.debug(`leaf jobs go to ${settings.scheduler} as ${settings.name}`);
     }
     return cluster;

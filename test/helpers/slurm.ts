@@ -60,12 +60,13 @@ export const sbatchShim = (
   const log = join(dir, 'sbatch-calls.log');
   const count = join(dir, 'sbatch-count');
   const real = execFileSync('sh', ['-c', 'command -v sbatch'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(dir, 'sbatch-message'), `${message}\n`);
   writeFileSync(
     join(bin, 'sbatch'),
     `#!/bin/sh
 n=$(cat '${count}' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '${count}'
 node -e 'process.stdout.write(JSON.stringify({ ts: Date.now() / 1000, argv: process.argv.slice(1) }) + "\\n")' -- "$@" >> '${log}'
-if [ $n -le ${failFirst} ]; then echo '${message}' >&2; exit 1; fi
+if [ $n -le ${failFirst} ]; then cat '${join(dir, 'sbatch-message')}' >&2; exit 1; fi
 exec '${real}' "$@"
 `,
     { mode: 0o755 },

@@ -37,7 +37,8 @@ export interface LeafResume {
 export class ClusterLauncher {
   readonly run: ClusterRun;
 
-  constructor(settings: ClusterSettings, grace: number, interval: number) {
+  /** `notice` hears what the run should know about the cluster (a failing squeue, a smaller window). */
+  constructor(settings: ClusterSettings, grace: number, interval: number, notice: (text: string) => void) {
     this.run = new ClusterRun(
       {
         name: settings.name,
@@ -57,6 +58,7 @@ export class ClusterLauncher {
       },
       new SlurmBackend(),
     );
+    this.run.onNotice = (text) => notice(`slurm: ${text}`);
   }
 
   launch(job: LeafJob, listener: LaunchListener, resume: LeafResume | null): Launched {

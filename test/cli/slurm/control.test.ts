@@ -245,6 +245,24 @@ describe('controlling a run on Slurm', { skip: slurmSkip, timeout: 600_000 }, ()
     assert.equal(shim.calls().length, 2);
   });
 
+  it('holds fewer jobs and carries on when Slurm says the user has too many queued', async () => {
+    const dir = tempDir('gator-slurm-');
+    const spec = writeSpec(
+      dir,
+      'four.yaml',
+      `!JobArray\n  id: four\n  repeats: 4\n  jobs:\n  - !Job\n    id: one\n    command: echo\n    args: [$GATOR_ARRAY_INDEX]\n`,
+    );
+    const shim = sbatchShim(
+      dir,
+      1,
+      "sbatch: error: QOSMaxSubmitJobPerUserLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)",
+    );
+    const result = await gator(['run', spec, ...SLURM, '-v', '--tracking', join(dir, 'run')], { env: { PATH: shim.path }, timeoutMs: 200_000 });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /the cluster refused more jobs/);
+    assert.equal(Object.values(linesOf(join(dir, 'run', 'run.sqlite'))).flat().length, 4);
+  });
+
   it('after SIGKILL of the head, gator attach completes the run: every line once, the dependents run', async () => {
     const dir = tempDir('gator-slurm-');
     const spec = writeSpec(
