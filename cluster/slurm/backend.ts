@@ -1,7 +1,7 @@
 // Slurm through its command-line tools, as every mature workflow tool drives it: `sbatch`
 // per submission (an array for like leaves), one `squeue` per poll for the whole run (by job
 // name, so purged records simply drop out instead of failing the call), one `scancel` by name.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ClusterBackend, ClusterCalls, ClusterJobStatus, ClusterLimits, SubmitRequest, Submitted } from '../backend.js';
 import { SubmitError } from '../backend.js';
 import { classifySubmitError, limitsFromConfig, parseConfig, parseParsable, parseSqueue, slurmMessage, SQUEUE_FORMAT } from './parse.js';
@@ -18,19 +18,26 @@ interface CommandResult {
 
 const run = (command: string, args: readonly string[]): Promise<CommandResult> =>
   new Promise((resolve) => {
-    execFile(command, args, { timeout: COMMAND_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error === null) {
-        resolve({ code: 0, stdout, stderr });
-        return;
-      }
-      const code = typeof error.code === 'number' ? error.code : -1;
-      const why =
-        typeof error.code === 'string'
-          ? `${command}: ${error.code === 'ENOENT' ? 'not found on PATH' : error.code}`
-          : error.killed
-            ? `${command}: timed out`
-            : '';
-      resolve({ code, stdout, stderr: `${stderr}${why}` });
+    // Its own process group: a terminal's Ctrl+C reaches the whole foreground group, and must
+    // not kill the scancel that the first Ctrl+C started (nor an sbatch half way through).
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    let why = '';
+    const timer = setTimeout(() => {
+      why = `${command}: timed out`;
+      child.kill('SIGKILL');
+    }, COMMAND_TIMEOUT_MS);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      why = `${command}: ${error.code === 'ENOENT' ? 'not found on PATH' : (error.code ?? error.message)}`;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      resolve({ code: why === '' ? (code ?? -1) : -1, stdout, stderr: `${stderr}${why}` });
     });
   });
 
