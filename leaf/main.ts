@@ -71,8 +71,14 @@ process.on('SIGTERM', () => stop(why()));
 process.on('SIGINT', () => stop('interrupted'));
 process.on('SIGUSR2', () => stop('time limit near'));
 
+let ending = false;
+
 const finish = async (exitCode: number | null, signal: NodeJS.Signals | null): Promise<void> => {
-  if (finished) return;
+  if (finished || ending) return;
+  ending = true;
+  // Slurm's SIGTERM reaches the job and the leaf at once, and the job's end may be seen first:
+  // a job killed by a signal waits a moment, so the leaf's own SIGTERM can say why first.
+  if (!stopping && (signal !== null || (exitCode ?? 0) > 128)) await new Promise((resolve) => setTimeout(resolve, 300));
   finished = true;
   if (pid !== null) sampler.unwatch(pid);
   // Whatever the job left in its group must not outlive the task.
