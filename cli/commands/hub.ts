@@ -47,7 +47,8 @@ async function hub(dir: string, flags: HubFlags): Promise<void> {
   const { startHub } = await import('../../hub/server/start.js');
   let running;
   try {
-    running = await startHub({ dir, host: flags.host, port: flags.port });
+    // Started before the first run, the default ./tracking may not exist yet: wait for it.
+    running = await startHub({ dir, host: flags.host, port: flags.port, waitForDir: dir === DEFAULT_TRACKING_ROOT });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${flags.port} on ${flags.host} is in use; choose another with --port, or --port 0 for any free one`);
@@ -55,6 +56,7 @@ async function hub(dir: string, flags: HubFlags): Promise<void> {
     throw error;
   }
   process.stdout.write(`gator hub: serving ${dir} at ${running.url}\n`);
+  if (!running.dirExists) process.stdout.write(`gator hub: ${dir} does not exist yet; runs appear here as soon as gator run creates it\n`);
   if (running.token !== null) process.stdout.write('gator hub: the URL carries the access token; anyone with it can read these runs\n');
   process.stdout.write('gator hub: Ctrl+C stops it\n');
   await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { openRun } from '../../storage/readers/open-run.js';
-import { prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
+import { cellText, csvField, prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
 import { describeViews } from '../../storage/readers/view-docs.js';
 import { UsageError, withUserErrors } from '../usage-error.js';
 import { OutputSink } from '../output.js';
@@ -24,12 +24,6 @@ interface QueryFlags {
 /** Rows the table format looks at to size its columns before it starts printing. */
 const TABLE_SAMPLE = 1000;
 
-const text = (cell: Cell): string => {
-  if (cell === null) return '';
-  if (Buffer.isBuffer(cell)) return `x'${cell.toString('hex')}'`;
-  return String(cell);
-};
-
 const jsonValue = (cell: Cell): string => {
   if (cell === null) return 'null';
   if (typeof cell === 'bigint') return cell.toString();
@@ -38,7 +32,6 @@ const jsonValue = (cell: Cell): string => {
   return JSON.stringify(cell);
 };
 
-const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 // Tab-separated output keeps one row per line: tabs, newlines and backslashes are escaped.
 const tsvField = (value: string): string => value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 // A table cell is one line too, with control characters shown rather than sent to the terminal.
@@ -139,7 +132,7 @@ async function writeRows(columns: readonly string[], rows: IterableIterator<Cell
       const end = format === 'csv' ? '\r\n' : '\n';
       if (header) await emit(columns.map(field).join(separator) + end);
       for (const row of rows) {
-        await emit(row.map((cell) => field(text(cell))).join(separator) + end);
+        await emit(row.map((cell) => field(cellText(cell))).join(separator) + end);
         if (sink.closed) return;
       }
       return;
@@ -188,7 +181,7 @@ async function writeTable(
   const numeric = columns.map(
     (_, i) => sample.length > 0 && sample.every((row) => row[i] === null || typeof row[i] === 'number' || typeof row[i] === 'bigint'),
   );
-  const widths = columns.map((column, i) => Math.max(header ? width(column) : 0, ...sample.map((row) => width(tableCell(text(row[i] ?? null))))));
+  const widths = columns.map((column, i) => Math.max(header ? width(column) : 0, ...sample.map((row) => width(tableCell(cellText(row[i] ?? null))))));
   const line = (cells: readonly string[]): string =>
     `${cells
       .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
@@ -201,7 +194,7 @@ async function writeTable(
   let count = 0;
   const print = async (row: Cell[]): Promise<void> => {
     count++;
-    await emit(line(row.map((cell) => tableCell(text(cell)))));
+    await emit(line(row.map((cell) => tableCell(cellText(cell)))));
   };
   for (const row of sample) await print(row);
   for (const row of rows) {

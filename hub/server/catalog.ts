@@ -3,7 +3,7 @@
 // directory, or one run.sqlite. A run is known by its directory's name; nothing outside DIR is
 // ever opened, so a run directory or database that is a link leading out of DIR is left out.
 import { realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { LATEST_LINK, RUN_DB_NAME } from '../../storage/readers/open-run.js';
 import { findRuns, type FoundRun } from '../../storage/readers/runs-list.js';
 import { RunNotFoundError } from '../../storage/readers/errors.js';
@@ -28,29 +28,46 @@ export interface CatalogChange {
 }
 
 export class Catalog {
-  /** The real path of DIR. */
-  readonly root: string;
-  readonly #single: boolean;
+  /** The real path of DIR (until DIR exists, the path it will have). */
+  #root: string;
+  #single: boolean;
+  /** DIR does not exist yet (the default ./tracking before the first run): look for it at each scan. */
+  #waiting: boolean;
   readonly #runs = new Map<string, WatchedRun>();
   /** Why a found database could not be opened yet (a run still creating its file, say). */
   readonly #unreadable = new Map<string, string>();
   #latest: string | null = null;
 
-  constructor(dir: string) {
+  /** `waitForDir`: a DIR that does not exist yet is watched for instead of refused. */
+  constructor(dir: string, options: { readonly waitForDir?: boolean } = {}) {
     const root = realpath(dir);
-    if (root === null) throw new RunNotFoundError(dir, 'no such file or directory');
+    if (root === null && options.waitForDir !== true) throw new RunNotFoundError(dir, 'no such file or directory');
+    this.#root = root ?? resolve(dir);
+    this.#waiting = root === null;
+    this.#single = root !== null && this.#isOneRun(root);
+  }
+
+  /** One run: its database, or its directory. */
+  #isOneRun(root: string): boolean {
     const stat = statSync(root);
-    // One run: its database, or its directory.
-    this.#single = stat.isFile() || (stat.isDirectory() && realpath(join(root, RUN_DB_NAME)) !== null);
-    this.root = root;
+    return stat.isFile() || (stat.isDirectory() && realpath(join(root, RUN_DB_NAME)) !== null);
+  }
+
+  get root(): string {
+    return this.#root;
+  }
+
+  /** Whether DIR exists yet. */
+  get exists(): boolean {
+    return !this.#waiting;
   }
 
   /** The run databases DIR holds now, each with the name it is served under. */
   #found(): FoundRun[] {
     if (this.#single) {
-      const isFile = statSync(this.root).isFile();
-      const dir = isFile ? dirname(this.root) : this.root;
-      const dbPath = isFile ? this.root : join(this.root, RUN_DB_NAME);
+      const isFile = statSync(this.#root).isFile();
+      const dir = isFile ? dirname(this.#root) : this.#root;
+      const dbPath = isFile ? this.#root : join(this.#root, RUN_DB_NAME);
       return [
         {
           name:
@@ -62,18 +79,25 @@ export class Catalog {
         },
       ];
     }
-    return findRuns(this.root).filter((found) => found.name !== '.');
+    return findRuns(this.#root).filter((found) => found.name !== '.');
   }
 
   /** Whether a found database really lies inside DIR, links resolved. */
   #inside(found: FoundRun): boolean {
     if (this.#single) return true;
     const real = realpath(found.dbPath);
-    return real !== null && real.startsWith(this.root + sep);
+    return real !== null && real.startsWith(this.#root + sep);
   }
 
   /** Looks at DIR again: opens the runs that appeared, closes those that went. */
   scan(): CatalogChange {
+    if (this.#waiting) {
+      const root = realpath(this.#root);
+      if (root === null) return { added: [], removed: [] };
+      this.#root = root;
+      this.#single = this.#isOneRun(root);
+      this.#waiting = false;
+    }
     const found = this.#found().filter((entry) => isRunName(entry.name) && this.#inside(entry));
     const names = new Set(found.map((entry) => entry.name));
     const added: WatchedRun[] = [];
@@ -96,7 +120,7 @@ export class Catalog {
       removed.push(name);
     }
     for (const name of this.#unreadable.keys()) if (!names.has(name)) this.#unreadable.delete(name);
-    const latest = this.#single ? null : realpath(join(this.root, LATEST_LINK));
+    const latest = this.#single ? null : realpath(join(this.#root, LATEST_LINK));
     this.#latest = latest === null ? null : basename(latest);
     return { added, removed };
   }

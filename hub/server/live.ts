@@ -64,6 +64,12 @@ export class Live {
   start(): void {
     this.#poll = setInterval(() => void this.tick(), POLL_MS);
     this.#scan = setInterval(() => this.rescan(), SCAN_MS);
+    this.#watch();
+  }
+
+  /** Change notices for DIR, once it exists. */
+  #watch(): void {
+    if (this.#watcher !== null || !this.catalog.exists) return;
     try {
       this.#watcher = watch(this.catalog.root, () => {
         // A burst of directory events (a run creating its files) becomes one scan.
@@ -97,6 +103,7 @@ export class Live {
 
   rescan(): void {
     const change = this.catalog.scan();
+    this.#watch();
     if (change.added.length === 0 && change.removed.length === 0) return;
     for (const name of change.removed) this.logs.forget(name);
     const runs = this.views.summaries();

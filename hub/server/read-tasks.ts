@@ -11,7 +11,7 @@ import { openRunDatabase } from '../../storage/readers/open-run.js';
 import { readRunResources, resourceBucket, type RunResourceSeries } from '../../storage/readers/resource-series.js';
 import { readTimeline, type Timeline } from '../../storage/readers/timeline.js';
 import { readRunReport, type RunReport } from '../../storage/readers/triage.js';
-import { prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
+import { cellText, csvField, prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
 
 export type ReadTask =
   | { readonly kind: 'query'; readonly dbPath: string; readonly sql: string; readonly maxRows: number }
@@ -72,16 +72,11 @@ const connection = (dbPath: string): Database.Database => {
   return db;
 };
 
-/** A cell as JSON can carry it: big integers as text, blobs as SQL hex literals (as `gator query` prints them). */
+/** A cell as JSON can carry it: numbers as numbers (big integers beyond 2^53 as text), the rest as `gator query` prints it. */
 const cellValue = (cell: Cell): string | number | null => {
-  if (cell === null || typeof cell === 'number' || typeof cell === 'string') return cell;
-  if (typeof cell === 'bigint') return Number.isSafeInteger(Number(cell)) ? Number(cell) : cell.toString();
-  return `x'${cell.toString('hex')}'`;
-};
-
-const csvField = (cell: Cell): string => {
-  const value = cell === null ? '' : String(cellValue(cell));
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  if (cell === null || typeof cell === 'number') return cell;
+  if (typeof cell === 'bigint' && Number.isSafeInteger(Number(cell))) return Number(cell);
+  return cellText(cell);
 };
 
 function runQuery(dbPath: string, sql: string, maxRows: number): QueryRows {
@@ -104,7 +99,7 @@ function runQuery(dbPath: string, sql: string, maxRows: number): QueryRows {
 
 function runCsv(dbPath: string, sql: string, maxRows: number): CsvText {
   const prepared = prepareUserQuery(connection(dbPath), sql);
-  const parts = [`${prepared.columns.map((column) => csvField(column)).join(',')}\r\n`];
+  const parts = [`${prepared.columns.map(csvField).join(',')}\r\n`];
   let rows = 0;
   let truncated = false;
   const iterator = prepared.rows();
@@ -116,7 +111,7 @@ function runCsv(dbPath: string, sql: string, maxRows: number): CsvText {
       iterator.return?.();
       break;
     }
-    parts.push(`${next.value.map(csvField).join(',')}\r\n`);
+    parts.push(`${next.value.map((cell) => csvField(cellText(cell))).join(',')}\r\n`);
     rows++;
   }
   return { csv: parts.join(''), rows, truncated };

@@ -17,6 +17,8 @@ export interface HubOptions {
   readonly host: string;
   /** 0: a free port. */
   readonly port: number;
+  /** Wait for a DIR that does not exist yet (the default ./tracking before the first run). */
+  readonly waitForDir?: boolean;
 }
 
 export interface RunningHub {
@@ -24,6 +26,8 @@ export interface RunningHub {
   readonly url: string;
   readonly token: string | null;
   readonly port: number;
+  /** Whether DIR exists yet (when waiting for it). */
+  readonly dirExists: boolean;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,7 @@ export interface RunningHub {
 const urlHost = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
-  const catalog = new Catalog(options.dir);
+  const catalog = new Catalog(options.dir, { waitForDir: options.waitForDir ?? false });
   catalog.scan();
   const assets = new Assets();
   const pool = createReadPool(readThreadsFromEnv());
@@ -52,6 +56,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     url,
     token,
     port,
+    dirExists: catalog.exists,
     async close() {
       live.stop();
       await new Promise<void>((resolve) => {

@@ -87,7 +87,7 @@ export class Views {
     const { shape } = run;
     const ids = positions.map((position) => shape.ids[position] as number);
     return readNodeSummaries(run.db, ids, run.status).map((node) => {
-      const position = shape.positionOf.get(node.id) as number;
+      const position = shape.positionOf(node.id) as number;
       const isJob = shape.kind[position] === 'job';
       return {
         ...node,
@@ -103,7 +103,7 @@ export class Views {
     let positions: ArrayLike<number>;
     if (parent === null) positions = rootsOf(shape);
     else {
-      const position = shape.positionOf.get(parent);
+      const position = shape.positionOf(parent);
       if (position === undefined) throw new NotFound(`run ${name} has no node ${parent}`);
       positions = childrenOf(shape, position);
     }
@@ -129,7 +129,7 @@ export class Views {
     if (job === null) throw new NotFound(`run ${name} has no job ${id}`);
     const shown = shownJob(job, run.status);
     const ancestorIds: number[] = [];
-    const position = run.shape.positionOf.get(id);
+    const position = run.shape.positionOf(id);
     if (position !== undefined) {
       for (let p = run.shape.parent[position] as number; p >= 0; p = run.shape.parent[p] as number) ancestorIds.unshift(run.shape.ids[p] as number);
     }

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { RunSummary } from '../protocol.js';
 import { runEndTime, runStatus, type RunStatus } from '../../storage/readers/liveness.js';
-import { readStateLetters, readTreeShape, TreeCounts, type TreeShape } from '../../storage/readers/node-states.js';
+import { countLeaves, readStateLetters, readTreeShape, TreeCounts, type Counts, type TreeShape } from '../../storage/readers/node-states.js';
 import { openRunDatabase } from '../../storage/readers/open-run.js';
 import { readRun, type RunRow } from '../../storage/readers/run-info.js';
 
@@ -18,12 +18,19 @@ export interface RunChange {
   readonly committed: boolean;
 }
 
+interface Tree {
+  readonly shape: TreeShape;
+  readonly counts: TreeCounts;
+}
+
 export class WatchedRun {
   readonly db: Database.Database;
   #row: RunRow;
   #status: RunStatus;
-  #shape: TreeShape;
-  #counts: TreeCounts;
+  /** The shape and per-group counts, read when first needed: a run nobody opens costs one row. */
+  #tree: Tree | null = null;
+  /** The run's counts while its tree is not read (a finished run never changes). */
+  #leaves: Counts | null = null;
   #dataVersion: number;
   #summaryKey = '';
 
@@ -37,8 +44,8 @@ export class WatchedRun {
       this.#dataVersion = this.#readDataVersion();
       this.#row = readRun(this.db, dbPath);
       this.#status = runStatus(this.#row);
-      this.#shape = readTreeShape(this.db);
-      this.#counts = new TreeCounts(this.#shape, readStateLetters(this.db), this.#status);
+      // A run that can still change is followed commit by commit, which needs its tree.
+      if (this.#status !== 'done') this.#readTree();
       this.#summaryKey = this.#keyOf();
     } catch (error) {
       this.db.close();
@@ -50,6 +57,13 @@ export class WatchedRun {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
+  #readTree(): Tree {
+    const shape = readTreeShape(this.db);
+    this.#tree = { shape, counts: new TreeCounts(shape, readStateLetters(this.db), this.#status) };
+    this.#leaves = null;
+    return this.#tree;
+  }
+
   get row(): RunRow {
     return this.#row;
   }
@@ -59,11 +73,18 @@ export class WatchedRun {
   }
 
   get shape(): TreeShape {
-    return this.#shape;
+    return (this.#tree ?? this.#readTree()).shape;
   }
 
   get counts(): TreeCounts {
-    return this.#counts;
+    return (this.#tree ?? this.#readTree()).counts;
+  }
+
+  /** Leaf counts of the whole run. */
+  #total(): Counts {
+    if (this.#tree !== null) return this.#tree.counts.total();
+    this.#leaves ??= countLeaves(this.db, this.#status);
+    return this.#leaves;
   }
 
   /** Whether the run can still change: a done run never does. */
@@ -82,11 +103,12 @@ export class WatchedRun {
     if (!committed && status === this.#status) return null;
     // The tree is written whole before the first job starts; a run read in its first instant
     // may have had none yet.
-    if (committed && this.#shape.ids.length === 0) {
-      this.#shape = readTreeShape(this.db);
-      this.#counts = new TreeCounts(this.#shape, '', status);
+    let tree = this.#tree ?? this.#readTree();
+    if (committed && tree.shape.ids.length === 0) {
+      const shape = readTreeShape(this.db);
+      tree = this.#tree = { shape, counts: new TreeCounts(shape, '', status) };
     }
-    const nodes = committed || status !== this.#status ? this.#counts.update(readStateLetters(this.db), status) : [];
+    const nodes = tree.counts.update(readStateLetters(this.db), status);
     this.#status = status;
     const key = this.#keyOf();
     const summary = key !== this.#summaryKey;
@@ -97,7 +119,7 @@ export class WatchedRun {
   /** What the summary shows apart from the ticking duration: a change of it is worth an event. */
   #keyOf(): string {
     const row = this.#row;
-    return JSON.stringify([this.#status, row.result, row.exitCode, row.endedAt, this.#counts.total()]);
+    return JSON.stringify([this.#status, row.result, row.exitCode, row.endedAt, this.#total()]);
   }
 
   summary(latest: boolean): RunSummary {
@@ -114,7 +136,7 @@ export class WatchedRun {
       status,
       result: status === 'done' ? row.result : status,
       exitCode: row.exitCode,
-      counts: this.#counts.total(),
+      counts: this.#total(),
       rerunOf: row.rerunOf,
       latest,
     };

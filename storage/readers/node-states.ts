@@ -20,8 +20,8 @@ export interface TreeShape {
   readonly ids: Int32Array;
   readonly parent: Int32Array;
   readonly kind: readonly NodeKindName[];
-  /** Position of each node id (ids are usually 0..n-1, but nothing relies on it). */
-  readonly positionOf: ReadonlyMap<number, number>;
+  /** Position of a node id, or undefined (ids are 0..n-1 in every run the writer makes; a map covers others). */
+  positionOf(id: number): number | undefined;
   /** Children of the node at position p: childList[childStart[p] .. childStart[p + 1]), in id order. */
   readonly childStart: Int32Array;
   readonly childList: Int32Array;
@@ -56,6 +56,15 @@ export const rootsOf = (shape: TreeShape): number[] => {
 const STATE_OF: Readonly<Record<string, StateName>> = { p: 'pending', l: 'launched', r: 'running', c: 'complete' };
 const RESULT_OF: Readonly<Record<string, ResultName>> = { u: 'unknown', s: 'success', f: 'failure', a: 'aborted' };
 
+/** Id → position: an array when ids are dense (they are, pre-order from 0), a map otherwise. */
+const positionLookup = (ids: Int32Array): ((id: number) => number | undefined) => {
+  const dense = ids.every((id, i) => id === i);
+  if (dense) return (id) => (Number.isInteger(id) && id >= 0 && id < ids.length ? id : undefined);
+  const map = new Map<number, number>();
+  ids.forEach((id, i) => map.set(id, i));
+  return (id) => map.get(id);
+};
+
 /** Reads the tree's shape: one row of packed columns, whatever the size of the run. */
 export function readTreeShape(db: Database.Database): TreeShape {
   const row = db
@@ -66,16 +75,15 @@ export function readTreeShape(db: Database.Database): TreeShape {
     .raw()
     .get() as [number, string | null, string | null, string | null];
   const count = row[0];
-  if (count === 0) return { ids: new Int32Array(0), parent: new Int32Array(0), kind: [], positionOf: new Map(), ...childIndex(new Int32Array(0)) };
+  if (count === 0) return { ids: new Int32Array(0), parent: new Int32Array(0), kind: [], positionOf: () => undefined, ...childIndex(new Int32Array(0)) };
   const ids = parseIntegers(row[1] as string, count);
   // A root's parent is -1, which parseIntegers does not read: map it by hand.
   const parents = (row[2] as string).split(',');
   const parent = new Int32Array(count);
-  const positionOf = new Map<number, number>();
-  for (let i = 0; i < count; i++) positionOf.set(ids[i] as number, i);
+  const positionOf = positionLookup(ids);
   for (let i = 0; i < count; i++) {
     const id = Number(parents[i]);
-    parent[i] = id < 0 ? -1 : (positionOf.get(id) ?? -1);
+    parent[i] = id < 0 ? -1 : (positionOf(id) ?? -1);
   }
   const kinds = row[3] as string;
   const kind: NodeKindName[] = [];
@@ -113,16 +121,20 @@ export function categoryOf(job: { state: StateName; result: ResultName }, status
  */
 export class TreeCounts {
   readonly #shape: TreeShape;
-  readonly #counts: Counts[];
+  /** One column of counts per category, a row per node: 28 bytes a node. */
+  readonly #counts: Record<Category, Int32Array>;
+  readonly #totals: Int32Array;
   #letters = '';
   #status: RunStatus;
 
   constructor(shape: TreeShape, letters: string, status: RunStatus) {
     this.#shape = shape;
     this.#status = status;
-    this.#counts = Array.from({ length: shape.ids.length }, emptyCounts);
+    const n = shape.ids.length;
+    this.#counts = Object.fromEntries(CATEGORIES.map((category) => [category, new Int32Array(n)])) as Record<Category, Int32Array>;
+    this.#totals = new Int32Array(n);
     this.#letters = letters;
-    for (let i = 0; i < shape.ids.length; i++) if (shape.kind[i] === 'job') this.#add(i, categoryOf(stateAt(letters, i), status), 1);
+    for (let i = 0; i < n; i++) if (shape.kind[i] === 'job') this.#add(i, categoryOf(stateAt(letters, i), status), 1);
   }
 
   get letters(): string {
@@ -130,10 +142,10 @@ export class TreeCounts {
   }
 
   #add(position: number, category: Category, sign: 1 | -1): void {
+    const column = this.#counts[category];
     for (let p = position; p >= 0; p = this.#shape.parent[p] as number) {
-      const counts = this.#counts[p] as Counts;
-      counts[category] += sign;
-      counts.total += sign;
+      (column[p] as number) += sign;
+      (this.#totals[p] as number) += sign;
     }
   }
 
@@ -178,7 +190,10 @@ export class TreeCounts {
 
   /** Leaf counts of a node's subtree; for the root, of the whole run. */
   countsAt(position: number): Counts {
-    return { ...(this.#counts[position] ?? emptyCounts()) };
+    const counts = emptyCounts();
+    counts.total = this.#totals[position] ?? 0;
+    for (const category of CATEGORIES) counts[category] = this.#counts[category][position] ?? 0;
+    return counts;
   }
 
   /** Counts of the whole run (the root's subtree; every root, should there be several). */
@@ -186,10 +201,25 @@ export class TreeCounts {
     const sum = emptyCounts();
     for (let i = 0; i < this.#shape.ids.length; i++) {
       if (this.#shape.parent[i] !== -1) continue;
-      const counts = this.#counts[i] as Counts;
+      const counts = this.countsAt(i);
       sum.total += counts.total;
       for (const category of CATEGORIES) sum[category] += counts[category];
     }
     return sum;
   }
+}
+
+/** Leaf counts of the whole run in one grouped read, for a run whose tree nobody has opened. */
+export function countLeaves(db: Database.Database, status: RunStatus): Counts {
+  const rows = db.prepare("SELECT state, result, count(*) AS n FROM jobs WHERE kind = 'job' GROUP BY state, result").all() as {
+    state: StateName;
+    result: ResultName;
+    n: number;
+  }[];
+  const counts = emptyCounts();
+  for (const row of rows) {
+    counts.total += row.n;
+    counts[categoryOf(row, status)] += row.n;
+  }
+  return counts;
 }

@@ -40,13 +40,13 @@ export function readJobSamples(db: Database.Database, jobId: number, afterTs = -
 export function readRunResources(db: Database.Database, bucketSeconds: number): RunResourceSeries {
   const rows = db
     .prepare(
-      `SELECT bucket * ?1 AS ts, sum(cpu) AS cpu, sum(rss) AS rss, sum(nproc) AS nproc, count(*) AS jobs
-       FROM (SELECT CAST(ts / ?1 AS INTEGER) AS bucket, job_id, avg(cpu_percent) AS cpu, avg(rss_bytes) AS rss, avg(nproc) AS nproc
+      `SELECT bucket * @bucket AS ts, sum(cpu) AS cpu, sum(rss) AS rss, sum(nproc) AS nproc, count(*) AS jobs
+       FROM (SELECT CAST(ts / @bucket AS INTEGER) AS bucket, job_id, avg(cpu_percent) AS cpu, avg(rss_bytes) AS rss, avg(nproc) AS nproc
              FROM samples GROUP BY bucket, job_id)
        GROUP BY bucket ORDER BY bucket`,
     )
     .raw()
-    .all(bucketSeconds) as [number, number, number, number, number][];
+    .all({ bucket: bucketSeconds }) as [number, number, number, number, number][];
   return { ...columns(rows.map((row) => [row[0], row[1], row[2], row[3]])), jobs: rows.map((row) => row[4]) };
 }
 

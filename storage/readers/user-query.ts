@@ -6,6 +6,16 @@ import { QueryFailedError, QueryRefusedError, sqliteMessage } from './errors.js'
 
 export type Cell = number | bigint | string | Buffer | null;
 
+/** A cell as text, as `gator query` prints it and the hub shows it: NULL empty, a blob as an SQL hex literal. */
+export const cellText = (cell: Cell): string => {
+  if (cell === null) return '';
+  if (Buffer.isBuffer(cell)) return `x'${cell.toString('hex')}'`;
+  return String(cell);
+};
+
+/** One CSV field (RFC 4180): quoted when it holds a quote, a comma or a line break. */
+export const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
 export interface PreparedQuery {
   readonly columns: readonly string[];
   /** Rows as arrays, in the statement's order, streamed. */

@@ -19,9 +19,9 @@ export interface HubProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `gator hub DIR` and waits for the URL it prints. */
-export async function startHubProcess(dir: string, args: readonly string[] = [], cwd: string = ROOT): Promise<HubProcess> {
-  const child = spawn(process.execPath, [GATOR, 'hub', dir, '--port', '0', ...args], {
+/** Starts `gator hub DIR` (`gator hub` when DIR is null) and waits for the URL it prints. */
+export async function startHubProcess(dir: string | null, args: readonly string[] = [], cwd: string = ROOT): Promise<HubProcess> {
+  const child = spawn(process.execPath, [GATOR, 'hub', ...(dir === null ? [] : [dir]), '--port', '0', ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },

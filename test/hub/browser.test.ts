@@ -340,7 +340,7 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     assert.equal(await page.locator('.history-row[data-path="smoke.hello"]').getAttribute('data-flaky'), '0');
   });
 
-  it('writes screenshots of the runs, run and job pages, none of them blank', async () => {
+  it("writes screenshots of the runs, run and job pages (and the run's other tabs), none of them blank", async () => {
     const out = screenshotDir();
     const shots: [string, string, string][] = [
       ['runs', '/', 'tr[data-run="failed"]'],
@@ -348,6 +348,7 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
       ['job', `/runs/failed/jobs/${jobId('failed', 'regress.build')}`, '[data-testid="job-resources"] canvas'],
       ['failures', '/runs/failed/failures', '[data-testid="failure-group"]'],
       ['timeline', '/runs/failed/timeline', '[data-testid="timeline"] canvas'],
+      ['resources', '/runs/failed/resources', '[data-testid="run-resources"] canvas'],
     ];
     for (const [name, path, ready] of shots) {
       await page.goto(open(path));
@@ -355,6 +356,8 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
       const png = await page.screenshot({ path: join(out, `hub-${name}.png`) });
       assert.ok(pngColours(png) > 16, `${name}: the screenshot is not blank`);
     }
+    // The run's resource plot drew the sampled ticks.
+    assert.ok(Number(await page.locator('[data-testid="run-resources"]').getAttribute('data-points')) >= 2);
     process.stdout.write(`# hub screenshots in ${out}\n`);
   });
 });

@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GATOR } from '../helpers/cli.js';
+import { RunDbBuilder } from '../helpers/make-run-db.js';
 import { exited, gatorOutput, runSpec, startHubProcess, startRun, tempRoot, until, writeFile, type HubProcess } from '../helpers/hub.js';
 
 const dir = tempRoot('gator-hub-server-');
@@ -155,6 +156,81 @@ describe('gator hub over HTTP', () => {
     assert.equal(sha(db), before);
     // No route takes a write: other methods are not served.
     for (const method of ['PUT', 'DELETE', 'PATCH']) assert.ok((await get('/api/runs/failed', { method })).status >= 400, method);
+  });
+
+  it('rolls up metrics, sums resource samples per tick and lays out the timeline of a run', async () => {
+    // Metrics come from the job API; this run's rows are written directly, as the writer lays them out.
+    mkdirSync(join(root, 'metrics'));
+    const builder = new RunDbBuilder(join(root, 'metrics', 'run.sqlite'), { id: 'm', specPath: join(dir, 'm.yaml'), startedAt: 100, heartbeatAt: 110 });
+    const top = builder.group(null, 'top', { state: 'complete', result: 'success' });
+    const a = builder.job(top, 'a', { state: 'complete', result: 'success', startedAt: 100, endedAt: 104 });
+    const b = builder.job(top, 'b', { state: 'complete', result: 'failure', exitCode: 1, startedAt: 101, endedAt: 103 });
+    builder.metric(a, 'coverage', 80);
+    builder.metric(b, 'coverage', 90);
+    builder.metric(b, 'warnings', 3);
+    builder.sample(a, 101.2, 50, 1000);
+    builder.sample(b, 101.3, 30, 500);
+    builder.sample(a, 102.2, 70, 2000);
+    builder.finish(110, 'failure', 1);
+    builder.close();
+    await until(async () => ((await get('/api/runs/metrics')).status === 200 ? true : undefined), 'the new run to be found');
+    assert.deepEqual(await (await get('/api/runs/metrics/metrics')).json(), [
+      { name: 'coverage', jobs: 2, sum: 170, min: 80, max: 90, mean: 85 },
+      { name: 'warnings', jobs: 1, sum: 3, min: 3, max: 3, mean: 3 },
+    ]);
+    const job = (await (await get(`/api/runs/metrics/jobs/${b}`)).json()) as { metrics: unknown; reason: string };
+    assert.deepEqual(job.metrics, [
+      { name: 'coverage', value: 90 },
+      { name: 'warnings', value: 3 },
+    ]);
+    assert.equal(job.reason, 'exit code 1');
+    const resources = (await (await get('/api/runs/metrics/resources')).json()) as { ts: number[]; cpuPercent: number[]; rssBytes: number[]; jobs: number[] };
+    assert.deepEqual(
+      [resources.ts, resources.cpuPercent, resources.rssBytes, resources.jobs],
+      [
+        [101, 102],
+        [80, 70],
+        [1500, 2000],
+        [2, 1],
+      ],
+    );
+    const timeline = (await (await get('/api/runs/metrics/timeline')).json()) as { ids: number[]; start: number[]; end: number[]; category: string[] };
+    assert.deepEqual(
+      [timeline.ids, timeline.start, timeline.end, timeline.category],
+      [
+        [a, b],
+        [100, 101],
+        [104, 103],
+        ['passed', 'failed'],
+      ],
+    );
+  });
+
+  it('started before the first run, waits for ./tracking and shows the run that creates it', async () => {
+    const project = join(dir, 'fresh-project');
+    mkdirSync(project);
+    const early = await startHubProcess(null, [], project);
+    let stopped: number | null = null;
+    try {
+      await until(() => (/tracking does not exist yet/.test(early.output()) ? true : undefined), 'the hub to say it waits');
+      assert.deepEqual(await (await fetch(`${early.origin}/api/runs`)).json(), []);
+      assert.equal(runSpec(join(dir, 'pass.yaml'), join(project, 'tracking', 'first'), [], project), 0);
+      const runs = await until(async () => {
+        const listed = (await (await fetch(`${early.origin}/api/runs`)).json()) as { name: string; result: string }[];
+        return listed.length > 0 ? listed : undefined;
+      }, 'the first run to appear');
+      assert.deepEqual(
+        runs.map((run) => [run.name, run.result]),
+        [['first', 'success']],
+      );
+    } finally {
+      stopped = await early.stop();
+    }
+    assert.equal(stopped, 0, early.output());
+    // A DIR that was named and does not exist is a mistake, said in one line.
+    const missing = spawnSync(process.execPath, [GATOR, 'hub', join(dir, 'no-such-dir')], { encoding: 'utf8' });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^gator: no run found at .*no-such-dir: no such file or directory\n$/);
   });
 
   it('answers only requests addressed to this machine while on loopback', async () => {
