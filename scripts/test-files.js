@@ -18,6 +18,7 @@ export const END_TO_END = [
   'test/runtime/kernel.test.ts',
   'test/cluster/cluster-run.test.ts',
   'test/benchmarks/',
+  'test/hub/',
 ];
 
 const walk = (dir) =>

@@ -300,7 +300,7 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     assert.ok(colours.cpu > 0 && colours.rss > 0, JSON.stringify(colours));
   });
 
-  it('answers a SELECT in the SQL box and refuses DELETE and ATTACH, leaving the file unchanged', async () => {
+  it('answers a SELECT in the SQL box (table and CSV) and refuses DELETE and ATTACH, leaving the file unchanged', async () => {
     const db = join(root, 'failed', 'run.sqlite');
     const before = sha(db);
     await page.goto(open('/runs/failed/sql'));
@@ -318,6 +318,14 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
       ['regress.sims.sim_3', '1'],
       ['regress.sims.sim_4', '3'],
     ]);
+    // The CSV download is the whole result, as `gator query --csv` writes it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="csv"]').click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.equal(
+      csv,
+      gatorOutput(['query', join(root, 'failed'), '--csv', "SELECT path, exit_code FROM jobs WHERE kind = 'job' AND result = 'failure' ORDER BY id"]),
+    );
+    assert.equal(download.suggestedFilename(), 'failed-query.csv');
     for (const sql of ['DELETE FROM message', `ATTACH DATABASE '${join(dir, 'other.sqlite')}' AS other`]) {
       await box.fill(sql);
       await page.locator('[data-testid="run-sql"]').click();

@@ -136,6 +136,7 @@ describe('gator hub over HTTP', () => {
       'DROP VIEW jobs',
       'PRAGMA user_version = 3',
       'VACUUM',
+      `VACUUM INTO '${join(dir, 'copy.sqlite')}'`,
     ]) {
       const answer = await get('/api/runs/failed/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sql }) });
       assert.equal(answer.status, 400, sql);
@@ -147,6 +148,7 @@ describe('gator hub over HTTP', () => {
       assert.equal(cli.stderr, `gator: ${error}\n`, sql);
     }
     assert.ok(!existsSync(join(dir, 'x.sqlite')), 'ATTACH created no file');
+    assert.ok(!existsSync(join(dir, 'copy.sqlite')), 'VACUUM INTO wrote no copy');
     const csv = await get('/api/runs/failed/query.csv', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
