@@ -26,7 +26,7 @@ export class FakeLauncher implements Launcher {
   launch(spec: LaunchSpec, listener: LaunchListener): Launched {
     const flow: boolean[] = [];
     this.launches.push({ spec, listener, flow });
-    return { pause: () => flow.push(true), resume: () => flow.push(false) };
+    return { pause: () => void flow.push(true), resume: () => void flow.push(false), cut: () => undefined };
   }
 }
 

@@ -31,7 +31,7 @@ describe('JobActor', () => {
     launch.listener.started(4242);
     launch.listener.output(0, Buffer.from('hello\n\nworld\n'));
     launch.listener.output(1, Buffer.from('boom\n'));
-    launch.listener.ended(0, null);
+    launch.listener.ended(0, null, false);
     pump();
     assert.ok(rig.sampler.watched.has(4242));
     const { changes, events, lines } = rig.ship();
@@ -50,12 +50,12 @@ describe('JobActor', () => {
   it('passes on exit 0 within the limits, and fails with the exit code otherwise', () => {
     const ok = start();
     ok.launch.listener.started(1);
-    ok.launch.listener.ended(0, null);
+    ok.launch.listener.ended(0, null, false);
     ok.pump();
     assert.deepEqual(ok.context.to(ok.reportTo), [{ type: 'child-ended', id: JOB.id, result: Result.success }]);
     const bad = start();
     bad.launch.listener.started(2);
-    bad.launch.listener.ended(3, null);
+    bad.launch.listener.ended(3, null, false);
     bad.pump();
     const ended = bad.rig.ship().changes.find((change) => change.type === 'ended');
     assert.ok(ended?.type === 'ended' && ended.failure === 'exit' && ended.exitCode === 3);
@@ -69,7 +69,7 @@ describe('JobActor', () => {
     assert.deepEqual(rig.signals, [[777, 'SIGTERM', 'stop']]);
     actor.receive({ type: 'grace-expired' });
     assert.deepEqual(rig.signals.at(-1), [777, 'SIGKILL', 'grace-expired']);
-    launch.listener.ended(null, 'SIGKILL');
+    launch.listener.ended(null, 'SIGKILL', false);
     pump();
     assert.deepEqual(rig.signals.at(-1), [777, 'SIGKILL', 'stragglers'], 'whatever is left in the group is killed too');
     const ended = rig.ship().changes.find((change) => change.type === 'ended');
@@ -103,7 +103,7 @@ describe('JobActor', () => {
 
   it('fails as spawn when the command cannot start, naming the command', () => {
     const { rig, launch, pump } = start();
-    launch.listener.failed('ENOENT', 'spawn ./sim ENOENT');
+    launch.listener.failed('ENOENT', 'spawn ./sim ENOENT', false);
     pump();
     const { changes, events } = rig.ship();
     const ended = changes.find((change) => change.type === 'ended');
@@ -119,7 +119,7 @@ describe('JobActor', () => {
     actor.receive({ type: 'flow', paused: true });
     actor.receive({ type: 'flow', paused: false });
     assert.deepEqual(launch.flow, [true, false]);
-    launch.listener.ended(0, null);
+    launch.listener.ended(0, null, false);
     pump();
     actor.stopped();
     assert.equal(rig.sampler.watched.size, 0);
