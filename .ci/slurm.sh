@@ -7,6 +7,12 @@
 
 SLURM_CTLD_PID=
 SLURM_SLURMD_PID=
+SLURM_MUNGED_STARTED=
+
+# Alive and not a zombie (a killed child stays a zombie until this shell waits for it).
+slurm_alive() {
+  [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"
+}
 
 slurm_start() {
   if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
@@ -17,6 +23,7 @@ slurm_start() {
   install -d -o munge -g munge -m 0755 /run/munge
   if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
     su -s /bin/sh munge -c /usr/sbin/munged
+    SLURM_MUNGED_STARTED=1
   fi
   munge -n | unmunge | grep -q 'STATUS: *Success'
   # Fresh state: job ids and drain reasons persist otherwise.
@@ -78,8 +85,15 @@ slurm_stop() {
     sleep 0.2
   done
   kill "$SLURM_SLURMD_PID" "$SLURM_CTLD_PID" 2>/dev/null || true
+  # A daemon that cannot reach its peer may hang in shutdown: SIGKILL after 10 s.
+  for i in $(seq 50); do
+    slurm_alive "$SLURM_SLURMD_PID" || slurm_alive "$SLURM_CTLD_PID" || break
+    sleep 0.2
+  done
+  kill -9 "$SLURM_SLURMD_PID" "$SLURM_CTLD_PID" 2>/dev/null || true
   wait "$SLURM_SLURMD_PID" "$SLURM_CTLD_PID" 2>/dev/null || true
-  [ -f /run/munge/munged.pid ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+  # munged only if this script started it.
+  if [ -n "$SLURM_MUNGED_STARTED" ] && [ -f /run/munge/munged.pid ]; then kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true; fi
   rm -f /run/slurmctld.pid /run/slurmd.pid
   SLURM_CTLD_PID=
 }
