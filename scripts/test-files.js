@@ -15,10 +15,13 @@ export const END_TO_END = [
   'test/console/piped.test.ts',
   'test/console/tty.test.ts',
   'test/actors/job/launch/spawn-server.test.ts',
+  'test/actors/job/launch/reaper.test.ts',
+  'test/console/run-console.test.ts',
   'test/runtime/kernel.test.ts',
   'test/cluster/cluster-run.test.ts',
   'test/benchmarks/',
   'test/hub/',
+  'test/spec/hostile.test.ts',
 ];
 
 const walk = (dir) =>
