@@ -1,5 +1,5 @@
-// Builds realistic run databases straight from the schema DDL, so reader and CLI tests do not
-// need the runner: a finished run, a run whose runner was SIGKILLed (cut off), and a live run
+// Builds realistic run databases through the real storage writer, so reader and CLI tests do
+// not need the runner, and a change to the writer or the schema shows here too: a finished run, a run whose runner was SIGKILLed (cut off), and a live run
 // written by a child process that keeps appending while the test reads.
 //
 // Run as a script it is that child: `node --import tsx test/helpers/make-run-db.ts live DB`
@@ -14,12 +14,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
-import { APPLICATION_ID, SCHEMA_VERSION, TABLES, VIEWS } from '../../storage/schema.js';
+import { emptyMessageColumns, type NodeChange } from '../../storage/batch.js';
+import { RunWriter, type NodeRow } from '../../storage/writer.js';
 import {
-  NodeKind,
   Result,
+  RunResult,
   Severity,
-  State,
   Stream,
   type FailureKind,
   type NodeKindName,
@@ -66,50 +66,39 @@ export interface MessageFixture {
   readonly text: string;
 }
 
-const COUNTER: Readonly<Record<SeverityName, string>> = {
-  DEBUG: 'msg_debug',
-  INFO: 'msg_info',
-  WARNING: 'msg_warning',
-  ERROR: 'msg_error',
-  CRITICAL: 'msg_critical',
-};
+const SEVERITIES: readonly SeverityName[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 
-/** Writes a run database the way the storage actor lays it out (pre-order node ids, counters kept). */
+type Counts = [number, number, number, number, number];
+
+interface BuiltNode {
+  readonly row: { -readonly [K in keyof NodeRow]: NodeRow[K] };
+  readonly counts: Counts;
+  cpuPeak: number | null;
+  rssPeak: number | null;
+}
+
+/**
+ * Builds a run database through the real storage writer: the nodes (pre-order ids, as the
+ * planner makes them) become `RunWriter.create`'s plan, and lines, state changes, samples,
+ * metrics, heartbeats and the run's end become `RunWriter.write`/`heartbeat`/`finish` calls in
+ * the order they were made. Nothing is written until `close()`, since the writer creates every
+ * node at once.
+ */
 export class RunDbBuilder {
-  readonly db: Database.Database;
-  readonly #paths = new Map<number, string>();
-  readonly #parents = new Map<number, number | null>();
-  #nextId = 0;
-  readonly #insertMessage: Database.Statement;
+  readonly #run: RunInfoFixture;
+  readonly #nodes: BuiltNode[] = [];
+  readonly #ops: ((writer: RunWriter) => void)[] = [];
+  /** Set once the database exists: later steps go straight to it. */
+  #writer: RunWriter | null = null;
+  #raw: Database.Database | null = null;
 
   constructor(
     readonly file: string,
     run: RunInfoFixture,
   ) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma(`application_id = ${APPLICATION_ID}`);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    this.db.exec(TABLES);
-    this.db.exec(VIEWS);
-    this.db
-      .prepare(
-        `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?)`,
-      )
-      .run(
-        run.id,
-        run.specPath,
-        run.startedAt,
-        run.host ?? hostname(),
-        JSON.stringify(run.argv ?? ['gator', 'run', run.specPath]),
-        '/work',
-        run.pid ?? process.pid,
-        run.rerunOf ?? null,
-        run.heartbeatAt === undefined ? run.startedAt : run.heartbeatAt,
-      );
-    this.#insertMessage = this.db.prepare('INSERT INTO message (job_id, ts, severity, stream, text) VALUES (?, ?, ?, ?, ?)');
+    this.#run = run;
+    const heartbeatAt = run.heartbeatAt === undefined ? run.startedAt : run.heartbeatAt;
+    if (heartbeatAt !== null && heartbeatAt !== run.startedAt) this.#ops.push((writer) => writer.heartbeat(heartbeatAt));
   }
 
   group(parent: number | null, ident: string, fields: NodeFixture = {}): number {
@@ -125,126 +114,173 @@ export class RunDbBuilder {
   }
 
   path(id: number): string {
-    const path = this.#paths.get(id);
-    if (path === undefined) throw new Error(`no node ${id}`);
-    return path;
+    const node = this.#nodes[id];
+    if (node === undefined) throw new Error(`no node ${id}`);
+    return node.row.path;
   }
 
+  /** Moves a node to the state and result in `fields`, through the state changes the runner sends. */
   update(id: number, fields: NodeFixture): void {
-    const sets: string[] = [];
-    const values: (string | number | null)[] = [];
-    const put = (column: string, value: string | number | null | undefined): void => {
-      if (value === undefined) return;
-      sets.push(`${column} = ?`);
-      values.push(value);
-    };
-    put('state', fields.state === undefined ? undefined : State[fields.state]);
-    put('result', fields.result === undefined ? undefined : Result[fields.result]);
-    put('failure', fields.failure);
-    put('exit_code', fields.exitCode);
-    put('signal', fields.signal);
-    put('pid', fields.pid);
-    put('started_at', fields.startedAt);
-    put('ended_at', fields.endedAt);
-    put('cpu_peak', fields.cpuPeak);
-    put('rss_peak', fields.rssPeak);
-    if (sets.length === 0) return;
-    this.db.prepare(`UPDATE node SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    const node = this.#nodes[id];
+    if (node === undefined) throw new Error(`no node ${id}`);
+    if (fields.cpuPeak !== undefined) node.cpuPeak = fields.cpuPeak;
+    if (fields.rssPeak !== undefined) node.rssPeak = fields.rssPeak;
+    const changes = stateChanges(id, fields, node, this.#run.startedAt);
+    if (changes.length > 0) this.#step((writer) => writer.write({ changes }));
   }
 
-  /** Appends messages and bumps the job's counters, in one transaction. */
+  /** Appends a job's lines and keeps its counters, in one batch. */
   messages(jobId: number, messages: readonly MessageFixture[]): void {
-    const counts = new Map<SeverityName, number>();
-    this.db.transaction(() => {
-      for (const message of messages) {
-        const severity = message.severity ?? 'INFO';
-        const stream = message.stream ?? (severity === 'ERROR' ? 'stderr' : 'stdout');
-        this.#insertMessage.run(jobId, message.ts, Severity[severity], Stream[stream], message.text);
-        counts.set(severity, (counts.get(severity) ?? 0) + 1);
-      }
-      for (const [severity, count] of counts) {
-        this.db.prepare(`UPDATE node SET ${COUNTER[severity]} = ${COUNTER[severity]} + ? WHERE id = ?`).run(count, jobId);
-      }
-    })();
+    this.interleaved(messages.map((message) => ({ ...message, jobId })));
   }
 
-  /** Appends messages of several jobs in exactly the given order (ids follow it). */
+  /** Appends lines of several jobs in exactly the given order (ids follow it). */
   interleaved(messages: readonly (MessageFixture & { readonly jobId: number })[]): void {
-    this.db.transaction(() => {
-      for (const message of messages) {
-        const severity = message.severity ?? 'INFO';
-        const stream = message.stream ?? (severity === 'ERROR' ? 'stderr' : 'stdout');
-        this.#insertMessage.run(message.jobId, message.ts, Severity[severity], Stream[stream], message.text);
-        this.db.prepare(`UPDATE node SET ${COUNTER[severity]} = ${COUNTER[severity]} + 1 WHERE id = ?`).run(message.jobId);
-      }
-    })();
+    const columns = emptyMessageColumns();
+    const touched = new Set<number>();
+    for (const message of messages) {
+      const severity = message.severity ?? 'INFO';
+      const stream = message.stream ?? (severity === 'ERROR' ? 'stderr' : 'stdout');
+      columns.jobId.push(message.jobId);
+      columns.ts.push(message.ts);
+      columns.severity.push(Severity[severity]);
+      columns.stream.push(Stream[stream]);
+      columns.text.push(message.text);
+      columns.raw.push(null);
+      const node = this.#nodes[message.jobId];
+      if (node === undefined) throw new Error(`no node ${message.jobId}`);
+      node.counts[SEVERITIES.indexOf(severity)]! += 1;
+      touched.add(message.jobId);
+    }
+    const progress: NodeChange[] = [...touched].map((id) => {
+      const node = this.#nodes[id]!;
+      return { type: 'progress', id, counts: [...node.counts] as Counts, cpuPeak: node.cpuPeak, rssPeak: node.rssPeak };
+    });
+    this.#step((writer) => writer.write({ messages: columns, changes: progress }));
   }
 
   sample(jobId: number, ts: number, cpuPercent: number, rssBytes: number): void {
-    this.db.prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, 1, ?, ?)').run(jobId, ts, cpuPercent, rssBytes);
+    this.#step((writer) => writer.write({ samples: [{ jobId, ts, nproc: 1, cpuPercent, rssBytes }] }));
   }
 
   metric(jobId: number, name: string, value: number): void {
-    this.db.prepare('INSERT INTO metric (job_id, name, value) VALUES (?, ?, ?)').run(jobId, name, value);
+    this.#step((writer) => writer.write({ metrics: [{ jobId, name, value }] }));
   }
 
   heartbeat(ts: number): void {
-    this.db.prepare('UPDATE run_info SET heartbeat_at = ?').run(ts);
+    this.#step((writer) => writer.heartbeat(ts));
   }
 
   finish(endedAt: number, result: 'success' | 'failure' | 'interrupted', exitCode: number): void {
-    const code = result === 'interrupted' ? 3 : Result[result];
-    this.db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?').run(endedAt, code, exitCode, endedAt);
+    this.#step((writer) => writer.finish({ endedAt, result: RunResult[result], exitCode }));
   }
 
+  /**
+   * A plain connection to the database, for a test or benchmark that writes what the writer
+   * cannot (millions of generated lines in one statement). Creates the database first.
+   */
+  get db(): Database.Database {
+    this.#materialize();
+    this.#raw ??= new Database(this.file);
+    return this.#raw;
+  }
+
+  /** Creates the database (if nothing did yet), writes what is pending and closes it. */
   close(): void {
-    this.db.close();
+    this.#materialize();
+    if (this.#raw?.open === true) this.#raw.close();
+    this.#writer?.close();
+  }
+
+  #step(op: (writer: RunWriter) => void): void {
+    if (this.#writer === null) this.#ops.push(op);
+    else op(this.#writer);
+  }
+
+  /** Creates the database with the writer and replays everything in the order it was asked for. */
+  #materialize(): void {
+    if (this.#writer !== null) return;
+    const run = this.#run;
+    const writer = RunWriter.create(
+      this.file,
+      {
+        id: run.id,
+        specPath: run.specPath,
+        startedAt: run.startedAt,
+        host: run.host ?? hostname(),
+        argv: run.argv ?? ['gator', 'run', run.specPath],
+        cwd: '/work',
+        pid: run.pid ?? process.pid,
+        options: {},
+        rerunOf: run.rerunOf ?? null,
+      },
+      this.#nodes.map((node) => node.row),
+    );
+    this.#writer = writer;
+    for (const op of this.#ops.splice(0)) op(writer);
   }
 
   #node(parent: number | null, kind: NodeKindName, ident: string, fields: NodeFixture): number {
-    const id = this.#nextId++;
+    if (this.#writer !== null) throw new Error('RunDbBuilder: add every node before writing to the database');
+    const id = this.#nodes.length;
     const path = parent === null ? ident : `${this.path(parent)}.${ident}`;
-    this.#paths.set(id, path);
-    this.#parents.set(id, parent);
     const argv = fields.argv ?? (kind === 'job' ? ['echo', ident] : null);
-    this.db
-      .prepare(
-        `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, state, result,
-           failure, exit_code, signal, pid, started_at, ended_at, command, argv, env, cwd, rerun_of, cpu_peak, rss_peak)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    const node: BuiltNode = {
+      row: {
         id,
-        parent,
-        id,
-        NodeKind[kind],
+        parentId: parent,
+        subtreeEnd: id,
+        kind,
         ident,
         path,
-        fields.arrayIndex ?? null,
-        fields.arrayIndices ? JSON.stringify(fields.arrayIndices) : null,
-        State[fields.state ?? 'pending'],
-        Result[fields.result ?? 'unknown'],
-        fields.failure ?? null,
-        fields.exitCode ?? null,
-        fields.signal ?? null,
-        fields.pid ?? null,
-        fields.startedAt ?? null,
-        fields.endedAt ?? null,
-        argv === null ? null : argv.join(' '),
-        argv === null ? null : JSON.stringify(argv),
-        kind === 'job' ? JSON.stringify(fields.env ?? {}) : null,
-        kind === 'job' ? (fields.cwd ?? '/tmp') : null,
-        fields.rerunOf ?? null,
-        fields.cpuPeak ?? null,
-        fields.rssPeak ?? null,
-      );
+        arrayIndex: fields.arrayIndex ?? null,
+        arrayIndices: fields.arrayIndices ?? [],
+        command: argv === null ? null : argv.join(' '),
+        argv,
+        env: kind === 'job' ? (fields.env ?? {}) : null,
+        cwd: kind === 'job' ? (fields.cwd ?? '/tmp') : null,
+        rerunOf: fields.rerunOf ?? null,
+      },
+      counts: [0, 0, 0, 0, 0],
+      cpuPeak: fields.cpuPeak ?? null,
+      rssPeak: fields.rssPeak ?? null,
+    };
+    this.#nodes.push(node);
     // Keep every ancestor's subtree range covering the new node, as the planner's pre-order ids do.
-    for (let up = parent; up !== null && up !== undefined; up = this.#parents.get(up) ?? null) {
-      this.db.prepare('UPDATE node SET subtree_end = ? WHERE id = ?').run(id, up);
-    }
+    for (let up = parent; up !== null; up = this.#nodes[up]?.row.parentId ?? null) this.#nodes[up]!.row.subtreeEnd = id;
+    this.update(id, fields);
     return id;
   }
 }
+
+/** The state changes that bring a node to `fields`' state and result, as the runner sends them. */
+const stateChanges = (id: number, fields: NodeFixture, node: BuiltNode, runStart: number): NodeChange[] => {
+  const state = fields.state ?? (fields.result !== undefined && fields.result !== 'unknown' ? 'complete' : undefined);
+  if (state === undefined || state === 'pending') return [];
+  const changes: NodeChange[] = [{ type: 'launched', id, ts: fields.startedAt ?? 0 }];
+  if (state === 'launched') return changes;
+  // A running node has started (a start time is what makes it running); a complete one may never have.
+  const startedAt = fields.startedAt ?? (state === 'running' ? runStart : null);
+  if (startedAt !== null) changes.push({ type: 'started', id, ts: startedAt, pid: fields.pid ?? null });
+  if (state === 'running') return changes;
+  const result = fields.result ?? 'unknown';
+  if (result === 'aborted' && (fields.startedAt === undefined || fields.startedAt === null)) {
+    return [{ type: 'aborted', from: id, to: id, ts: fields.endedAt ?? runStart }];
+  }
+  changes.push({
+    type: 'ended',
+    id,
+    ts: fields.endedAt ?? fields.startedAt ?? 0,
+    result: Result[result],
+    failure: fields.failure ?? null,
+    exitCode: fields.exitCode ?? null,
+    signal: fields.signal ?? null,
+    counts: null,
+    cpuPeak: node.cpuPeak,
+    rssPeak: node.rssPeak,
+  });
+  return changes;
+};
 
 /** A fresh temporary directory for one test file (remove it in `after`). */
 export function tempDir(prefix = 'gator-readers-'): string {
@@ -536,38 +572,72 @@ function runLiveWriter(file: string): void {
   });
 }
 
-/** Appends to an existing standard run as the runner would, one transaction per line. */
+/** Appends to an existing standard run through the storage writer, one batch per line, as the runner would. */
 class LiveAppender {
-  readonly #db: Database.Database;
+  readonly #file: string;
+  readonly #writer: RunWriter;
   readonly #jobId: number;
+  readonly #counts: Counts;
+
   constructor(file: string) {
-    this.#db = new Database(file);
-    this.#db.pragma('synchronous = NORMAL');
-    const row = this.#db.prepare("SELECT id FROM node WHERE path = 'top.sims.sim_4'").get() as { id: number };
+    this.#file = file;
+    const db = new Database(file, { readonly: true });
+    const row = db.prepare("SELECT id, msg_debug, msg_info, msg_warning, msg_error, msg_critical FROM jobs WHERE path = 'top.sims.sim_4'").get() as {
+      id: number;
+      msg_debug: number;
+      msg_info: number;
+      msg_warning: number;
+      msg_error: number;
+      msg_critical: number;
+    };
+    db.close();
     this.#jobId = row.id;
+    this.#counts = [row.msg_debug, row.msg_info, row.msg_warning, row.msg_error, row.msg_critical];
+    this.#writer = RunWriter.open(file);
   }
+
   append(text: string): void {
-    this.#db.transaction(() => {
-      this.#db
-        .prepare('INSERT INTO message (job_id, ts, severity, stream, text) VALUES (?, ?, ?, ?, ?)')
-        .run(this.#jobId, Date.now() / 1000, Severity.INFO, Stream.stdout, text);
-      this.#db.prepare('UPDATE node SET msg_info = msg_info + 1 WHERE id = ?').run(this.#jobId);
-    })();
+    const columns = emptyMessageColumns();
+    columns.jobId.push(this.#jobId);
+    columns.ts.push(Date.now() / 1000);
+    columns.severity.push(Severity.INFO);
+    columns.stream.push(Stream.stdout);
+    columns.text.push(text);
+    columns.raw.push(null);
+    this.#counts[1] += 1;
+    this.#writer.write({ messages: columns, changes: [{ type: 'progress', id: this.#jobId, counts: [...this.#counts], cpuPeak: null, rssPeak: null }] });
   }
+
   heartbeat(): void {
-    this.#db.prepare('UPDATE run_info SET heartbeat_at = ?').run(Date.now() / 1000);
+    this.#writer.heartbeat(Date.now() / 1000);
   }
+
+  /** Ends every job still open as passed, every group with the run's result, then the run. */
   finish(exitCode: number): void {
     const now = Date.now() / 1000;
     const result = exitCode === 0 ? Result.success : Result.failure;
-    this.#db.transaction(() => {
-      this.#db
-        .prepare('UPDATE node SET state = ?, result = ?, exit_code = 0, ended_at = ? WHERE kind = 0 AND state != ?')
-        .run(State.complete, Result.success, now, State.complete);
-      this.#db.prepare('UPDATE node SET state = ?, result = ?, ended_at = ? WHERE kind != 0').run(State.complete, result, now);
-      this.#db.prepare('UPDATE run_info SET ended_at = ?, result = ?, exit_code = ?, heartbeat_at = ?').run(now, result, exitCode, now);
-    })();
-    this.#db.close();
+    const db = new Database(this.#file, { readonly: true });
+    const open = db.prepare("SELECT id, kind, state FROM jobs WHERE state != 'complete' OR kind != 'job'").all() as {
+      id: number;
+      kind: string;
+      state: string;
+    }[];
+    db.close();
+    const changes: NodeChange[] = open.map(({ id, kind }) => ({
+      type: 'ended',
+      id,
+      ts: now,
+      result: kind === 'job' ? Result.success : result,
+      failure: null,
+      exitCode: kind === 'job' ? 0 : null,
+      signal: null,
+      counts: null,
+      cpuPeak: null,
+      rssPeak: null,
+    }));
+    this.#writer.write({ changes });
+    this.#writer.finish({ endedAt: now, result: exitCode === 0 ? RunResult.success : RunResult.failure, exitCode });
+    this.#writer.close();
   }
 }
 
