@@ -45,6 +45,18 @@ export interface NodeEnded {
   readonly subtreeEnd: number;
   /** Leaf jobs in the node's subtree (1 for a job). */
   readonly leaves: number;
+  /** Aborted nodes: why they did not run. */
+  readonly reason?: string;
+  /** `timeout` failures: the limit, seconds. */
+  readonly timeout?: number;
+  /** A job that passed only after a retry. */
+  readonly flaky?: boolean;
+}
+
+/** Jobs ready to run but held back, by the pool each waits for (`cores`, `memory`, `license:VCS`, `slots`). */
+export interface Waiting {
+  readonly total: number;
+  readonly byPool: readonly (readonly [pool: string, jobs: number])[];
 }
 
 /** The run's leaf-job tally (`unfinished` counts jobs a stop left pending). */
@@ -68,6 +80,10 @@ export interface RunObserver {
   nodeEnded?(node: NodeEnded): void;
   /** Ctrl+C or SIGTERM was received; `force` on the second one. */
   stopping?(info: { readonly force: boolean; readonly graceSeconds: number }): void;
+  /** What jobs ready to run wait for; sent when it changes, at most a few times a second. */
+  waiting?(waiting: Waiting): void;
+  /** `--max-failures` was reached: nothing more is launched; running jobs finish, or are stopped (`stop`). */
+  failFast?(info: { readonly failures: number; readonly stop: boolean }): void;
   /** Runner diagnostics (`-v` shows them); not job output. */
   debug?(text: string): void;
   /** A failure of the runner itself (a thread that died, a database it cannot write); always shown. */

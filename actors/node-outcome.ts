@@ -3,7 +3,7 @@
 // range that go with them. Job and group actors call these; the run actor and the console read
 // the events they make (the tally in vocabulary/tally.ts counts them).
 import type { NodeKindName, FailureKind, ResultCode } from '../vocabulary/codes.js';
-import { RESULT_NAME, Result, Severity, Stream } from '../vocabulary/codes.js';
+import { RESULT_NAME, Result, SEVERITY_NAME, Severity, Stream, type SeverityLevel } from '../vocabulary/codes.js';
 import { prunedLine } from '../vocabulary/wording.js';
 import type { MessageCounts } from '../storage/batch.js';
 import type { Outbox } from './outbox-actor.js';
@@ -37,6 +37,10 @@ export interface Outcome {
   readonly rssPeak?: number | null;
   /** The first ERROR or CRITICAL line, for triage. */
   readonly firstError?: string | null;
+  /** Seconds: the limit a `timeout` failure ran into. */
+  readonly timeout?: number | null;
+  /** A job that passed only after a retry. */
+  readonly flaky?: boolean;
 }
 
 /** Records that a node ended and tells the console. */
@@ -54,6 +58,7 @@ export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome)
     counts: outcome.counts ?? null,
     cpuPeak: outcome.cpuPeak ?? null,
     rssPeak: outcome.rssPeak ?? null,
+    ...(outcome.flaky === true ? { flaky: true } : {}),
   });
   outbox.event({
     type: 'ended',
@@ -71,8 +76,22 @@ export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome)
       jobs: outcome.jobs,
       subtreeEnd: node.subtreeEnd,
       leaves: node.leaves,
+      ...(outcome.timeout === undefined || outcome.timeout === null ? {} : { timeout: outcome.timeout }),
+      ...(outcome.flaky === true ? { flaky: true } : {}),
     },
   });
+};
+
+/** A runtime line about a node (a timeout, a retry), shown on the console when `show`. */
+export const reportLine = (
+  outbox: Outbox,
+  node: NodeRef,
+  options: { readonly ts: number; readonly severity: SeverityLevel; readonly text: string; readonly show: boolean; readonly attempt?: number },
+): void => {
+  const { ts, severity, text } = options;
+  outbox.message(node.id, ts, severity, Stream.runtime, text, null, options.attempt);
+  if (options.show)
+    outbox.event({ type: 'message', message: { jobId: node.id, path: node.path, ts, severity: SEVERITY_NAME[severity], stream: 'runtime', text } });
 };
 
 /**
@@ -105,6 +124,7 @@ export const reportAborted = (
       jobs,
       subtreeEnd: node.subtreeEnd,
       leaves: jobs,
+      reason: options.reason,
     },
   });
 };

@@ -68,8 +68,10 @@ export class Outbox {
     return () => this.#listeners.delete(listener);
   }
 
-  message(jobId: number, ts: number, severity: SeverityLevel, stream: StreamCode, text: string, raw: Uint8Array | null): void {
+  /** One line of a job (or a runner note about a node); `attempt` is the job's attempt when it was retried. */
+  message(jobId: number, ts: number, severity: SeverityLevel, stream: StreamCode, text: string, raw: Uint8Array | null, attempt = 1): void {
     const columns = this.#messages;
+    columns.attempt.push(attempt === 1 ? null : attempt);
     columns.jobId.push(jobId);
     columns.ts.push(ts);
     columns.severity.push(severity);
@@ -83,7 +85,7 @@ export class Outbox {
 
   change(change: NodeChange): void {
     // The run's last-resort sweep learns process groups from the state changes themselves.
-    if (change.type === 'started' && change.pid !== null) this.#groupsStarted.push([change.id, change.pid]);
+    if ((change.type === 'started' || change.type === 'attempt-started') && change.pid !== null) this.#groupsStarted.push([change.id, change.pid]);
     else if (change.type === 'ended') this.#groupsEnded.push(change.id);
     this.#changes.push(change);
     this.#rows++;

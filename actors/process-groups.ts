@@ -1,15 +1,16 @@
 // The one owner of signals to jobs' process groups. Every job runs in its own process group
 // (session) whose id is its pid, so one kill(-pid) reaches the job and everything it started.
-// Every SIGTERM and SIGKILL the runner sends to a job goes through here: a stop request, the
-// grace period running out, a job whose watcher was lost, an actor that failed, and the run's
-// last-resort sweep. The spawn server's own kill on stdin EOF (native/spawn-server.c) is the
-// only other sender: it covers a runner that was SIGKILLed and can run no code at all.
+// Every SIGTERM and SIGKILL the runner sends to a job goes through here: a stop request, a job
+// past its timeout, the grace period running out, a job whose watcher was lost, an actor that
+// failed, and the run's last-resort sweep. The spawn server's own kill on stdin EOF
+// (native/spawn-server.c) is the only other sender: it covers a runner that was SIGKILLed
+// and can run no code at all.
 
 /** The signals the runner sends to a job's process group. */
 export type GroupSignal = 'SIGTERM' | 'SIGKILL';
 
 /** Why a group is signalled; says in a test or a trace which path sent it. */
-export type SignalReason = 'stop' | 'grace-expired' | 'force' | 'lost' | 'stragglers' | 'actor-failed' | 'sweep';
+export type SignalReason = 'stop' | 'grace-expired' | 'force' | 'lost' | 'stragglers' | 'actor-failed' | 'sweep' | 'timeout';
 
 /** Sends a signal to a whole process group; throws like `process.kill` when it is gone. */
 export type KillGroup = (pgid: number, signal: GroupSignal) => void;

@@ -4,9 +4,10 @@ import type { Address, ChildExit } from '../runtime/index.js';
 import type { PlannedGroup, PlannedJob, PlannedNode } from '../spec/plan.js';
 import type { WriteBatch } from '../storage/batch.js';
 import type { ResultCode, RunResultCode, SeverityLevel } from '../vocabulary/codes.js';
-import type { LiveMessage, JobStarted, NodeEnded } from './events.js';
+import type { LiveMessage, JobStarted, NodeEnded, Waiting } from './events.js';
 import type { ClusterSettings } from '../cluster/settings.js';
 import type { MessageCounts } from '../storage/batch.js';
+import type { ResourceRequest } from './resources/admission.js';
 
 export interface MessageLimits {
   /** A job fails when its count at that severity is greater than the limit; null = unlimited. */
@@ -32,7 +33,8 @@ export interface RunSettings {
 export interface RunWiring {
   readonly run: Address<RunMessage>;
   readonly storage: Address<StorageMessage>;
-  readonly throttle: Address<ThrottleMessage>;
+  /** Admits jobs to run on this machine within the run's pools (`-j`, cores, memory, licences). */
+  readonly resources: Address<ResourceMessage>;
   /** Hosts that run job actors, round-robin. */
   readonly jobHosts: readonly number[];
 }
@@ -65,10 +67,25 @@ export interface ChildEnded {
   readonly result: ResultCode;
 }
 
+/**
+ * Why a subtree is stopped other than by the user (Ctrl+C): its group ran past its
+ * `group_timeout`, or `--fail-fast=stop` was reached. `text` says so in each job's lines.
+ */
+export type StopCause = { readonly kind: 'timeout'; readonly text: string } | { readonly kind: 'fail-fast'; readonly text: string };
+
 export interface Stop {
   readonly type: 'stop';
   /** SIGKILL at once instead of SIGTERM and a grace period. */
   readonly force: boolean;
+  /** Absent for the user's stop. */
+  readonly cause?: StopCause;
+}
+
+/** Launch nothing more under this group (`--max-failures`); what runs may finish. */
+export interface Halt {
+  readonly type: 'halt';
+  /** Why, for the lines of what is not run. */
+  readonly reason: string;
 }
 
 export type RunMessage =
@@ -81,6 +98,10 @@ export type RunMessage =
   | { readonly type: 'drained'; readonly host: number }
   | { readonly type: 'outbox-ready'; readonly host: number }
   | { readonly type: 'storage-finished'; readonly error: string | null }
+  /** From the resource actor: `--max-failures` jobs have failed, and it admits nothing more. */
+  | { readonly type: 'max-failures'; readonly failures: number }
+  /** From the resource actor: what the jobs waiting for resources wait for. */
+  | { readonly type: 'waiting'; readonly waiting: Waiting }
   | Stop
   | ChildEnded
   | ChildExit;
@@ -98,13 +119,25 @@ export type StorageMessage =
 export type OutboxMessage =
   { readonly type: 'stored'; readonly rows: number } | { readonly type: 'shown'; readonly events: number } | { readonly type: 'drain' };
 
-export type ThrottleMessage =
-  | { readonly type: 'acquire'; readonly from: Address<GroupMessage>; readonly id: number }
-  | { readonly type: 'release' }
+export type ResourceMessage =
+  /** Job `id` of group `from` is ready to run and needs `request`. */
+  | { readonly type: 'acquire'; readonly from: Address<GroupMessage>; readonly id: number; readonly request: ResourceRequest }
+  /** Job `id` ended and gives back what it held; `failed`: it counts towards `--max-failures`. */
+  | { readonly type: 'release'; readonly id: number; readonly failed: boolean }
   /** Forget queued requests of a group that is stopping. */
-  | { readonly type: 'cancel'; readonly from: Address<GroupMessage> };
+  | { readonly type: 'cancel'; readonly from: Address<GroupMessage> }
+  /** Its own timer: time to tell the run what waits. */
+  | { readonly type: 'tick' };
 
-export type GroupMessage = { readonly type: 'granted'; readonly id: number } | ChildEnded | Stop | ChildExit;
+export type GroupMessage =
+  /** Job `id` may start; `waitedFor` is the pool it last waited for. */
+  | { readonly type: 'granted'; readonly id: number; readonly waitedFor: string | null }
+  /** The group's `group_timeout` ran out. */
+  | { readonly type: 'group-timeout' }
+  | ChildEnded
+  | Stop
+  | Halt
+  | ChildExit;
 
 export type JobMessage =
   | Stop
@@ -113,12 +146,18 @@ export type JobMessage =
   | { readonly type: 'lost'; readonly reason: string }
   /** `cut`: processes the job left behind held its output open past the drain; what they wrote later is lost. */
   | { readonly type: 'closed'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly cut: boolean }
-  /** `shortage`: the runner ran short of files, processes or memory; the job is started again later. */
+  /**
+   * The process never ran: `code` is the errno name, or `mkdir` when its working directory could
+   * not be made (`message` says why). `shortage`: the runner ran short of files, processes or
+   * memory; the job is started again later.
+   */
   | { readonly type: 'spawn-failed'; readonly code: string; readonly message: string; readonly shortage: boolean }
   | { readonly type: 'relaunch' }
   | { readonly type: 'force-expired' }
   | { readonly type: 'sample'; readonly ts: number; readonly nproc: number; readonly cpu: number; readonly rss: number }
   | { readonly type: 'grace-expired' }
+  /** The job ran past its `timeout`. */
+  | { readonly type: 'timed-out' }
   | { readonly type: 'flow'; readonly paused: boolean }
   | { readonly type: 'note'; readonly severity: 'DEBUG' | 'WARNING' | 'ERROR'; readonly text: string }
   | { readonly type: 'ingested'; readonly offset: number }

@@ -1,6 +1,7 @@
 // The run actor lives on the main thread. It wires a run together (storage, one outbox per job
-// host, the throttle, the root group), relays console events to the observer, keeps the
-// tally, forwards stop requests, and closes the database once every host has drained.
+// host, the resource actor, the root group), relays console events to the observer, keeps the
+// tally, forwards stop requests, halts the run at `--max-failures`, and closes the database
+// once every host has drained.
 import { defineActor, type ActorContext, type Address, type ChildExit } from '../runtime/index.js';
 import type { Plan } from '../spec/plan.js';
 import { ExitCode, Result, RunResult, Severity, type ResultCode } from '../vocabulary/codes.js';
@@ -12,15 +13,33 @@ import { GroupActorType } from './group/group-actor.js';
 import { JobActorType } from './job/job-actor.js';
 import { OutboxActorType } from './outbox-actor.js';
 import { ProcessGroups } from './process-groups.js';
-import type { ConsoleEvent, OutboxMessage, ProcessGroupChanges, RunMessage, RunResume, RunSettings, RunWiring, StorageMessage, Stop } from './protocol.js';
+import type {
+  ConsoleEvent,
+  GroupMessage,
+  OutboxMessage,
+  ProcessGroupChanges,
+  RunMessage,
+  RunResume,
+  RunSettings,
+  RunWiring,
+  StorageMessage,
+  Stop,
+} from './protocol.js';
 import { StorageActorType } from './storage-actor.js';
-import { ThrottleActorType } from './throttle-actor.js';
+import type { Pools } from './resources/admission.js';
+import { ResourceActorType } from './resources/resource-actor.js';
+import { maxFailuresReason } from '../vocabulary/wording.js';
 
 export interface RunActorInit {
   readonly plan: Plan;
   readonly dbPath: string;
   readonly settings: RunSettings;
-  readonly slots: number;
+  /** The pools jobs are admitted within; `slots` is `-j`. */
+  readonly pools: Pools;
+  /** `--max-failures`: after this many failed jobs nothing more starts; null: no limit. */
+  readonly maxFailures: number | null;
+  /** At `--max-failures`: let running jobs finish, or stop them too (`--fail-fast=stop`). */
+  readonly onMaxFailures: 'finish' | 'stop';
   readonly storageHost: number;
   readonly jobHosts: readonly number[];
   /** Same-thread only: the run actor is spawned on the main thread with the observer itself. */
@@ -44,7 +63,12 @@ type Startup =
       /** Held only until the root is spawned: at 100,000 jobs the plan is tens of megabytes. */
       readonly plan: Plan;
     }
-  | { readonly step: 'root-started'; readonly root: Address<Stop> };
+  | {
+      readonly step: 'root-started';
+      readonly root: Address<Stop>;
+      /** The root as a group, which takes halts too; null when the spec is a single job. */
+      readonly group: Address<GroupMessage> | null;
+    };
 
 class RunActor {
   #context: ActorContext<RunMessage>;
@@ -62,6 +86,8 @@ class RunActor {
   #processGroups: ProcessGroups;
   #stopRequested = false;
   readonly #noticed = new Set<string>();
+  /** `--max-failures` was reached: the run fails, but it was not interrupted. */
+  #halted = false;
   #rootResult: ResultCode | null = null;
   #drained = new Set<number>();
   #storageFailed: string | null = null;
@@ -91,8 +117,8 @@ class RunActor {
     };
     for (const host of init.jobHosts) this.#outboxes.push(context.spawn(OutboxActorType, outbox, { host }));
     const groupHost = init.jobHosts[0]!;
-    const throttle = context.spawn(ThrottleActorType, { slots: init.slots }, { host: groupHost });
-    this.#wiring = { run: context.self, storage: this.#storage, throttle, jobHosts: init.jobHosts };
+    const resources = context.spawn(ResourceActorType, { pools: init.pools, maxFailures: init.maxFailures, run: context.self }, { host: groupHost });
+    this.#wiring = { run: context.self, storage: this.#storage, resources, jobHosts: init.jobHosts };
   }
 
   #outboxReady(host: number): void {
@@ -109,11 +135,15 @@ class RunActor {
     const jobResume = resume?.jobs[root.id];
     const common = { reportTo: this.#context.self, settings: this.#init.settings, wiring: this.#wiring };
     // A spec may be a single `!Job`: then it is the whole tree.
-    const address: Address<Stop> =
-      root.kind === 'job'
-        ? this.#context.spawn(JobActorType, { job: root, ...common, ...(jobResume === undefined ? {} : { resume: jobResume }) }, { host })
-        : this.#context.spawn(GroupActorType, { node: root, subtree: plan.nodes, ...common, ...(resume === undefined ? {} : { resume }) }, { host });
-    this.#startup = { step: 'root-started', root: address };
+    let group: Address<GroupMessage> | null = null;
+    let address: Address<Stop>;
+    if (root.kind === 'job') {
+      address = this.#context.spawn(JobActorType, { job: root, ...common, ...(jobResume === undefined ? {} : { resume: jobResume }) }, { host });
+    } else {
+      group = this.#context.spawn(GroupActorType, { node: root, subtree: plan.nodes, ...common, ...(resume === undefined ? {} : { resume }) }, { host });
+      address = group;
+    }
+    this.#startup = { step: 'root-started', root: address, group };
     if (this.#stopRequested) this.#context.send(address, { type: 'stop', force: false });
   }
 
@@ -139,6 +169,12 @@ class RunActor {
         return;
       case 'storage-finished':
         this.#end(message.error ?? this.#storageFailed);
+        return;
+      case 'max-failures':
+        this.#maxFailures(message.failures);
+        return;
+      case 'waiting':
+        this.#observer.waiting?.(message.waiting);
         return;
       case 'runtime.child-exit':
         this.#childExit(message);
@@ -193,6 +229,19 @@ class RunActor {
     this.#stopRequested = true;
     if (this.#startup.step === 'root-started') this.#context.send(this.#startup.root, { type: 'stop', force });
     if (force) this.#processGroups.sweep();
+  }
+
+  /** Nothing more starts; with `--fail-fast=stop` what runs is stopped too. */
+  #maxFailures(failures: number): void {
+    if (this.#halted || this.#stopRequested) return;
+    this.#halted = true;
+    const stop = this.#init.onMaxFailures === 'stop';
+    this.#observer.failFast?.({ failures, stop });
+    if (this.#startup.step !== 'root-started') return;
+    const reason = maxFailuresReason(failures);
+    const root = this.#startup.root;
+    if (stop) this.#context.send(root, { type: 'stop', force: false, cause: { kind: 'fail-fast', text: reason } });
+    else if (this.#startup.group !== null) this.#context.send(this.#startup.group, { type: 'halt', reason });
   }
 
   #rootEnded(result: ResultCode): void {

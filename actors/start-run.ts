@@ -2,13 +2,16 @@
 // and hand back a handle that can stop the run and resolves when it has ended.
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { Plan } from '../spec/plan.js';
+import type { JobPolicy, Plan } from '../spec/plan.js';
 import { RunDatabaseError } from '../storage/errors.js';
 import { RunWriter, type NodeRow } from '../storage/writer.js';
 import { bootRuntime, STORAGE_HOST, type RunRuntime } from './boot-runtime.js';
 import { displayCommand } from '../vocabulary/wording.js';
 import type { RunEnded, RunObserver } from './events.js';
 import type { RunResume, RunSettings } from './protocol.js';
+import { describeRule } from '../spec/retry-rule.js';
+import type { Pools } from './resources/admission.js';
+import { requestOf } from './resources/pools.js';
 import { RunActorType } from './run-actor.js';
 
 export interface RunRequest {
@@ -18,6 +21,11 @@ export interface RunRequest {
   readonly settings: RunSettings;
   /** Jobs running at once (`-j`). */
   readonly slots: number;
+  /** What jobs are admitted within on this machine (`slots` among them). */
+  readonly pools: Pools;
+  /** `--max-failures` (null: none) and what happens to running jobs then. */
+  readonly maxFailures: number | null;
+  readonly onMaxFailures: 'finish' | 'stop';
   readonly argv: readonly string[];
   readonly cwd: string;
   /** Recorded in the run row so that a run can be repeated. */
@@ -37,9 +45,21 @@ export interface RunHandle {
   stop(force: boolean): void;
 }
 
+/** A policy's retry rules as the spec writes them: jobs sharing a policy share the list. */
+const ruleTexts = new WeakMap<JobPolicy, readonly string[]>();
+const retryOnOf = (policy: JobPolicy): readonly string[] => {
+  let texts = ruleTexts.get(policy);
+  if (texts === undefined) {
+    texts = policy.retry.on.map(describeRule);
+    ruleTexts.set(policy, texts);
+  }
+  return texts;
+};
+
 function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
   for (const node of plan.nodes) {
     const job = node.kind === 'job' ? node : null;
+    const request = job === null ? null : requestOf(job.resources);
     yield {
       id: node.id,
       parentId: node.parentId,
@@ -54,6 +74,16 @@ function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined)
       env: job === null ? null : job.env,
       cwd: job === null ? null : job.cwd,
       rerunOf: origins?.get(node.id) ?? null,
+      seed: job?.seed ?? null,
+      seedTemplate: job?.seedTemplate ?? null,
+      params: job?.params ?? null,
+      timeout: job === null ? (node.kind === 'job' ? null : node.groupTimeout) : job.policy.timeout,
+      retries: job === null ? null : job.policy.retry.retries,
+      retryOn: job === null ? null : retryOnOf(job.policy),
+      mkdir: job === null ? null : job.policy.mkdir,
+      cores: request?.cores ?? null,
+      memory: request === null || request.memoryBytes === 0 ? null : request.memoryBytes,
+      licenses: request?.licenses ?? null,
     };
   }
 }
@@ -79,6 +109,8 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
         pid: process.pid,
         options: request.options,
         rerunOf: request.rerun?.runId ?? null,
+        seed: request.plan.runSeed,
+        pools: request.pools,
       },
       nodeRows(request.plan, request.rerun?.nodeOrigins),
     ).close();
@@ -99,7 +131,9 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
     plan: request.plan,
     dbPath: request.dbPath,
     settings: request.settings,
-    slots: request.slots,
+    pools: request.pools,
+    maxFailures: request.maxFailures,
+    onMaxFailures: request.onMaxFailures,
     storageHost: STORAGE_HOST,
     jobHosts,
     observer,

@@ -15,6 +15,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> 
   rerun: () => import('./commands/rerun.js'),
   attach: () => import('./commands/attach.js'),
   hub: () => import('./commands/hub.js'),
+  repro: () => import('./commands/repro.js'),
 };
 
 const buildProgram = async (names: readonly string[]): Promise<Command> => {

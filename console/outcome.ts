@@ -8,20 +8,20 @@ import { formatDuration } from './durations.js';
 
 /** The reason a failed node failed: exit code, signal, message counts… */
 export const failureReason = (node: NodeEnded, errorLines: number): string =>
-  describeFailure({ failure: node.failure, exitCode: node.exitCode, signal: node.signal, errors: errorLines });
+  describeFailure({ failure: node.failure, exitCode: node.exitCode, signal: node.signal, errors: errorLines, timeout: node.timeout ?? null });
 
 /** The text of a job's end line: `passed in 1.20s`, `failed in 3.1s: exit code 1: <first error>`. */
 export const describeEnd = (node: NodeEnded, errorLines: number): string => {
   const took = node.duration > 0 ? ` in ${formatDuration(node.duration)}` : '';
   switch (node.result) {
     case 'success':
-      return `passed${took}`;
+      return node.flaky === true ? `passed${took} after a retry (flaky)` : `passed${took}`;
     case 'failure': {
       const why = `failed${took}: ${failureReason(node, errorLines)}`;
       return node.firstError === null ? why : `${why}: ${node.firstError}`;
     }
     case 'aborted':
-      return describeAborted(node.kind, node.jobs);
+      return describeAborted(node.kind, node.jobs, node.reason);
     case 'unknown':
       return `ended${took} without a result`;
     default:

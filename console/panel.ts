@@ -2,7 +2,7 @@
 // the bottom (nearest the cursor, like Gator's). Everything comes from a bounded snapshot, each
 // line is cut to the terminal width, and sections shrink until the panel fits the height, so the
 // erase of the next frame always reaches the top of this one.
-import { replayCommand } from '../vocabulary/wording.js';
+import { describeWaiting, replayCommand } from '../vocabulary/wording.js';
 import { palette, type Palette } from './color.js';
 import { formatElapsed } from './durations.js';
 import { fit, widthOf } from './fit.js';
@@ -91,9 +91,14 @@ const countersLine = (s: ProgressSnapshot, c: Palette): string =>
     `of ${s.total}`,
   ].join('  ');
 
+/** Jobs held back by a pool: `⏸ 12 waiting: 8 for licence VCS, 4 for cores`. */
+const waitingLine = (s: ProgressSnapshot, c: Palette): string[] =>
+  s.waiting.total === 0 ? [] : [c.yellow(`⏸ ${describeWaiting(s.waiting.total, s.waiting.byPool)}`)];
+
 const layout = (s: ProgressSnapshot, shape: Shape, style: PanelStyle, c: Palette): string[] => [
   ...(shape.failed >= 0 ? failedSection(s, shape.failed, c) : []),
   ...(shape.running >= 0 ? runningSection(s, shape.running, c) : []),
+  ...(shape.counters ? waitingLine(s, c) : []),
   barLine(s, style.width - 1, style.color, c),
   ...(shape.counters ? [countersLine(s, c)] : []),
 ];

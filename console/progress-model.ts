@@ -1,6 +1,6 @@
 // What the live panel and the status lines show, kept as counters and bounded structures so
 // that a snapshot costs the same for 10 jobs as for 100,000: nothing here iterates all jobs.
-import type { JobStarted, LiveMessage, NodeEnded } from '../actors/events.js';
+import type { JobStarted, LiveMessage, NodeEnded, Waiting } from '../actors/events.js';
 import { failureReason } from './outcome.js';
 import { Recent } from './recent.js';
 import { RunningSet, type RunningJob } from './running-set.js';
@@ -29,6 +29,8 @@ export interface ProgressSnapshot {
   readonly failedJobs: readonly FailedJob[];
   readonly dbPath: string | null;
   readonly now: number;
+  /** Jobs ready to run but held back by a resource pool, and which pools. */
+  readonly waiting: Waiting;
 }
 
 /** How many failures the ring remembers for the panel; the report has them all. */
@@ -47,6 +49,7 @@ export class ProgressModel {
   readonly #failures = new Recent<FailedJob>(FAILURE_MEMORY);
   /** ERROR/CRITICAL lines seen per running job, to say "3 ERROR lines over the limit". */
   readonly #errorLines = new Map<number, number>();
+  #waiting: Waiting = { total: 0, byPool: [] };
 
   get work(): number {
     return this.#running.work + this.#failures.work;
@@ -71,6 +74,11 @@ export class ProgressModel {
     if (message.severity === 'ERROR' || message.severity === 'CRITICAL') {
       this.#errorLines.set(message.jobId, (this.#errorLines.get(message.jobId) ?? 0) + 1);
     }
+  }
+
+  /** What jobs ready to run wait for, as the run last said. */
+  waiting(waiting: Waiting): void {
+    this.#waiting = waiting;
   }
 
   /** ERROR/CRITICAL lines seen for a job so far. */
@@ -115,6 +123,7 @@ export class ProgressModel {
       failedJobs: this.#failures.newest(limits.failed),
       dbPath: this.#dbPath,
       now,
+      waiting: this.#waiting,
     };
   }
 

@@ -3,7 +3,7 @@
 // the command that replays it, then the database path.
 import type { FailureBucket, GroupRow, RunReport } from '../storage/readers/triage.js';
 import { SEVERITY_NAMES } from '../vocabulary/codes.js';
-import { failureGroupHeadline, failureGroupsSummary } from '../vocabulary/wording.js';
+import { failureGroupHeadline, failureGroupsSummary, plural } from '../vocabulary/wording.js';
 import { palette, type Palette } from './color.js';
 import { formatBytes, formatDuration } from './durations.js';
 import { fit, padTo, widthOf } from './fit.js';
@@ -84,12 +84,33 @@ const bucketLines = (bucket: FailureBucket, width: number, color: boolean, c: Pa
   const headline = failureGroupHeadline(bucket.count, example.firstError === null ? null : visible(bucket.signature), example.reason);
   const lines = [`${c.red('✘')} ${c.bold(headline)}`];
   for (const entry of elide(foldPaths(bucket.paths), PATHS_SHOWN)) lines.push(`  ${fit(visible(entry), width - 3, 'middle')}`);
-  lines.push(c.dim(`  e.g. ${visible(example.path)} (${example.reason})${example.lastLines.length > 0 ? ', its last lines:' : ''}`));
+  const which = [
+    example.reason,
+    ...(example.seed === null ? [] : [`seed ${example.seed}`]),
+    ...Object.entries(example.params ?? {}).map(([name, value]) => `${name}=${value}`),
+  ].join(', ');
+  lines.push(c.dim(`  e.g. ${visible(example.path)} (${visible(which)})${example.lastLines.length > 0 ? ', its last lines:' : ''}`));
   for (const message of example.lastLines) {
     const severity = SEVERITY_NAMES.find((s) => s === message.severity) ?? 'INFO';
     lines.push(`    ${fit(formatMessageLine({ ts: message.ts, severity, path: example.path, text: message.text }, { color }), width - 5)}`);
   }
   lines.push(`  whole log: ${c.cyan(example.replay)}`);
+  if (example.repro !== null) {
+    // A line with newlines (a multi-line `sh -c` script) is printed as it is, unindented, so a
+    // copy of it is the same bytes; escapes are still made visible.
+    const pieces = example.repro.split('\n').map((piece) => visible(piece));
+    if (pieces.length === 1) lines.push(`  repro:     ${c.cyan(pieces[0] ?? '')}`);
+    else lines.push('  repro (these lines, as they are):', ...pieces.map((piece) => c.cyan(piece)));
+  }
+  return lines;
+};
+
+/** Jobs that passed only after a retry: they pass, but say something about the test or the machine. */
+const flakyLines = (report: RunReport, width: number, c: Palette): string[] => {
+  if (report.flaky.length === 0) return [];
+  const lines = ['', c.bold(c.yellow(`${plural(report.flaky.length, 'job')} passed only after a retry (flaky):`))];
+  const entries = report.flaky.map((job) => `${job.path} (attempt ${job.attempt})`);
+  for (const entry of elide(entries, PATHS_SHOWN)) lines.push(`  ${fit(visible(entry), width - 3, 'middle')}`);
   return lines;
 };
 
@@ -103,6 +124,7 @@ export const renderReport = (report: RunReport, style: ReportStyle): string => {
     lines.push('', c.bold(c.red(`${failureGroupsSummary(failures.jobs, failures.buckets.length)}:`)));
     for (const bucket of failures.buckets) lines.push('', ...bucketLines(bucket, width, style.color, c));
   }
+  lines.push(...flakyLines(report, width, c));
   lines.push('', `${c.bold('Database:')} ${visible(report.dbPath)}`);
   return `\n${lines.join('\n')}\n`;
 };

@@ -3,6 +3,7 @@
 // live panel; without a terminal (or a terminal that cannot draw it) a status line every
 // --status-interval seconds.
 import type { JobStarted, LiveMessage, NodeEnded, RunEnded, RunObserver } from '../actors/events.js';
+import { failFastLine } from '../vocabulary/wording.js';
 import { canDrawLive, decideColor, type Env } from './color.js';
 import { formatEventLine, formatMessageLine } from './line-format.js';
 import type { LiveView } from './live-view.js';
@@ -120,6 +121,8 @@ class RunConsoleImpl implements RunConsole {
       jobStarted: (job) => this.#jobStarted(job),
       nodeEnded: (node) => this.#nodeEnded(node),
       stopping: (info) => this.#stopping(info),
+      waiting: (waiting) => this.#model.waiting(waiting),
+      failFast: (info) => this.#event(this.#now(), 'STOP', 'gator', failFastLine(info.failures, info.stop)),
       debug: (text) => this.#debug(text),
       problem: (text) => this.#problem(text),
       notice: (text) => this.#notice(text),

@@ -1,6 +1,7 @@
 // Progress without a terminal: one plain status line every `interval` seconds and after every
 // failure, through the same sink as the log lines. No cursor movement, ever.
 import { formatElapsed } from './durations.js';
+import { describeWaiting } from '../vocabulary/wording.js';
 import type { ProgressModel, ProgressSnapshot } from './progress-model.js';
 
 export const statusText = (s: ProgressSnapshot): string => {
@@ -8,7 +9,8 @@ export const statusText = (s: ProgressSnapshot): string => {
   const eta = s.eta === null || s.pending + s.running === 0 ? '' : `, ~${formatElapsed(s.eta)} left`;
   return (
     `${done}/${s.total} done (${s.passed} passed, ${s.failed} failed, ${s.aborted} aborted), ` +
-    `${s.running} running, ${s.pending} pending, ${formatElapsed(s.elapsed)} elapsed${eta}`
+    `${s.running} running, ${s.pending} pending${s.waiting.total === 0 ? '' : ` (${describeWaiting(s.waiting.total, s.waiting.byPool)})`}, ` +
+    `${formatElapsed(s.elapsed)} elapsed${eta}`
   );
 };
 

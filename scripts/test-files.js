@@ -14,6 +14,8 @@ export const END_TO_END = [
   'test/console/gator-run.test.ts',
   'test/console/piped.test.ts',
   'test/console/tty.test.ts',
+  'test/console/waiting-tty.test.ts',
+  'test/storage/readers/repro.test.ts',
   'test/actors/job/launch/spawn-server.test.ts',
   'test/actors/job/launch/reaper.test.ts',
   'test/console/run-console.test.ts',

@@ -3,6 +3,7 @@
 // wrong value is reported at its own position, in the words of the field it belongs to.
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import { parseDuration } from './duration.js';
+import { RETRY_RULE_HELP, RETRY_WORDS, parseExitCode, parseOutputPattern, parseRetryRule, type RuleParse } from './retry-rule.js';
 import type { ParameterSpec, PoolsSpec, RetryRule, SchedulerSpec } from './model.js';
 import { seedProblem } from './seed.js';
 import { DEFAULT_MEMORY_UNIT, MEMORY_UNITS, MEMORY_UNIT_NAMES } from './tags.js';
@@ -61,37 +62,13 @@ export function readRetries(ctx: ReadContext, field: Field): number | undefined 
   return n;
 }
 
-const RETRY_WORDS = ['timeout', 'signal', 'exit', 'output', 'any'];
-const RETRY_HELP = 'timeout, signal, exit, exit:<code>, output:<regex> or any';
-
-function exitRule(ctx: ReadContext, node: Node, text: string): RetryRule | undefined {
-  if (!/^\d+$/.test(text)) return ctx.problems.add(ctx.src.posOf(node), `retry_on: exit:<code> needs an exit code from 1 to 255, not ${quote(text)}`);
-  const code = Number(text);
-  if (code < 1 || code > 255) return ctx.problems.add(ctx.src.posOf(node), `retry_on: exit:<code> needs an exit code from 1 to 255, not ${code}`);
-  return { kind: 'exit', code };
-}
-
-/** `License checkout failed`, or `/license .* failed/i` with flags. */
-function outputRule(ctx: ReadContext, node: Node, text: string): RetryRule | undefined {
-  let pattern = text;
-  let flags = '';
-  const slashed = /^\/(.*)\/([imsu]*)$/s.exec(text);
-  if (slashed !== null) {
-    pattern = slashed[1] ?? '';
-    flags = slashed[2] ?? '';
-  }
-  if (pattern === '') return ctx.problems.add(ctx.src.posOf(node), 'retry_on: output:<regex> needs a regular expression');
-  try {
-    new RegExp(pattern, flags);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
-    return ctx.problems.add(ctx.src.posOf(node), `retry_on: bad regular expression in output:${text}: ${reason}`);
-  }
-  return { kind: 'output', pattern, flags };
-}
-
 function retryRule(ctx: ReadContext, node: Node): RetryRule | undefined {
   if (!plainTagOk(ctx, node)) return undefined;
+  const checked = (parsed: RuleParse, at: Node): RetryRule | undefined => {
+    if (parsed.ok) return parsed.rule;
+    const hint = parsed.problem.startsWith('unknown') ? `${didYouMean(parsed.word, RETRY_WORDS)}: use ${RETRY_RULE_HELP}` : '';
+    return ctx.problems.add(ctx.src.posOf(at), `${parsed.problem.startsWith('unknown') ? '' : 'retry_on: '}${parsed.problem}${hint}`);
+  };
   // `{exit: 3}` and `{output: 'regex'}` spare the quoting a regex needs after `output:`.
   if (isMap(node) && tagClass(node) === 'none' && node.items.length === 1) {
     const pair = node.items[0];
@@ -101,37 +78,21 @@ function retryRule(ctx: ReadContext, node: Node): RetryRule | undefined {
     if (value !== null && isScalar(value) && (k === 'exit' || k === 'output')) {
       const v: unknown = value.value;
       const text = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
-      return k === 'exit' ? exitRule(ctx, value, text) : outputRule(ctx, value, text);
+      return checked(k === 'exit' ? parseExitCode(text) : parseOutputPattern(text), value);
     }
   }
   const scalar = plainScalar(node);
   if (scalar === undefined || scalarKind(ctx.src, scalar) !== 'string') {
-    return wrongType(ctx, node, `retry_on entries must be one of ${RETRY_HELP}`);
+    return wrongType(ctx, node, `retry_on entries must be one of ${RETRY_RULE_HELP}`);
   }
-  const text = String(scalar.value).trim();
-  const colon = text.indexOf(':');
-  const word = colon < 0 ? text : text.slice(0, colon);
-  const rest = colon < 0 ? undefined : text.slice(colon + 1);
-  switch (word) {
-    case 'timeout':
-    case 'signal':
-    case 'any':
-      if (rest === undefined) return { kind: word };
-      break;
-    case 'exit':
-      return rest === undefined ? { kind: 'exit', code: null } : exitRule(ctx, node, rest.trim());
-    case 'output':
-      if (rest !== undefined) return outputRule(ctx, node, rest);
-      break;
-  }
-  return ctx.problems.add(ctx.src.posOf(node), `unknown retry_on entry ${quote(text)}${didYouMean(word, RETRY_WORDS)}: use ${RETRY_HELP}`);
+  return checked(parseRetryRule(String(scalar.value)), node);
 }
 
 export function readRetryOn(ctx: ReadContext, field: Field): RetryRule[] | undefined {
   const items = readSequence(
     ctx,
     field,
-    `retry_on must be a list of ${RETRY_HELP}`,
+    `retry_on must be a list of ${RETRY_RULE_HELP}`,
     isScalar(field.node) ? ` (write retry_on: [${String(field.node.value)}])` : '',
   );
   if (items === undefined) return undefined;

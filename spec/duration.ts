@@ -38,17 +38,3 @@ export function parseDuration(text: string): DurationParse {
   if (!Number.isFinite(seconds)) return { ok: false, problem: `duration ${JSON.stringify(text)} is too large` };
   return { ok: true, seconds };
 }
-
-/** `2 s`, `1.5 s`, `30 min`, `2 h 5 min`: a limit in a message, compact and exact to the ms. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Number(seconds.toFixed(3))} s`;
-  const whole = Math.round(seconds);
-  const h = Math.floor(whole / 3600);
-  const m = Math.floor((whole % 3600) / 60);
-  const s = whole % 60;
-  const parts: string[] = [];
-  if (h > 0) parts.push(`${h} h`);
-  if (m > 0) parts.push(`${m} min`);
-  if (s > 0) parts.push(`${s} s`);
-  return parts.join(' ');
-}

@@ -10,8 +10,8 @@ export interface MessageColumns {
   readonly text: string[];
   /** The line's bytes when they are not valid UTF-8 (text then holds U+FFFD replacements); else null. */
   readonly raw: (Uint8Array | null)[];
-  /** The attempt of a retried job the line belongs to, when it is not the first; absent: all first. */
-  readonly attempt?: (number | null)[];
+  /** The attempt of a retried job the line belongs to; null for a first attempt (most lines). */
+  readonly attempt: (number | null)[];
 }
 
 export type MessageCounts = readonly [debug: number, info: number, warning: number, error: number, critical: number];
@@ -87,4 +87,4 @@ export interface WriteBatch {
   readonly metrics?: readonly MetricRow[];
 }
 
-export const emptyMessageColumns = (): MessageColumns => ({ jobId: [], ts: [], severity: [], stream: [], text: [], raw: [] });
+export const emptyMessageColumns = (): MessageColumns => ({ jobId: [], ts: [], severity: [], stream: [], text: [], raw: [], attempt: [] });

@@ -29,7 +29,8 @@ CREATE TABLE run_info (
   options TEXT NOT NULL,
   rerun_of TEXT,
   heartbeat_at REAL,
-  seed INTEGER
+  seed INTEGER,
+  pools TEXT
 ) STRICT;
 
 CREATE TABLE node (
@@ -66,7 +67,8 @@ CREATE TABLE node (
   params TEXT,
   timeout REAL,
   retries INTEGER,
-  policy TEXT,
+  retry_on TEXT,
+  mkdir INTEGER,
   attempt INTEGER NOT NULL DEFAULT 1,
   attempt_started_at REAL,
   flaky INTEGER NOT NULL DEFAULT 0,
@@ -145,7 +147,8 @@ SELECT id, parent_id, path, ident,
   exit_code, started_at, ended_at, command, cwd,
   msg_debug, msg_info, msg_warning, msg_error, msg_critical, cpu_peak, rss_peak,
   failure, signal, array_indices, pid, argv, env, rerun_of,
-  seed, params, timeout, retries, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for
+  seed, params, timeout, retries, retry_on, mkdir, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for,
+  seed_template
 FROM node;
 
 CREATE VIEW messages AS
@@ -184,7 +187,7 @@ FROM cluster_job c JOIN node n ON n.id = c.job_id;
 CREATE VIEW run AS
 SELECT id, spec_path, started_at, ended_at,
   ${caseOf('result', RunResult)} AS result,
-  exit_code, host, argv, rerun_of, pid, heartbeat_at, seed
+  exit_code, host, argv, rerun_of, pid, heartbeat_at, seed, pools
 FROM run_info;
 `;
 

@@ -21,6 +21,8 @@ export interface RunInfo {
   readonly rerunOf: string | null;
   /** The seed every job's seed derives from. */
   readonly seed?: number;
+  /** What local jobs were admitted within: job slots, cores, memory bytes, licences (null: not counted). */
+  readonly pools?: { readonly slots: number; readonly cores: number; readonly memoryBytes: number; readonly licenses: Readonly<Record<string, number>> | null };
 }
 
 export interface NodeRow {
@@ -45,9 +47,10 @@ export interface NodeRow {
   readonly params?: Readonly<Record<string, string>> | null;
   /** Seconds: a job's timeout, or a group's `group_timeout`; null: none. */
   readonly timeout?: number | null;
-  /** Jobs only: retries allowed, and the whole policy when it is not the default (JSON, internal). */
+  /** Jobs only: retries allowed, the retry rules as written (JSON list), whether the cwd is created. */
   readonly retries?: number | null;
-  readonly policy?: unknown;
+  readonly retryOn?: readonly string[] | null;
+  readonly mkdir?: boolean | null;
   /** Jobs only: what it holds while it runs. */
   readonly cores?: number | null;
   readonly memory?: number | null;
@@ -239,8 +242,8 @@ export class RunWriter {
   #insertRun(info: RunInfo): void {
     this.#db
       .prepare(
-        `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at, seed)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run_info (id, spec_path, started_at, host, argv, cwd, pid, options, rerun_of, heartbeat_at, seed, pools)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         info.id,
@@ -254,16 +257,17 @@ export class RunWriter {
         info.rerunOf,
         info.startedAt,
         info.seed ?? null,
+        info.pools === undefined ? null : JSON.stringify(info.pools),
       );
   }
 
   #insertNodes(nodes: Iterable<NodeRow>): void {
     const insert = this.#db.prepare(
       `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, command, argv, env, cwd, rerun_of,
-                         seed, seed_template, params, timeout, retries, policy, cores, memory, licenses)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         seed, seed_template, params, timeout, retries, retry_on, mkdir, cores, memory, licenses)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    // Many jobs share one params, policy or licences object: serialise each once.
+    // Many jobs share one params, retry_on or licences object: serialise each once.
     const json = new Map<unknown, string | null>();
     const toJson = (value: unknown): string | null => {
       if (value === null || value === undefined) return null;
@@ -295,7 +299,8 @@ export class RunWriter {
           toJson(node.params),
           node.timeout ?? null,
           node.retries ?? null,
-          toJson(node.policy),
+          toJson(node.retryOn),
+          node.mkdir === undefined || node.mkdir === null ? null : node.mkdir ? 1 : 0,
           node.cores ?? null,
           node.memory ?? null,
           node.licenses === null || node.licenses === undefined || Object.keys(node.licenses).length === 0 ? null : toJson(node.licenses),
@@ -365,7 +370,7 @@ export class RunWriter {
         params[at + 3] = columns.stream[row];
         params[at + 4] = columns.text[row];
         params[at + 5] = asBuffer(columns.raw[row]);
-        params[at + 6] = attempt === undefined ? null : (attempt[row] ?? null);
+        params[at + 6] = attempt[row] ?? null;
       }
       this.#insertMessages.run(params);
     }
@@ -377,7 +382,7 @@ export class RunWriter {
         columns.stream[i],
         columns.text[i],
         asBuffer(columns.raw[i]),
-        attempt?.[i] ?? null,
+        attempt[i] ?? null,
       );
     }
   }

@@ -14,6 +14,8 @@ export interface FailureFacts {
   readonly errors?: number;
   readonly warnings?: number;
   readonly criticals?: number;
+  /** Seconds: the job's time limit, for `timeout` failures. */
+  readonly timeout?: number | null;
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -29,7 +31,7 @@ export const describeFailure = (facts: FailureFacts): string => {
     case 'signal':
       return `killed by ${facts.signal ?? 'a signal'}`;
     case 'timeout':
-      return 'timed out';
+      return facts.timeout === undefined || facts.timeout === null ? 'timed out' : `timed out after ${formatLimit(facts.timeout)}`;
     case 'error-count':
       return overLimit(facts.errors, 'ERROR');
     case 'warning-count':
@@ -78,12 +80,62 @@ export const failureGroupsSummary = (jobs: number, groups: number): string => `$
 
 /** Why a node was aborted: the one sentence for the console, the report and the exports. */
 export const ABORTED_REASON = 'a dependency did not go the required way';
-/** The aborted line of a node that settles `jobs` leaf jobs. */
-export const describeAborted = (kind: 'job' | 'group' | 'array', jobs: number): string =>
-  kind === 'job' || jobs <= 1 ? `aborted: ${ABORTED_REASON}` : `aborted with its ${plural(jobs, 'job')}: ${ABORTED_REASON}`;
+/** The aborted line of a node that settles `jobs` leaf jobs; `reason` when it is not a dependency's. */
+export const describeAborted = (kind: 'job' | 'group' | 'array', jobs: number, reason: string = ABORTED_REASON): string =>
+  kind === 'job' || jobs <= 1 ? `aborted: ${reason}` : `aborted with its ${plural(jobs, 'job')}: ${reason}`;
 /** What a pruned node's runtime line says. */
 export const prunedLine = (reason: string): string => `pruned: ${reason}`;
 export const STOPPING_REASON = 'the run is stopping';
+
+/** `2 s`, `1.5 s`, `30 min`, `2 h 5 min`: a time limit as messages give it. */
+export const formatLimit = (seconds: number): string => {
+  if (seconds < 60) return `${Number(seconds.toFixed(3))} s`;
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  return [h > 0 ? `${h} h` : '', m > 0 ? `${m} min` : '', s > 0 ? `${s} s` : ''].filter(Boolean).join(' ');
+};
+
+/** The runtime line of a job that ran past its `timeout`. */
+export const timedOutLine = (limit: number, grace: number): string =>
+  `reached its ${formatLimit(limit)} timeout: sent SIGTERM, SIGKILL in ${formatLimit(grace)}`;
+/** What a job or group stopped by its group's `group_timeout` is told. */
+export const groupTimedOut = (path: string, limit: number): string => `group '${path}' timed out after ${formatLimit(limit)} (its group_timeout)`;
+
+/** Why jobs were not run after `--max-failures`. */
+export const maxFailuresReason = (failures: number): string => `${plural(failures, 'job')} failed (--max-failures ${failures})`;
+
+/** A pool jobs wait for, as people say it: `licence VCS`, `cores`, `a job slot (-j)`. */
+export const describePool = (pool: string): string =>
+  pool.startsWith('license:') ? `licence ${pool.slice('license:'.length)}` : pool === 'slots' ? 'a job slot (-j)' : pool;
+
+/** `12 waiting: 8 for licence VCS, 4 for cores`. */
+export const describeWaiting = (total: number, byPool: readonly (readonly [string, number])[]): string =>
+  `${total} waiting${byPool.length === 0 ? '' : `: ${byPool.map(([pool, jobs]) => `${jobs} for ${describePool(pool)}`).join(', ')}`}`;
+
+/** What the console says when `--max-failures` is reached. */
+export const failFastLine = (failures: number, stop: boolean): string =>
+  `${maxFailuresReason(failures)}: starting nothing more${stop ? ', stopping the jobs still running' : '; running jobs finish'}`;
+
+/** A failed attempt that is run again. */
+export const retryLine = (attempt: number, of: number, why: string, rule: string): string =>
+  `attempt ${attempt} failed (${why}); retrying: attempt ${attempt + 1} of ${of} (retry_on: ${rule})`;
+
+/** `1.5 GB`, `512 MB`: decimal units, as `!Memory` reads them. */
+export const formatBytes = (bytes: number): string => {
+  const units: [string, number][] = [
+    ['TB', 1e12],
+    ['GB', 1e9],
+    ['MB', 1e6],
+    ['KB', 1e3],
+  ];
+  for (const [unit, size] of units) if (bytes >= size) return `${Number((bytes / size).toFixed(2))} ${unit}`;
+  return `${bytes} bytes`;
+};
+
+/** A job whose resident memory went above its `!Memory` request. */
+export const overMemoryLine = (rss: string, requested: string): string => `uses ${rss} of memory, more than its !Memory request of ${requested}`;
 
 const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
 /** One word as a POSIX shell would take it back: bare when safe, else single-quoted. */

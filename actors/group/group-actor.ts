@@ -1,17 +1,18 @@
 // A group or array actor owns its children: it launches each one when its dependencies allow
-// (jobs also wait for a slot from the throttle), prunes those whose dependencies went the
-// wrong way as ABORTED, passes stop requests down, and reports its own result upwards once
-// every child is complete.
+// (jobs also wait for the resource actor to admit them), prunes those whose dependencies went
+// the wrong way as ABORTED, passes stop and halt requests down, stops its subtree when its
+// `group_timeout` runs out, and reports its own result upwards once every child is complete.
 import { defineActor, type ActorContext, type Address, type ChildExit } from '../../runtime/index.js';
 import type { PlannedNode } from '../../spec/plan.js';
 import { Result, Severity, type ResultCode } from '../../vocabulary/codes.js';
 import { unreachable } from '../../vocabulary/unreachable.js';
-import { STOPPING_REASON } from '../../vocabulary/wording.js';
+import { STOPPING_REASON, groupTimedOut } from '../../vocabulary/wording.js';
 import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
 import { JobActorType } from '../job/job-actor.js';
-import { reportAborted, reportCrashed, reportEnded } from '../node-outcome.js';
+import { reportAborted, reportCrashed, reportEnded, reportLine } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
-import type { GroupInit, GroupMessage, JobMessage, RunSettings, RunWiring, Stop } from '../protocol.js';
+import type { GroupInit, GroupMessage, Halt, JobMessage, RunSettings, RunWiring, Stop } from '../protocol.js';
+import { requestOf } from '../resources/pools.js';
 import { dependencyVerdict } from './dependencies.js';
 
 type Phase = 'waiting' | 'queued' | 'running' | 'done';
@@ -23,6 +24,10 @@ interface Child {
   /** Dependencies not complete yet. */
   pending: number;
   address: Address<Stop> | null;
+  /** Set for a group child: where halts go. */
+  group: Address<GroupMessage> | null;
+  /** When a job asked for its resources. */
+  queuedAt: number;
 }
 
 const now = (): number => Date.now() / 1000;
@@ -41,6 +46,10 @@ export class GroupActor {
   #failed = false;
   #stopping = false;
   #interrupted = false;
+  /** Why children that have not started will not: the run stops, a timeout, `--max-failures`. */
+  #notStarting: string | null = null;
+  #timedOut = false;
+  #timer: NodeJS.Timeout | null = null;
   #startedAt = now();
   #nextHost = 0;
 
@@ -55,7 +64,7 @@ export class GroupActor {
     for (const id of node.children) {
       const planned = this.#planned(id);
       const deps = [...planned.deps.pass, ...planned.deps.fail, ...planned.deps.done];
-      this.#children.set(id, { node: planned, phase: 'waiting', result: Result.unknown, pending: new Set(deps).size, address: null });
+      this.#children.set(id, { node: planned, phase: 'waiting', result: Result.unknown, pending: new Set(deps).size, address: null, group: null, queuedAt: 0 });
       for (const dep of new Set(deps)) {
         const list = this.#dependents.get(dep);
         if (list === undefined) this.#dependents.set(dep, [id]);
@@ -63,6 +72,9 @@ export class GroupActor {
       }
     }
     this.#open = this.#children.size;
+    if (node.groupTimeout !== null && this.#open > 0) {
+      this.#timer = setTimeout(() => context.send(context.self, { type: 'group-timeout' }), node.groupTimeout * 1000);
+    }
     // Taken over from an earlier head: what completed stays as it was, and its dependents count it.
     const resume = init.resume;
     if (resume !== undefined) {
@@ -87,7 +99,13 @@ export class GroupActor {
   receive(message: GroupMessage): void {
     switch (message.type) {
       case 'granted':
-        this.#granted(message.id);
+        this.#granted(message.id, message.waitedFor);
+        return;
+      case 'group-timeout':
+        this.#groupTimeout();
+        return;
+      case 'halt':
+        this.#halt(message);
         return;
       case 'child-ended':
         this.#ended(message.id, message.result);
@@ -105,8 +123,8 @@ export class GroupActor {
 
   /** All dependencies of `child` are complete: launch it or prune it. */
   #ready(child: Child): void {
-    if (this.#stopping) {
-      this.#abort(child, STOPPING_REASON);
+    if (this.#notStarting !== null) {
+      this.#abort(child, this.#notStarting);
       return;
     }
     const verdict = dependencyVerdict(
@@ -122,7 +140,7 @@ export class GroupActor {
     if (child.node.kind === 'job' && resumed !== undefined) {
       // Still running on the cluster: take it up where the earlier head left it.
       child.phase = 'running';
-      // Its release at the end is harmless: on a cluster the throttle does not gate jobs.
+      // Its release at the end frees nothing: on a cluster the resource actor gates no job (it still counts failures).
       const host = this.#wiring.jobHosts[this.#nextHost++ % this.#wiring.jobHosts.length]!;
       const address = this.#context.spawn(
         JobActorType,
@@ -134,27 +152,28 @@ export class GroupActor {
     }
     if (child.node.kind === 'job') {
       child.phase = 'queued';
-      this.#context.send(this.#wiring.throttle, { type: 'acquire', from: this.#context.self, id: child.node.id });
+      child.queuedAt = now();
+      this.#context.send(this.#wiring.resources, { type: 'acquire', from: this.#context.self, id: child.node.id, request: requestOf(child.node.resources) });
     } else {
       this.#launchGroup(child);
     }
   }
 
-  #granted(id: number): void {
+  #granted(id: number, waitedFor: string | null): void {
     const child = this.#children.get(id);
     if (child === undefined || child.phase !== 'queued' || child.node.kind !== 'job') {
-      this.#context.send(this.#wiring.throttle, { type: 'release' });
+      this.#context.send(this.#wiring.resources, { type: 'release', id, failed: false });
       return;
     }
-    if (this.#stopping) {
-      this.#context.send(this.#wiring.throttle, { type: 'release' });
-      this.#abort(child, STOPPING_REASON);
+    if (this.#notStarting !== null) {
+      this.#context.send(this.#wiring.resources, { type: 'release', id, failed: false });
+      this.#abort(child, this.#notStarting);
       return;
     }
     const hosts = this.#wiring.jobHosts;
     const host = hosts[this.#nextHost++ % hosts.length]!;
     child.phase = 'running';
-    this.#outbox.change({ type: 'launched', id, ts: now() });
+    this.#outbox.change({ type: 'launched', id, ts: now(), queuedAt: child.queuedAt, waitedFor });
     const address = this.#context.spawn(
       JobActorType,
       { reportTo: this.#context.self, job: child.node, settings: this.#settings, wiring: this.#wiring },
@@ -178,6 +197,7 @@ export class GroupActor {
       wiring: this.#wiring,
       ...(this.#init.resume === undefined ? {} : { resume: this.#init.resume }),
     });
+    child.group = address;
     this.#track(child, address);
   }
 
@@ -190,8 +210,8 @@ export class GroupActor {
     const child = this.#children.get(id);
     if (child === undefined || child.phase === 'done') return;
     if (child.address !== null) this.#byAddress.delete(child.address);
-    if (child.phase === 'running') {
-      if (child.node.kind === 'job') this.#context.send(this.#wiring.throttle, { type: 'release' });
+    if (child.phase === 'running' && child.node.kind === 'job') {
+      this.#context.send(this.#wiring.resources, { type: 'release', id, failed: result === Result.failure });
     }
     this.#complete(child, result);
   }
@@ -208,18 +228,46 @@ export class GroupActor {
   #stop(stop: Stop): void {
     if (!this.#stopping) {
       this.#stopping = true;
-      this.#interrupted = true;
-      this.#context.send(this.#wiring.throttle, { type: 'cancel', from: this.#context.self });
+      // A stop for a timeout or fail-fast is not the user's: the run is not interrupted by it.
+      if (stop.cause === undefined) this.#interrupted = true;
+      this.#notStarting ??= stop.cause?.text ?? STOPPING_REASON;
+      this.#context.send(this.#wiring.resources, { type: 'cancel', from: this.#context.self });
     }
+    const reason = this.#notStarting ?? STOPPING_REASON;
     for (const child of this.#children.values()) {
       if (child.phase === 'running' && child.address !== null) this.#context.send(child.address, stop);
-      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, STOPPING_REASON);
+      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, reason);
     }
     this.#maybeFinish();
   }
 
+  /** Nothing more starts under this group; what runs goes on (`--max-failures`). */
+  #halt(halt: Halt): void {
+    if (this.#notStarting === null) {
+      this.#notStarting = halt.reason;
+      this.#context.send(this.#wiring.resources, { type: 'cancel', from: this.#context.self });
+    }
+    for (const child of this.#children.values()) {
+      if (child.phase === 'running' && child.group !== null) this.#context.send(child.group, halt);
+      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, halt.reason);
+    }
+    this.#maybeFinish();
+  }
+
+  /** `group_timeout` ran out: stop what runs under the group (as `timeout`), start nothing more. */
+  #groupTimeout(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#open === 0 || this.#open === Number.POSITIVE_INFINITY) return;
+    const node = this.#init.node;
+    const text = groupTimedOut(node.path, node.groupTimeout ?? 0);
+    this.#timedOut = true;
+    reportLine(this.#outbox, node, { ts: now(), severity: Severity.ERROR, text: `${text}: stopping what runs, starting nothing more`, show: true });
+    this.#stop({ type: 'stop', force: false, cause: { kind: 'timeout', text } });
+  }
+
   #abort(child: Child, reason: string): void {
-    const showLine = Severity.WARNING >= this.#settings.consoleSeverity && !this.#stopping;
+    const showLine = Severity.WARNING >= this.#settings.consoleSeverity && this.#notStarting === null;
     reportAborted(this.#outbox, child.node, { ts: now(), reason, jobs: this.#leaves(child.node), showLine });
     this.#complete(child, Result.aborted);
   }
@@ -248,15 +296,22 @@ export class GroupActor {
     if (this.#open > 0) return;
     const node = this.#init.node;
     const ts = now();
-    const result: ResultCode = this.#failed ? Result.failure : this.#interrupted ? Result.aborted : Result.success;
+    const failed = this.#failed || this.#timedOut;
+    const halted = this.#interrupted || this.#notStarting !== null;
+    const result: ResultCode = failed ? Result.failure : halted ? Result.aborted : Result.success;
+    const failure = this.#timedOut ? 'timeout' : this.#failed ? 'child' : null;
     reportEnded(
       this.#outbox,
       { ...node, leaves: this.#leaves(node) },
-      { ts, result, failure: this.#failed ? 'child' : null, duration: ts - this.#startedAt, jobs: 0 },
+      { ts, result, failure, duration: ts - this.#startedAt, jobs: 0, timeout: this.#timedOut ? node.groupTimeout : null },
     );
     this.#context.send(this.#init.reportTo, { type: 'child-ended', id: node.id, result });
     this.#open = Number.POSITIVE_INFINITY; // finished: never report twice
     this.#context.stop();
+  }
+
+  stopped(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
   }
 }
 

@@ -1,24 +1,40 @@
-// A job actor supervises one child process: it starts it directly (no shell) in its own
-// process group with stdin closed, turns stdout and stderr into INFO and ERROR lines, samples
-// its process tree, stops it on request (SIGTERM, then SIGKILL after the grace period), and
-// reports pass or fail to its group.
+// A job actor supervises one job: it starts its process directly (no shell) in its own process
+// group with stdin closed (creating its working directory first when asked), turns stdout and
+// stderr into INFO and ERROR lines, samples its process tree (warning when it uses more memory
+// than it asked for), stops it on request or when it runs past its timeout (SIGTERM, then
+// SIGKILL after the grace period), runs it again when a failed attempt matches its retry
+// rules, and reports pass or fail to its group.
 import { defineActor, type ActorContext } from '../../runtime/index.js';
 import type { PlannedJob } from '../../spec/plan.js';
 import { Result, SEVERITY_NAME, Severity, STREAM_NAME, Stream, type SeverityLevel, type StreamCode } from '../../vocabulary/codes.js';
 import { unreachable } from '../../vocabulary/unreachable.js';
-import { displayCommand, FORCED_CUT_LINE, outputCutLine, shortageNotice } from '../../vocabulary/wording.js';
+import {
+  describeFailure,
+  displayCommand,
+  FORCED_CUT_LINE,
+  formatBytes,
+  formatLimit,
+  outputCutLine,
+  overMemoryLine,
+  retryLine,
+  shortageNotice,
+  timedOutLine,
+} from '../../vocabulary/wording.js';
+import { describeRule } from '../../spec/retry-rule.js';
 import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
 import { reportEnded } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
 import type { GroupSignal, ProcessGroups, SignalReason } from '../process-groups.js';
-import type { JobInit, JobMessage, JobResume, RunSettings } from '../protocol.js';
+import type { JobInit, JobMessage, JobResume, RunSettings, StopCause } from '../protocol.js';
 import { mergeSchedulerOptions } from '../../cluster/settings.js';
 import { resourceRequest } from './launch/cluster-launcher.js';
 import { DRAIN_MS, type Launched, type LaunchListener } from './launch/launcher.js';
 import { LineSplitter } from './line-splitter.js';
+import { makeDirectory } from './make-directory.js';
+import { OutputWatch, retryReason } from './retry.js';
 import type { TreeSample } from './sampler.js';
 import { describeSpawnError } from './spawn-error.js';
-import { judge } from './verdict.js';
+import { judge, type Verdict } from './verdict.js';
 /** Only this much of a first error line travels to the console. */
 const FIRST_ERROR_CHARS = 1000;
 
@@ -42,7 +58,18 @@ export class JobActor {
   #processGroups: ProcessGroups;
   #process: Launched | null = null;
   #pid: number | null = null;
+  /** When the first attempt started (the job's start), and when the current one did. */
   #startedAt = 0;
+  #attemptStartedAt = 0;
+  /** 1 for the first attempt; more after retries. */
+  #attempt = 1;
+  #outputWatch: OutputWatch | null;
+  #timeoutTimer: NodeJS.Timeout | null = null;
+  /** Set when the attempt ran out of time: its own `timeout` (`limit`), or its group's (null). */
+  #timedOut: { readonly limit: number | null } | null = null;
+  /** SIGTERM was not enough: the grace period ran out and the group was killed. */
+  #killed = false;
+  #overMemory = false;
   #counts: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   #firstError: string | null = null;
   #cpuPeak: number | null = null;
@@ -84,6 +111,7 @@ export class JobActor {
       new LineSplitter((text, raw) => this.#line(Stream.stderr, Severity.ERROR, text, raw)),
     ];
     this.#unsubscribeFlow = this.#outbox.onFlow((paused) => context.send(context.self, { type: 'flow', paused }));
+    this.#outputWatch = OutputWatch.for(this.#job.policy.retry);
     this.#start();
   }
 
@@ -91,11 +119,23 @@ export class JobActor {
     return displayCommand(this.#job.command, this.#job.args);
   }
 
+  /** Starts an attempt (again, after a shortage of the runner's own resources). */
   #start(): void {
     const job = this.#job;
     const self = this.#context.self;
     const send = (message: JobMessage): void => this.#context.send(self, message);
-    this.#startedAt = this.#resume?.startedAt ?? now();
+    this.#attemptStartedAt = this.#resume?.startedAt ?? now();
+    if (this.#attempt === 1) this.#startedAt = this.#attemptStartedAt;
+    if (job.policy.mkdir && this.#resume === null) {
+      // On a cluster too: its nodes share the run's file system with this head.
+      try {
+        makeDirectory(job.cwd);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.replace(/^[A-Z]+: /, '') : String(error);
+        send({ type: 'spawn-failed', code: 'mkdir', message: `cannot create the working directory ${job.cwd}: ${reason}`, shortage: false });
+        return;
+      }
+    }
     const listener: LaunchListener = {
       started: (pid) => send({ type: 'spawned', pid }),
       failed: (code, message, shortage) => send({ type: 'spawn-failed', code, message, shortage }),
@@ -109,6 +149,9 @@ export class JobActor {
     };
     const cluster = this.#settings.cluster;
     if (cluster === undefined) {
+      // On a cluster the job's timeout is its scheduler time limit instead.
+      const limit = job.policy.timeout;
+      if (limit !== null) this.#timeoutTimer = setTimeout(() => send({ type: 'timed-out' }), limit * 1000);
       this.#process = this.#services.launcher.launch({ command: job.command, args: job.args, cwd: job.cwd, env: { ...RUNNER_ENV, ...job.env } }, listener);
     } else {
       // The job's own timeout is its Slurm time limit, unless a scheduler: section sets one.
@@ -125,6 +168,12 @@ export class JobActor {
     const job = this.#job;
     this.#pid = pid;
     const remote = this.#remote !== null;
+    if (this.#attempt > 1) {
+      // A retry: the job started long ago; this attempt's process group is the one to signal.
+      this.#outbox.change({ type: 'attempt-started', id: job.id, attempt: this.#attempt, ts: this.#attemptStartedAt, pid: remote ? null : pid });
+      if (!remote) this.#watch(pid);
+      return;
+    }
     // A cluster job's pid is on its node: the run must never signal it as a local process group.
     this.#outbox.change({ type: 'started', id: job.id, ts: this.#startedAt, pid: remote ? null : pid });
     this.#outbox.event({
@@ -140,9 +189,13 @@ export class JobActor {
     });
     // A cluster leaf samples its own process tree on its node.
     if (remote) return;
+    this.#watch(pid);
+  }
+
+  #watch(pid: number): void {
     this.#services.sampler.watch(pid, (sample) => this.#context.send(this.#context.self, { type: 'sample', ...sample }));
-    // A stop that came before the pid was known reaches the process now.
-    if (this.#stopping) this.#signal(this.#forced ? 'SIGKILL' : 'SIGTERM', this.#forced ? 'force' : 'stop');
+    // A stop or a timeout that came before the pid was known reaches the process now.
+    if (this.#stopping || this.#timedOut !== null) this.#signal(this.#forced ? 'SIGKILL' : 'SIGTERM', this.#forced ? 'force' : 'stop');
   }
 
   receive(message: JobMessage): void {
@@ -168,7 +221,9 @@ export class JobActor {
         }
         this.#runtimeLine(
           Severity.ERROR,
-          message.code === 'ESUBMIT' ? message.message : describeSpawnError(message.code, message.message, this.#job.command, this.#job.cwd),
+          message.code === 'ESUBMIT' || message.code === 'mkdir'
+            ? message.message
+            : describeSpawnError(message.code, message.message, this.#job.command, this.#job.cwd),
         );
         this.#finish(null, null, 'spawn');
         return;
@@ -198,10 +253,19 @@ export class JobActor {
         this.#sample(message);
         return;
       case 'stop':
-        this.#stop(message.force);
+        this.#stop(message.force, message.cause);
         return;
       case 'grace-expired':
+        // Delivered by the timer, or by hand: either way it is spent.
+        if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
+        this.#graceTimer = null;
+        if (this.#pid !== null) this.#killed = true;
         this.#signal('SIGKILL', 'grace-expired');
+        return;
+      case 'timed-out':
+        if (this.#timeoutTimer !== null) clearTimeout(this.#timeoutTimer);
+        this.#timeoutTimer = null;
+        this.#timeout();
         return;
       case 'flow':
         this.#flow(message.paused);
@@ -224,6 +288,7 @@ export class JobActor {
   #line(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null): void {
     // Blank lines carry nothing and would count a stray stderr newline as an error (as Gator).
     if (!NOT_BLANK.test(text)) return;
+    this.#outputWatch?.line(text);
     this.#record(stream, severity, text, raw);
   }
 
@@ -235,7 +300,7 @@ export class JobActor {
     const ts = now();
     this.#counts[severity / 10 - 1]!++;
     if (severity >= Severity.ERROR && this.#firstError === null) this.#firstError = text.slice(0, FIRST_ERROR_CHARS);
-    this.#outbox.message(this.#job.id, ts, severity, stream, text, raw);
+    this.#outbox.message(this.#job.id, ts, severity, stream, text, raw, this.#attempt);
     if (severity >= this.#settings.consoleSeverity) {
       this.#outbox.event({
         type: 'message',
@@ -249,6 +314,12 @@ export class JobActor {
     this.#rssPeak = Math.max(this.#rssPeak ?? 0, sample.rss);
     this.#outbox.sample({ jobId: this.#job.id, ts: sample.ts, nproc: sample.nproc, cpuPercent: sample.cpu, rssBytes: sample.rss });
     this.#outbox.change({ type: 'progress', id: this.#job.id, counts: [...this.#counts], cpuPeak: this.#cpuPeak, rssPeak: this.#rssPeak });
+    const asked = this.#job.resources.memoryBytes;
+    if (asked > 0) {
+      // Once each time it goes over, not at every sample while it stays there (as Gator).
+      if (sample.rss > asked && !this.#overMemory) this.#runtimeLine(Severity.WARNING, overMemoryLine(formatBytes(sample.rss), formatBytes(asked)));
+      this.#overMemory = sample.rss > asked;
+    }
   }
 
   /**
@@ -269,19 +340,27 @@ export class JobActor {
     this.#relaunchTimer = setTimeout(() => this.#context.send(this.#context.self, { type: 'relaunch' }), delay);
   }
 
-  #stop(force: boolean): void {
+  #stop(force: boolean, cause: StopCause | undefined): void {
     if (this.#done) return;
+    // The group's time ran out: this job fails as a timeout, in the group's words.
+    if (cause?.kind === 'timeout') this.#timedOut ??= { limit: null };
     if (this.#remote !== null) {
       if (!this.#stopping) {
         this.#stopping = true;
-        this.#runtimeLine(Severity.WARNING, force ? 'stopping: giving up on the cluster job' : "stopping: the run's cluster jobs are cancelled");
+        const how = force ? 'giving up on the cluster job' : "the run's cluster jobs are cancelled";
+        this.#runtimeLine(
+          cause?.kind === 'timeout' ? Severity.ERROR : Severity.WARNING,
+          `${cause === undefined ? 'stopping' : `stopped: ${cause.text}`}: ${how}`,
+        );
       }
       this.#remote.stop(force);
       return;
     }
     if (!this.#stopping) {
       this.#stopping = true;
-      this.#runtimeLine(Severity.WARNING, force ? 'stopping: killing the job (SIGKILL)' : `stopping: sent SIGTERM, SIGKILL in ${this.#settings.grace} s`);
+      const how = force ? 'killing the job (SIGKILL)' : `sent SIGTERM, SIGKILL in ${formatLimit(this.#settings.grace)}`;
+      if (cause?.kind === 'timeout') this.#runtimeLine(Severity.ERROR, `stopped: ${cause.text}: ${how}`);
+      else this.#runtimeLine(Severity.WARNING, `${cause === undefined ? 'stopping' : `stopping: ${cause.text}`}: ${how}`);
     }
     if (this.#relaunchTimer !== null) {
       // Still waiting for resources: it never started, and now it never will.
@@ -299,6 +378,20 @@ export class JobActor {
       return;
     }
     this.#signal('SIGTERM', 'stop');
+    this.#startGrace();
+  }
+
+  /** The attempt ran past its own `timeout`. */
+  #timeout(): void {
+    const limit = this.#job.policy.timeout;
+    if (this.#done || this.#timedOut !== null || this.#stopping || limit === null) return;
+    this.#timedOut = { limit };
+    this.#runtimeLine(Severity.ERROR, timedOutLine(limit, this.#settings.grace));
+    this.#signal('SIGTERM', 'timeout');
+    this.#startGrace();
+  }
+
+  #startGrace(): void {
     this.#graceTimer ??= setTimeout(() => this.#context.send(this.#context.self, { type: 'grace-expired' }), this.#settings.grace * 1000);
   }
 
@@ -314,12 +407,15 @@ export class JobActor {
 
   #finish(exitCode: number | null, signal: NodeJS.Signals | null, cause: 'spawn' | 'lost' | 'cluster-lost' | null): void {
     if (this.#done) return;
-    this.#done = true;
     const endedAt = now();
-    if (this.#stopping) {
+    this.#clearTimers();
+    if (this.#stopping || this.#timedOut !== null) {
       // Whatever the leader left behind in its group must not outlive the run.
       this.#signal('SIGKILL', 'stragglers');
-      if (signal !== null) this.#runtimeLine(Severity.ERROR, `terminated by ${signal} while the run was stopping`);
+      if (signal !== null && this.#stopping && this.#timedOut === null) this.#runtimeLine(Severity.ERROR, `terminated by ${signal} while the run was stopping`);
+    }
+    if (this.#timedOut !== null && this.#killed) {
+      this.#runtimeLine(Severity.WARNING, `did not end within ${formatLimit(this.#settings.grace)} of SIGTERM: killed (SIGKILL)`);
     }
     const verdict = judge(
       {
@@ -329,11 +425,14 @@ export class JobActor {
         spawnFailed: cause === 'spawn',
         lost: cause === 'lost',
         clusterLost: cause === 'cluster-lost',
+        timedOut: this.#timedOut !== null,
         interrupted: this.#stopping,
       },
       this.#settings.limits,
     );
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
+    if (verdict.result === Result.failure && this.#retry(verdict, exitCode, signal, endedAt)) return;
+    this.#done = true;
     reportEnded(
       this.#outbox,
       { ...this.#job, leaves: 1 },
@@ -349,15 +448,72 @@ export class JobActor {
         cpuPeak: this.#cpuPeak,
         rssPeak: this.#rssPeak,
         firstError: this.#firstError,
+        timeout: this.#timedOut?.limit ?? null,
+        flaky: verdict.result === Result.success && this.#attempt > 1,
       },
     );
     this.#context.send(this.#init.reportTo, { type: 'child-ended', id: this.#job.id, result: verdict.result });
     this.#context.stop();
   }
 
+  /** Runs the job again when its retry rules say so; false when this attempt is the last. */
+  #retry(verdict: Verdict, exitCode: number | null, signal: NodeJS.Signals | null, endedAt: number): boolean {
+    const failure = verdict.failure;
+    // A stop is not the job's failure, and a cluster job is not run again from here.
+    if (failure === null || this.#stopping || this.#remote !== null) return false;
+    const policy = this.#job.policy.retry;
+    const rule = retryReason(policy, this.#attempt, { failure, exitCode, outputMatched: this.#outputWatch?.matched ?? false });
+    if (rule === undefined) return false;
+    const job = this.#job;
+    const counts = this.#counts;
+    const why = describeFailure({
+      failure,
+      exitCode,
+      signal,
+      errors: counts[3],
+      warnings: counts[2],
+      criticals: counts[4],
+      timeout: this.#timedOut?.limit ?? null,
+    });
+    this.#outbox.change({
+      type: 'retried',
+      id: job.id,
+      attempt: this.#attempt,
+      startedAt: this.#attemptStartedAt,
+      endedAt,
+      result: verdict.result,
+      failure,
+      exitCode,
+      signal,
+      pid: this.#pid,
+      counts: [...counts],
+    });
+    this.#runtimeLine(Severity.WARNING, retryLine(this.#attempt, policy.retries + 1, why, describeRule(rule)));
+    if (this.#pid !== null) this.#services.sampler.unwatch(this.#pid);
+    // The next attempt starts from nothing: its own counts, first error, timeout and output.
+    this.#attempt++;
+    this.#pid = null;
+    this.#process = null;
+    this.#counts = [0, 0, 0, 0, 0];
+    this.#firstError = null;
+    this.#timedOut = null;
+    this.#killed = false;
+    this.#overMemory = false;
+    this.#outputWatch?.reset();
+    this.#start();
+    return true;
+  }
+
+  #clearTimers(): void {
+    if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
+    if (this.#timeoutTimer !== null) clearTimeout(this.#timeoutTimer);
+    this.#graceTimer = null;
+    this.#timeoutTimer = null;
+  }
+
   stopped(): void {
     if (this.#pid !== null && this.#remote === null) this.#services.sampler.unwatch(this.#pid);
-    if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
+    this.#clearTimers();
     if (this.#forceTimer !== null) clearTimeout(this.#forceTimer);
     if (this.#relaunchTimer !== null) clearTimeout(this.#relaunchTimer);
     this.#unsubscribeFlow();

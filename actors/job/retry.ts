@@ -2,7 +2,7 @@
 // failures `retry_on:` names (by default a signal or a timeout: what a busy machine or a lost
 // licence does to a healthy test, not what a broken one does).
 import type { RetryPolicy, RetryRule } from '../../spec/index.js';
-import type { FailureKind } from '../../storage/schema.js';
+import type { FailureKind } from '../../vocabulary/codes.js';
 
 /** How one attempt ended, as far as retrying is concerned. */
 export interface AttemptEnd {
@@ -34,17 +34,6 @@ const matches = (rule: RetryRule, end: AttemptEnd): boolean => {
 export function retryReason(policy: RetryPolicy, attempt: number, end: AttemptEnd): RetryRule | undefined {
   if (attempt > policy.retries || NEVER.has(end.failure)) return undefined;
   return policy.on.find((rule) => matches(rule, end));
-}
-
-export function describeRule(rule: RetryRule): string {
-  switch (rule.kind) {
-    case 'exit':
-      return rule.code === null ? 'exit' : `exit:${rule.code}`;
-    case 'output':
-      return `output:${rule.flags === '' ? rule.pattern : `/${rule.pattern}/${rule.flags}`}`;
-    default:
-      return rule.kind;
-  }
 }
 
 /**

@@ -13,6 +13,8 @@ export interface Outcome {
   readonly lost: boolean;
   /** A cluster ended the job without its final report (cancelled, out of time or memory, node failure). */
   readonly clusterLost?: boolean;
+  /** It ran past its timeout (or its group's) and was stopped for it. */
+  readonly timedOut: boolean;
   /** The run was stopping and this job was terminated for it. */
   readonly interrupted: boolean;
 }
@@ -27,6 +29,7 @@ export const judge = (outcome: Outcome, limits: MessageLimits): Verdict => {
   if (outcome.spawnFailed) return failed('spawn');
   if (outcome.lost) return failed('internal');
   if (outcome.clusterLost === true) return failed('lost');
+  if (outcome.timedOut) return failed('timeout');
   if (outcome.interrupted) return failed('interrupted');
   if (outcome.signal !== null) return failed('signal');
   if (outcome.exitCode !== 0) return failed('exit');

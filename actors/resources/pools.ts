@@ -2,6 +2,7 @@
 // line over the spec's `pools:` over the machine's defaults; and the check that refuses a run
 // in which some job could never start.
 import type { Plan, PlannedPools, PlannedResources, SourcePos } from '../../spec/index.js';
+import { formatBytes } from '../../vocabulary/wording.js';
 import { impossibleRequest, type Pools, type ResourceRequest } from './admission.js';
 
 /** The pools given on the command line; absent ones come from the spec or the machine. */
@@ -39,18 +40,6 @@ export function requestOf(resources: PlannedResources): ResourceRequest {
     requests.set(resources, r);
   }
   return r;
-}
-
-/** `1.5 GB`, `512 MB`: decimal units, as `!Memory` reads them. */
-export function formatBytes(bytes: number): string {
-  const units: [string, number][] = [
-    ['TB', 1e12],
-    ['GB', 1e9],
-    ['MB', 1e6],
-    ['KB', 1e3],
-  ];
-  for (const [unit, size] of units) if (bytes >= size) return `${Number((bytes / size).toFixed(2))} ${unit}`;
-  return `${bytes} bytes`;
 }
 
 export interface ImpossibleJob {

@@ -35,6 +35,9 @@ interface Attachment {
   readonly grace: number;
   readonly argv: readonly string[];
   readonly cwd: string;
+  /** The run's `--max-failures` and `--fail-fast` mode, as it recorded them. */
+  readonly maxFailures: number | null;
+  readonly onMaxFailures: 'finish' | 'stop';
   readonly resume: { readonly state: RunResume; readonly tally: { passed: number; failed: number; aborted: number } };
 }
 
@@ -83,7 +86,13 @@ function prepare(runArg: string | undefined): Attachment {
   }
   const complete: Record<number, typeof state.complete extends ReadonlyMap<number, infer R> ? R : never> = {};
   for (const [id, result] of state.complete) complete[id] = result;
-  const options = state.options as { limits: MessageLimits; interval: number; grace: number };
+  const options = state.options as {
+    limits: MessageLimits;
+    interval: number;
+    grace: number;
+    maxFailures?: number | null;
+    onMaxFailures?: 'finish' | 'stop';
+  };
   return {
     plan,
     dbPath: run.dbPath,
@@ -94,6 +103,8 @@ function prepare(runArg: string | undefined): Attachment {
     grace: options.grace,
     argv: info.argv,
     cwd: process.cwd(),
+    maxFailures: options.maxFailures ?? null,
+    onMaxFailures: options.onMaxFailures ?? 'finish',
     resume: { state: { complete, jobs }, tally: state.tally },
   };
 }
@@ -122,6 +133,10 @@ async function attach(attachment: Attachment, flags: AttachFlags): Promise<numbe
       runId: attachment.runId,
       settings: { limits: attachment.limits, interval: attachment.interval, grace: attachment.grace, consoleSeverity, cluster: attachment.cluster },
       slots: 1_000_000_000,
+      // The cluster admits its jobs: no local pool gates them (see run.ts).
+      pools: { slots: 1_000_000_000, cores: 1_000_000_000, memoryBytes: Number.MAX_SAFE_INTEGER, licenses: null },
+      maxFailures: attachment.maxFailures,
+      onMaxFailures: attachment.onMaxFailures,
       argv: attachment.argv,
       cwd: attachment.cwd,
       options: {},

@@ -9,12 +9,14 @@ import { openRun } from '../../storage/readers/open-run.js';
 import { readRun } from '../../storage/readers/run-info.js';
 import { planRerun, type RerunPlan } from '../../storage/readers/rerun-plan.js';
 import type { RunRow } from '../../storage/readers/run-info.js';
+import { randomRunSeed } from '../../spec/seed.js';
 import { UsageError, withUserErrors } from '../usage-error.js';
 import { addRunOptions, executePlan, type RunFlags } from './run.js';
 
 interface RerunFlags extends RunFlags {
   readonly failed: boolean;
   readonly job: string[];
+  readonly newSeeds: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -25,20 +27,26 @@ export function register(program: Command): void {
     .description('run jobs of an earlier run again, as they ran, as a new run that records what it repeats')
     .argument('[run]', 'a tracking directory, a run.sqlite, or a tracking root (default: ./tracking/latest)')
     .option('--failed', 'the jobs that failed (and those cut off when the runner died)', false)
-    .option('--job <glob>', 'the jobs under paths matching this glob (repeatable; with --failed, only failed ones)', collect, []);
+    .option('--job <glob>', 'the jobs under paths matching this glob (repeatable; with --failed, only failed ones)', collect, [])
+    .option('--new-seeds', 'give each job a fresh seed (from --seed, else a random run seed) instead of the one it had', false);
   addRunOptions(command)
     .addHelpText(
       'after',
       [
         '',
-        'Each job runs with the command, arguments, environment overlay (GATOR_ARRAY_INDEX included) and',
-        'working directory it had, under a root group "rerun", with its original ident where that is unique',
-        '(else its path with "." replaced by "__"). Dependencies between them are not repeated. The new run\'s',
-        "run.rerun_of is the earlier run's id and each job's jobs.rerun_of the node it repeats; `gator runs`",
-        'shows it.',
+        'Each job runs with the command, arguments, environment overlay (GATOR_ARRAY_INDEX and its GATOR_SEED',
+        'included), working directory, resources, timeout and retries it had, under a root group "rerun", with',
+        'its original ident where that is unique (else its path with "." replaced by "__"). Dependencies',
+        "between them are not repeated. The new run's run.rerun_of is the earlier run's id and each job's",
+        'jobs.rerun_of the node it repeats; `gator runs` shows it.',
+        '',
+        'Seeds: each job keeps its seed, so a failure reproduces. --new-seeds (or --seed N) draws a new run',
+        "seed and gives each job the seed it derives for the job's original path, everywhere the old one was",
+        '(GATOR_SEED, and ${GATOR_SEED} in its argv, env and cwd); a seed pinned with seed: stays.',
         '',
         'Examples:',
         '  gator rerun --failed',
+        '  gator rerun --failed --new-seeds',
         "  gator rerun tracking/2024-05-01T14-03-00.000 --job 'top.sims.sim_1*'",
       ].join('\n'),
     )
@@ -68,7 +76,12 @@ function plan(runArg: string | undefined, flags: RerunFlags): { rerun: RerunPlan
   try {
     const info = readRun(run.db, run.dbPath);
     const status = runStatus(info);
-    const rerun = planRerun(readJobs(run.db), info, status, { failed: flags.failed, globs: flags.job }, process.cwd());
+    const newSeeds = flags.newSeeds || flags.seed !== undefined;
+    const rerun = planRerun(readJobs(run.db), info, status, { failed: flags.failed, globs: flags.job }, process.cwd(), {
+      newRunSeed: newSeeds ? (flags.seed ?? randomRunSeed()) : null,
+      defaultTimeout: flags.timeout ?? null,
+      timeoutMultiplier: flags.timeoutMultiplier,
+    });
     return { rerun, info };
   } finally {
     run.close();

@@ -1,17 +1,18 @@
 // `gator run SPEC`: check the spec, plan it, run it, and report. Nothing is launched when the
 // spec has a problem.
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { type Command, Option } from 'commander';
 import type { RunEnded } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
 import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';
 import type { RunRequest, startRun } from '../../actors/start-run.js';
 import type { Plan } from '../../spec/plan.js';
+import type { Pools } from '../../actors/resources/admission.js';
 import { ExitCode, Severity } from '../../vocabulary/codes.js';
 import type { ClusterSettings } from '../../cluster/settings.js';
 import { writeClusterPlan } from '../../cluster/plan-file.js';
-import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
+import { collectLicense, parseCount, parseLimit, parseMemoryFlag, parseMultiplier, parseRunSeed, parseSeconds, parseTimeout } from '../option-parsers.js';
 import { prepareTracking } from '../tracking.js';
 import { UsageError } from '../usage-error.js';
 import { handleSignals } from '../signals.js';
@@ -36,6 +37,16 @@ export interface RunFlags extends ClusterFlags {
   readonly color?: boolean;
   readonly json: boolean;
   readonly id?: string;
+  /** The run seed; undefined: drawn at random. */
+  readonly seed?: number;
+  readonly timeout?: number | null;
+  readonly timeoutMultiplier: number;
+  readonly maxFailures?: number;
+  /** `--fail-fast` alone is `true`; `--fail-fast=stop` also stops running jobs. */
+  readonly failFast?: boolean | string;
+  readonly cores?: number;
+  readonly memory?: number;
+  readonly license: Readonly<Record<string, number>>;
 }
 
 /** Adds the options shared by `run` and `rerun`. */
@@ -51,7 +62,15 @@ export const addRunOptions = (command: Command): Command =>
     )
     .option('--limit-error <n>', 'a job fails with more ERROR messages than this (stderr lines are ERROR)', parseLimit, 0)
     .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this', parseLimit, 0)
-    .option('--grace <seconds>', 'on Ctrl+C or SIGTERM, seconds between SIGTERM and SIGKILL of running jobs', parseSeconds, 5)
+    .option('--grace <seconds>', 'seconds between SIGTERM and SIGKILL when jobs are stopped (Ctrl+C, a timeout)', parseSeconds, 5)
+    .option('--seed <n>', "the run seed every job's GATOR_SEED derives from: 0 to 4294967295, or random (the default)", parseRunSeed)
+    .option('--timeout <duration>', 'time limit of each job whose spec sets none (90s, 30m, 2h; default: none)', parseTimeout)
+    .option('--timeout-multiplier <x>', 'scale every job and group time limit by x (0 lifts them all)', parseMultiplier, 1)
+    .option('--max-failures <n>', 'after n failed jobs, start nothing more (running jobs finish); exit 1', parseCount)
+    .option('--fail-fast [when]', 'the same as --max-failures 1; --fail-fast=stop also stops the jobs still running')
+    .option('--cores <n>', 'cores jobs may hold at once (a job holds 1 unless it asks for more with !Cores; default: the CPUs, or -j when larger)', parseCount)
+    .option('--memory <size>', 'memory jobs may ask for at once with !Memory (16GB, 512MB; default: 90% of the RAM)', parseMemoryFlag)
+    .option('--license <name=count>', 'a licence pool: jobs holding !License NAME run at most COUNT at once (repeatable)', collectLicense, {})
     .option('--progress', 'show a live progress panel under the log on a terminal', false)
     .option('--status-interval <seconds>', 'without a terminal, print a status line this often while jobs run (0: never)', parseSeconds, 10)
     .option('--all-msg', 'show every line of every job, not only WARNING and above', false)
@@ -84,7 +103,15 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
   let plan: Plan;
   try {
     const root = loadSpec(specPath);
-    plan = planRun(root, { specPath, launchDir: process.cwd(), baseEnv: process.env, ...(flags.id === undefined ? {} : { rootIdent: flags.id }) });
+    plan = planRun(root, {
+      specPath,
+      launchDir: process.cwd(),
+      baseEnv: process.env,
+      ...(flags.id === undefined ? {} : { rootIdent: flags.id }),
+      ...(flags.seed === undefined ? {} : { runSeed: flags.seed }),
+      defaultTimeout: flags.timeout ?? null,
+      timeoutMultiplier: flags.timeoutMultiplier,
+    });
   } catch (error) {
     await (await booting).kernel.shutdown();
     if (error instanceof SpecError) {
@@ -97,6 +124,50 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
   return executePlan({ plan }, flags, argv, undefined, booting);
 }
 
+interface RunControl {
+  readonly pools: Pools;
+  readonly maxFailures: number | null;
+  readonly onMaxFailures: 'finish' | 'stop';
+}
+
+/** The pools and the fail-fast setting; a job that could never start is a UsageError naming it. */
+async function runControl(plan: Plan, flags: RunFlags): Promise<RunControl> {
+  const failFast = flags.failFast;
+  if (failFast !== undefined && failFast !== true && failFast !== 'stop' && failFast !== 'finish') {
+    throw new UsageError(`--fail-fast takes no value, or stop (stop the running jobs too) or finish; got '${String(failFast)}'`);
+  }
+  const maxFailures = flags.maxFailures ?? (failFast === undefined ? null : 1);
+  const onMaxFailures = failFast === 'stop' ? 'stop' : 'finish';
+  if (flags.scheduler === 'slurm') {
+    // The cluster's scheduler admits the jobs (their !Cores, !Memory, !License and timeout are
+    // sbatch options): no local pool gates them. A retry would be run from this head, so it is
+    // refused rather than ignored.
+    const retried = plan.nodes.find((node) => node.kind === 'job' && node.policy.retry.retries > 0);
+    if (retried !== undefined) {
+      const { file, line, col } = retried.pos;
+      throw new UsageError(`${file}:${line}:${col}: job '${retried.path}' has retries:, which runs on this machine only, not with --scheduler slurm`);
+    }
+    return { pools: { slots: CLUSTER_SLOTS, cores: CLUSTER_SLOTS, memoryBytes: Number.MAX_SAFE_INTEGER, licenses: null }, maxFailures, onMaxFailures };
+  }
+  const { resolvePools, findImpossible } = await import('../../actors/resources/pools.js');
+  const pools = resolvePools(
+    flags.jobs,
+    {
+      ...(flags.cores === undefined ? {} : { cores: flags.cores }),
+      ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
+      licenses: flags.license,
+    },
+    plan.pools,
+    { cpus: availableParallelism(), totalMemoryBytes: totalmem() },
+  );
+  const impossible = findImpossible(plan, pools);
+  if (impossible !== undefined) {
+    const { file, line, col } = impossible.pos;
+    throw new UsageError(`${file}:${line}:${col}: ${impossible.problem}; nothing was run`);
+  }
+  return { pools, maxFailures, onMaxFailures };
+}
+
 /** Runs a plan with the console the flags ask for; resolves to the exit code. Used by `run` and `rerun`. */
 export async function executePlan(
   planned: { plan: Plan | null },
@@ -106,7 +177,12 @@ export async function executePlan(
   runtime?: Promise<RunRuntime>,
 ): Promise<number> {
   let tracking: { dir: string; dbPath: string };
+  let control: RunControl;
   try {
+    const plan = planned.plan;
+    if (plan === null) throw new TypeError('executePlan needs a plan');
+    // Before anything is created: a job that could never start fails the run now.
+    control = await runControl(plan, flags);
     tracking = prepareTracking(flags.tracking);
   } catch (error) {
     await (await runtime)?.kernel.shutdown();
@@ -158,6 +234,9 @@ export async function executePlan(
         runId,
         settings: { limits, interval: flags.interval, grace: flags.grace, consoleSeverity, ...(cluster === undefined ? {} : { cluster }) },
         slots: cluster === undefined ? flags.jobs : CLUSTER_SLOTS,
+        pools: control.pools,
+        maxFailures: control.maxFailures,
+        onMaxFailures: control.onMaxFailures,
         argv: ['gator', ...argv],
         cwd: process.cwd(),
         options: {
@@ -166,6 +245,12 @@ export async function executePlan(
           grace: flags.grace,
           limits,
           scheduler: flags.scheduler,
+          seed: plan.runSeed,
+          timeout: flags.timeout ?? null,
+          timeoutMultiplier: flags.timeoutMultiplier,
+          maxFailures: control.maxFailures,
+          onMaxFailures: control.onMaxFailures,
+          pools: control.pools,
           ...(cluster === undefined ? {} : { cluster }),
         },
         ...(rerun === undefined ? {} : { rerun }),

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { SEVERITY_NAMES, type SeverityName } from '../../vocabulary/codes.js';
 import { failureKind, failureReason, firstErrorLine, jobDuration, tallyJobs, type JobRow, type Tally } from './jobs.js';
 import { shownJob, type RunStatus, type ShownResult, type ShownState } from './liveness.js';
+import { reproCommand } from './repro.js';
 import type { RunRow } from './run-info.js';
 
 export interface JsonNode {
@@ -33,6 +34,13 @@ export interface JsonNode {
   readonly command?: string | null;
   readonly children?: readonly JsonNode[];
   readonly rerunOf: number | null;
+  /** Jobs: the seed, parameter values, time limit, attempts, and the shell line that reruns it outside gator. */
+  readonly seed?: number | null;
+  readonly params?: Readonly<Record<string, string>> | null;
+  readonly timeout?: number | null;
+  readonly attempt?: number;
+  readonly flaky?: boolean;
+  readonly repro?: string | null;
 }
 
 export interface JsonReport {
@@ -50,6 +58,7 @@ export interface JsonReport {
     readonly result: string;
     readonly exitCode: number | null;
     readonly rerunOf: string | null;
+    readonly seed: number | null;
   };
   readonly tally: Tally;
   readonly root: JsonNode | null;
@@ -104,6 +113,12 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
         rssPeak: job.rssPeak,
         messages: Object.fromEntries(SEVERITY_NAMES.map((s) => [s.toLowerCase(), job.messages[s]])) as JsonNode['messages'],
         command: job.command,
+        seed: job.seed,
+        params: job.params,
+        timeout: job.timeout,
+        attempt: job.attempt,
+        flaky: job.flaky,
+        repro: reproCommand(job),
       };
     }
     const kids = (children.get(job.id) ?? []).map(build);
@@ -145,6 +160,7 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
       result: options.status === 'done' ? run.result : options.status,
       exitCode: run.exitCode,
       rerunOf: run.rerunOf,
+      seed: run.seed,
     },
     tally: tallyJobs(jobs, options.status),
     root: root === undefined ? null : build(root),

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { replayCommand } from '../../vocabulary/wording.js';
 import { failureKind, failureReason, firstErrorLine, jobDuration, tailLines, type JobRow } from './jobs.js';
 import { shownJob, type RunStatus } from './liveness.js';
+import { reproCommand } from './repro.js';
 import type { RunRow } from './run-info.js';
 
 export interface JunitOptions {
@@ -47,6 +48,19 @@ interface Case {
   readonly time: number;
 }
 
+/** Which instance it was: its seed, its parameter values, and the attempt when it was retried. */
+const instance = (job: JobRow): string[] => [
+  ...(job.seed === null ? [] : [`seed: ${job.seed}`]),
+  ...(job.params === null
+    ? []
+    : [
+        `params: ${Object.entries(job.params)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(' ')}`,
+      ]),
+  ...(job.attempt > 1 ? [`attempt: ${job.attempt}${job.flaky ? ' (passed after a retry: flaky)' : ''}`] : []),
+];
+
 const skipReason = (job: JobRow, status: RunStatus): string => {
   if (job.result === 'aborted') return 'aborted: a dependency did not go the required way';
   if (status === 'cut-off') return 'never started: the run was cut off';
@@ -65,7 +79,14 @@ function testCase(db: Database.Database, job: JobRow, classname: string, options
     const firstError = firstErrorLine(db, job.id);
     outcome = ERROR_KINDS.has(kind) ? 'error' : 'failure';
     const message = (firstError ?? reason).slice(0, options.messageChars ?? 1000);
-    const body = [reason, ...(firstError === null ? [] : [`first error: ${firstError}`]), `whole log: ${replayCommand(options.dbPath, job.path)}`];
+    const repro = reproCommand(job);
+    const body = [
+      reason,
+      ...(firstError === null ? [] : [`first error: ${firstError}`]),
+      ...instance(job),
+      `whole log: ${replayCommand(options.dbPath, job.path)}`,
+      ...(repro === null ? [] : [`repro: ${repro}`]),
+    ];
     parts.push(`<${outcome} message="${xmlAttr(message)}" type="${xmlAttr(kind)}">${xmlText(body.join('\n'))}</${outcome}>`);
   } else if (shown.result !== 'success') {
     outcome = 'skipped';

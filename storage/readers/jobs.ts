@@ -11,6 +11,8 @@ import {
 } from '../../vocabulary/codes.js';
 import { countJobs, openTally, type Tally } from '../../vocabulary/tally.js';
 import { describeAborted, describeFailure, failureKindOf, type FailureFacts } from '../../vocabulary/wording.js';
+import type { RetryRule, SeedTemplate } from '../../spec/index.js';
+import { parseRetryRule } from '../../spec/retry-rule.js';
 import { shownJob, type RunStatus, type ShownResult } from './liveness.js';
 
 export interface JobRow {
@@ -41,6 +43,26 @@ export interface JobRow {
   readonly rssPeak: number | null;
   /** In a rerun: the node id this job repeats in the earlier run. */
   readonly rerunOf: number | null;
+  /** Jobs: GATOR_SEED, and where it appears in argv, env and cwd. */
+  readonly seed: number | null;
+  readonly seedTemplate: SeedTemplate | null;
+  /** Parameter values of the enclosing arrays. */
+  readonly params: Readonly<Record<string, string>> | null;
+  /** Seconds: a job's timeout or a group's group_timeout. */
+  readonly timeout: number | null;
+  readonly retries: number | null;
+  readonly retryOn: readonly RetryRule[] | null;
+  readonly mkdir: boolean;
+  /** The attempt the result comes from; 1 unless retried. */
+  readonly attempt: number;
+  readonly flaky: boolean;
+  /** What the job holds while it runs. */
+  readonly cores: number | null;
+  readonly memory: number | null;
+  readonly licenses: Readonly<Record<string, number>> | null;
+  readonly queuedAt: number | null;
+  readonly launchedAt: number | null;
+  readonly waitedFor: string | null;
 }
 
 interface RawJob {
@@ -71,6 +93,21 @@ interface RawJob {
   cpu_peak: number | null;
   rss_peak: number | null;
   rerun_of: number | null;
+  seed: number | null;
+  seed_template: string | null;
+  params: string | null;
+  timeout: number | null;
+  retries: number | null;
+  retry_on: string | null;
+  mkdir: number | null;
+  attempt: number;
+  flaky: number;
+  cores: number | null;
+  memory: number | null;
+  licenses: string | null;
+  queued_at: number | null;
+  launched_at: number | null;
+  waited_for: string | null;
 }
 
 const parseJson = <T>(text: string | null, valid: (value: unknown) => value is T): T | null => {
@@ -87,6 +124,19 @@ const isNumberArray = (value: unknown): value is number[] => Array.isArray(value
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 const isStringRecord = (value: unknown): value is Record<string, string> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+const isNumberRecord = (value: unknown): value is Record<string, number> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'number');
+const isObject = (value: unknown): value is SeedTemplate => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The stored rule texts, read back; a text this version does not know is left out. */
+const retryRules = (text: string | null): RetryRule[] | null => {
+  const texts = parseJson(text, isStringArray);
+  if (texts === null) return null;
+  return texts.flatMap((t) => {
+    const parsed = parseRetryRule(t);
+    return parsed.ok ? [parsed.rule] : [];
+  });
+};
 
 const toJob = (row: RawJob): JobRow => ({
   id: row.id,
@@ -112,11 +162,27 @@ const toJob = (row: RawJob): JobRow => ({
   cpuPeak: row.cpu_peak,
   rssPeak: row.rss_peak,
   rerunOf: row.rerun_of,
+  seed: row.seed,
+  seedTemplate: parseJson(row.seed_template, isObject),
+  params: parseJson(row.params, isStringRecord),
+  timeout: row.timeout,
+  retries: row.retries,
+  retryOn: retryRules(row.retry_on),
+  mkdir: row.mkdir === 1,
+  attempt: row.attempt,
+  flaky: row.flaky === 1,
+  cores: row.cores,
+  memory: row.memory,
+  licenses: parseJson(row.licenses, isNumberRecord),
+  queuedAt: row.queued_at,
+  launchedAt: row.launched_at,
+  waitedFor: row.waited_for,
 });
 
 const JOB_COLUMNS = `id, parent_id, path, ident, kind, array_index, array_indices, state, result, failure, exit_code, signal, pid,
   started_at, ended_at, command, argv, env, cwd, msg_debug, msg_info, msg_warning, msg_error, msg_critical,
-  cpu_peak, rss_peak, rerun_of`;
+  cpu_peak, rss_peak, rerun_of, seed, seed_template, params, timeout, retries, retry_on, mkdir, attempt, flaky,
+  cores, memory, licenses, queued_at, launched_at, waited_for`;
 
 /** Every node of the run in id order (pre-order: parents before children, spec order). */
 export function readJobs(db: Database.Database): JobRow[] {
@@ -169,6 +235,7 @@ const facts = (job: JobRow): FailureFacts => ({
   errors: job.messages.ERROR,
   warnings: job.messages.WARNING,
   criticals: job.messages.CRITICAL,
+  timeout: job.timeout,
 });
 
 /** Why a job did not pass, in a few words, as reports show it. */

@@ -38,6 +38,7 @@ interface RawNode {
   msg_warning: number;
   msg_error: number;
   msg_critical: number;
+  timeout: number | null;
 }
 
 const asJob = (row: RawNode): JobRow => ({
@@ -64,6 +65,21 @@ const asJob = (row: RawNode): JobRow => ({
   cpuPeak: null,
   rssPeak: null,
   rerunOf: null,
+  seed: null,
+  seedTemplate: null,
+  params: null,
+  timeout: row.timeout,
+  retries: null,
+  retryOn: null,
+  mkdir: false,
+  attempt: 1,
+  flaky: false,
+  cores: null,
+  memory: null,
+  licenses: null,
+  queuedAt: null,
+  launchedAt: null,
+  waitedFor: null,
 });
 
 /** Reasons are shown for what did not pass; a passed or unfinished job has none. */
@@ -76,7 +92,7 @@ export function readNodeSummaries(db: Database.Database, ids: readonly number[],
   const rows = db
     .prepare(
       `SELECT id, parent_id, path, ident, kind, state, result, failure, exit_code, signal, started_at, ended_at,
-              msg_warning, msg_error, msg_critical
+              msg_warning, msg_error, msg_critical, timeout
        FROM jobs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
     )
     .all(JSON.stringify(ids)) as RawNode[];

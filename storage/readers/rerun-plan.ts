@@ -1,8 +1,11 @@
 // `gator rerun`: the jobs to run again, as a plan the runner executes like any other. Each job
-// is repeated exactly as it ran (argv, the spec's environment overlay with GATOR_ARRAY_INDEX,
-// cwd, array indices) under a root group `rerun`, and remembers the node it repeats.
-import type { Plan, PlannedGroup, PlannedJob } from '../../spec/plan.js';
-import { DEFAULT_JOB_POLICY } from '../../spec/build-plan.js';
+// is repeated exactly as it ran (argv, the spec's environment overlay with GATOR_ARRAY_INDEX
+// and its seed, cwd, array indices, parameters, resources, timeout and retries) under a root
+// group `rerun`, and remembers the node it repeats. With new seeds, each job that did not pin
+// its seed gets the one a new run seed gives its path, put everywhere the old one was.
+import type { JobPolicy, Plan, PlannedGroup, PlannedJob, SeedTemplate } from '../../spec/plan.js';
+import { DEFAULT_RETRY_ON } from '../../spec/build-plan.js';
+import { deriveSeed } from '../../spec/seed.js';
 import { NothingToRerunError, RerunError } from './errors.js';
 import { selectNodes } from './job-glob.js';
 import { type JobRow } from './jobs.js';
@@ -15,6 +18,16 @@ export interface RerunSelection {
   /** Jobs under paths matching any of these (all jobs when empty). */
   readonly globs: readonly string[];
 }
+
+export interface RerunOptions {
+  /** Draw every job's seed from this run seed (`--new-seeds`, `--seed N`); null keeps each job's. */
+  readonly newRunSeed: number | null;
+  /** `--timeout` for jobs that had none, and `--timeout-multiplier` on every limit (0 lifts them). */
+  readonly defaultTimeout: number | null;
+  readonly timeoutMultiplier: number;
+}
+
+export const KEEP_AS_RAN: RerunOptions = { newRunSeed: null, defaultTimeout: null, timeoutMultiplier: 1 };
 
 export interface RerunPlan {
   readonly plan: Plan;
@@ -51,7 +64,32 @@ export function selectForRerun(jobs: readonly JobRow[], status: RunStatus, selec
   });
 }
 
-export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatus, selection: RerunSelection, cwd: string): RerunPlan {
+/** `pieces` joined by the seed: where the seed was, the new one goes. */
+const withSeed = (pieces: readonly string[] | undefined, seed: string): string | undefined => (pieces === undefined ? undefined : pieces.join(seed));
+
+/** The job's argv, env and cwd with `seed` in every place its seed was. */
+function reseed(job: JobRow, argv: readonly string[], seed: number): { argv: string[]; env: Record<string, string>; cwd: string | null } {
+  const text = String(seed);
+  const template: SeedTemplate = job.seedTemplate ?? {};
+  const outArgv = argv.map((arg, i) => withSeed(template.argv?.[i], text) ?? arg);
+  const env: Record<string, string> = { ...(job.env ?? {}) };
+  for (const [name, pieces] of Object.entries(template.env ?? {})) {
+    Object.defineProperty(env, name, { value: pieces.join(text), enumerable: true, writable: true, configurable: true });
+  }
+  env['GATOR_SEED'] = text;
+  return { argv: outArgv, env, cwd: withSeed(template.cwd, text) ?? job.cwd };
+}
+
+const scaled = (seconds: number | null, multiplier: number): number | null => (seconds === null || multiplier === 0 ? null : seconds * multiplier);
+
+export function planRerun(
+  jobs: readonly JobRow[],
+  run: RunRow,
+  status: RunStatus,
+  selection: RerunSelection,
+  cwd: string,
+  options: RerunOptions = KEEP_AS_RAN,
+): RerunPlan {
   const selected = selectForRerun(jobs, status, selection);
   if (selected.length === 0) {
     if (selection.failed) throw new NothingToRerunError(`nothing to rerun: no job failed in run ${run.id}`);
@@ -68,6 +106,16 @@ export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatu
     const id = i + 1;
     const ident = idents[i] as string;
     nodeOrigins.set(id, job.id);
+    const recordedSeed = job.seed ?? Number(job.env?.['GATOR_SEED'] ?? Number.NaN);
+    const keep = options.newRunSeed === null || job.seedTemplate?.pinned === true || !Number.isInteger(recordedSeed);
+    // The new seed depends on the job's path in the run it came from, as the first one did.
+    const seed = keep ? recordedSeed : deriveSeed(options.newRunSeed ?? 0, job.path);
+    const ran = keep ? { argv: [...argv], env: { ...(job.env ?? {}) }, cwd: job.cwd } : reseed(job, argv, seed);
+    const policy: JobPolicy = {
+      timeout: scaled(job.timeout ?? options.defaultTimeout, options.timeoutMultiplier),
+      retry: { retries: job.retries ?? 0, on: job.retryOn ?? DEFAULT_RETRY_ON },
+      mkdir: job.mkdir,
+    };
     return {
       id,
       parentId: 0,
@@ -79,16 +127,15 @@ export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatu
       subtreeEnd: id,
       deps: noDeps,
       pos,
-      command,
-      args: argv.slice(1),
-      env: job.env ?? {},
-      cwd: job.cwd ?? cwd,
-      // The database does not keep the spec's resource requests; the defaults apply.
-      resources: { cores: 0, memoryBytes: 0, licenses: {} },
-      seed: Number(job.env?.['GATOR_SEED'] ?? 1),
-      seedTemplate: null,
-      params: null,
-      policy: DEFAULT_JOB_POLICY,
+      command: ran.argv[0] ?? command,
+      args: ran.argv.slice(1),
+      env: ran.env,
+      cwd: ran.cwd ?? cwd,
+      resources: { cores: job.cores ?? 0, memoryBytes: job.memory ?? 0, licenses: job.licenses ?? {} },
+      seed: Number.isInteger(seed) ? seed : 0,
+      seedTemplate: job.seedTemplate,
+      params: job.params,
+      policy,
     };
   });
   const root: PlannedGroup = {
@@ -105,5 +152,16 @@ export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatu
     children: planned.map((job) => job.id),
     groupTimeout: null,
   };
-  return { plan: { specPath: run.specPath, nodes: [root, ...planned], jobCount: planned.length, runSeed: 0, pools: null }, nodeOrigins, selected };
+  const runSeed = options.newRunSeed ?? run.seed ?? 0;
+  return {
+    plan: {
+      specPath: run.specPath,
+      nodes: [root, ...planned],
+      jobCount: planned.length,
+      runSeed,
+      pools: run.licenses === null ? null : { licenses: run.licenses, pos },
+    },
+    nodeOrigins,
+    selected,
+  };
 }

@@ -16,6 +16,10 @@ export interface RunRow {
   readonly rerunOf: string | null;
   readonly pid: number | null;
   readonly heartbeatAt: number | null;
+  /** The run seed every job's seed derives from. */
+  readonly seed: number | null;
+  /** The licence pools local jobs were admitted within; null when none were declared. */
+  readonly licenses: Readonly<Record<string, number>> | null;
 }
 
 interface RawRun {
@@ -30,6 +34,8 @@ interface RawRun {
   rerun_of: string | null;
   pid: number | null;
   heartbeat_at: number | null;
+  seed: number | null;
+  pools: string | null;
 }
 
 const parseArgv = (text: string): string[] => {
@@ -41,9 +47,23 @@ const parseArgv = (text: string): string[] => {
   }
 };
 
+const licensesOf = (text: string | null): Record<string, number> | null => {
+  if (text === null) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    const licenses = typeof value === 'object' && value !== null ? (value as { licenses?: unknown }).licenses : null;
+    if (typeof licenses !== 'object' || licenses === null || Array.isArray(licenses)) return null;
+    const entries = Object.entries(licenses).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+    return Object.fromEntries(entries);
+  } catch {
+    return null;
+  }
+};
+
 export function readRun(db: Database.Database, dbPath: string = db.name): RunRow {
-  const row = db.prepare('SELECT id, spec_path, started_at, ended_at, result, exit_code, host, argv, rerun_of, pid, heartbeat_at FROM run LIMIT 1').get() as
-    RawRun | undefined;
+  const row = db
+    .prepare('SELECT id, spec_path, started_at, ended_at, result, exit_code, host, argv, rerun_of, pid, heartbeat_at, seed, pools FROM run LIMIT 1')
+    .get() as RawRun | undefined;
   if (row === undefined) throw new NotARunDatabaseError(dbPath, 'it has no run row');
   return {
     id: row.id,
@@ -57,5 +77,7 @@ export function readRun(db: Database.Database, dbPath: string = db.name): RunRow
     rerunOf: row.rerun_of,
     pid: row.pid,
     heartbeatAt: row.heartbeat_at,
+    seed: row.seed,
+    licenses: licensesOf(row.pools),
   };
 }

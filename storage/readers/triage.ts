@@ -7,6 +7,8 @@ import { asFailureKind, type ResultName } from '../../vocabulary/codes.js';
 import { countJobs, openTally } from '../../vocabulary/tally.js';
 import { describeFailure, errorSignature, replayCommand } from '../../vocabulary/wording.js';
 import { NotARunDatabaseError } from './errors.js';
+import { readJob } from './jobs.js';
+import { reproCommand } from './repro.js';
 import { readRun, type RunRow } from './run-info.js';
 
 export interface Counts {
@@ -48,6 +50,11 @@ export interface FailureExample {
   readonly lastLines: readonly ReportLine[];
   /** The command that shows its whole log. */
   readonly replay: string;
+  /** The shell line that runs it again outside gator (`gator repro`); null when not recorded. */
+  readonly repro: string | null;
+  /** Its seed and parameter values, to say which instance it was. */
+  readonly seed: number | null;
+  readonly params: Readonly<Record<string, string>> | null;
 }
 
 export interface FailureBucket {
@@ -65,6 +72,8 @@ export interface RunReport {
   readonly totals: Counts & { readonly duration: number | null; readonly peakRss: number | null };
   readonly groups: readonly GroupRow[];
   readonly failures: { readonly jobs: number; readonly buckets: readonly FailureBucket[] };
+  /** Jobs that passed only after a retry, with the attempt that passed. */
+  readonly flaky: readonly { readonly path: string; readonly attempt: number }[];
 }
 
 export interface ReadReportOptions {
@@ -87,6 +96,9 @@ interface NodeRow {
   readonly msg_error: number;
   readonly msg_critical: number;
   readonly msg_warning: number;
+  readonly timeout: number | null;
+  readonly attempt: number;
+  readonly flaky: number;
 }
 
 const reasonOf = (row: NodeRow): string =>
@@ -97,6 +109,7 @@ const reasonOf = (row: NodeRow): string =>
     errors: row.msg_error,
     warnings: row.msg_warning,
     criticals: row.msg_critical,
+    timeout: row.timeout,
   });
 
 /** A group's leaf-job tally, plus when its jobs ran and their peak memory. */
@@ -191,7 +204,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
     const rows = db
       .prepare<[], NodeRow>(
         `SELECT id, parent_id, path, kind, result, exit_code, signal, failure, started_at, ended_at, rss_peak,
-                msg_error, msg_critical, msg_warning
+                msg_error, msg_critical, msg_warning, timeout, attempt, flaky
          FROM jobs ORDER BY id`,
       )
       .all();
@@ -215,6 +228,8 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
     const failureBuckets: FailureBucket[] = [...buckets.entries()]
       .map(([signature, bucket]): FailureBucket => {
         const example = bucket.rows[0] as NodeRow;
+        // The same row `gator repro` reads: the repro line, the seed and the parameters.
+        const job = readJob(db, example.id);
         return {
           signature,
           count: bucket.rows.length,
@@ -229,6 +244,9 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
             firstError: bucket.firstError,
             lastLines: lastLines.all(example.id, contextLines).reverse(),
             replay: replayCommand(dbPath, example.path),
+            repro: job === null ? null : reproCommand(job),
+            seed: job?.seed ?? null,
+            params: job?.params ?? null,
           },
         };
       })
@@ -251,6 +269,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
       totals: totals.counts(),
       groups,
       failures: { jobs: failed.length, buckets: failureBuckets },
+      flaky: rows.filter((row) => row.kind === 'job' && row.flaky === 1).map((row) => ({ path: row.path, attempt: row.attempt })),
     };
   } finally {
     db.close();

@@ -46,6 +46,8 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       params: 'JSON object: the values of the enclosing parameterised arrays (parameters:); NULL when none',
       timeout: "seconds: a job's timeout, or a group's group_timeout, after --timeout-multiplier; NULL when none",
       retries: 'retries allowed after a failed attempt (retries:)',
+      retry_on: 'JSON array: the failures that are retried (retry_on:), e.g. ["signal","timeout"]',
+      mkdir: '1 when the working directory is created before the job starts (mkdir: true)',
       attempt: "the attempt the job's result comes from: 1 unless it was retried",
       flaky: '1 when the job passed only after a retry, else 0',
       cores: 'cores the job holds while it runs: 1 unless it asks for more with !Cores',
@@ -54,6 +56,8 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       queued_at: 'unix seconds when it was ready to run and began waiting for its resources',
       launched_at: 'unix seconds when it was given them and launched',
       waited_for: 'the pool that last held it back: slots, cores, memory or license:NAME; NULL when it never waited',
+      seed_template:
+        'JSON: where the seed appears in argv (by index), env (by name) and cwd, as the pieces around it, so gator rerun --new-seeds can put in another; NULL when only in GATOR_SEED',
     },
   },
   messages: {
@@ -122,7 +126,8 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       rerun_of: 'for a rerun: the id of the run whose jobs it repeats',
       pid: 'process id of the runner',
       heartbeat_at: "unix seconds of the runner's last heartbeat (every 2 s while it runs)",
-      seed: "the run seed every job's seed derives from (--seed); NULL for runs before seeds",
+      seed: "the run seed every job's seed derives from (--seed)",
+      pools: 'JSON: what local jobs were admitted within: slots (-j), cores, memoryBytes, licenses (null: licences not counted)',
     },
   },
   cluster_jobs: {

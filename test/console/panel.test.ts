@@ -110,3 +110,26 @@ test('every line fits the width and the panel fits the height, at any size', () 
     }
   }
 });
+
+test('the panel and the status line say what waiting jobs wait for', async () => {
+  const { statusText } = await import('../../console/status-ticker.js');
+  const model = new ProgressModel();
+  model.runStarted({ ts: T0, jobCount: 20, dbPath: '/tmp/run.sqlite' });
+  model.jobStarted(started(1, 'top.sims.sim_1', T0));
+  const quiet = frame(model, T0 + 1).lines.map(strip);
+  assert.ok(!quiet.some((line) => line.includes('waiting')), 'nothing waits: no line');
+  model.waiting({
+    total: 12,
+    byPool: [
+      ['license:VCS', 8],
+      ['cores', 3],
+      ['slots', 1],
+    ],
+  });
+  const lines = frame(model, T0 + 1).lines.map(strip);
+  assert.ok(lines.includes('⏸ 12 waiting: 8 for licence VCS, 3 for cores, 1 for a job slot (-j)'), lines.join('\n'));
+  assert.match(
+    statusText(model.snapshot(T0 + 1, { running: 0, failed: 0 })),
+    /1 running, 19 pending \(12 waiting: 8 for licence VCS, 3 for cores, 1 for a job slot \(-j\)\)/,
+  );
+});

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_RETRY_ON, SpecError, parseSpec, planRun, type Plan, type PlanOptions, type PlannedGroup, type PlannedJob } from '../../spec/index.js';
 import { deriveSeed } from '../../spec/seed.js';
+import { describeRule, parseRetryRule } from '../../spec/retry-rule.js';
 
 function plan(text: string, options: Partial<PlanOptions> = {}): Plan {
   return planRun(parseSpec(text, 'spec.yaml'), { specPath: 'spec.yaml', launchDir: '/launch', baseEnv: { HOME: '/home/me' }, runSeed: 42, ...options });
@@ -242,7 +243,7 @@ describe('timeouts, retries and mkdir', () => {
   it('rejects wrong values where they are written', () => {
     throwsSpec(() => plan('!Job {retries: -1, command: x}'), /^spec\.yaml:1:16: retries must be from 0 to 100, not -1/);
     throwsSpec(() => plan('!Job {retries: 2, retry_on: signal, command: x}'), /retry_on must be a list .* \(write retry_on: \[signal\]\)/);
-    throwsSpec(() => plan('!Job {retry_on: ["exit:0"], command: x}'), /exit:<code> needs an exit code from 1 to 255, not 0/);
+    throwsSpec(() => plan('!Job {retry_on: ["exit:0"], command: x}'), /exit:<code> needs an exit code from 1 to 255, not '0'/);
     throwsSpec(() => plan('!Job {mkdir: yes please, command: x}'), /mkdir must be true or false/);
     throwsSpec(() => plan('!Job {group_timeout: 5s, command: x}'), /unknown field 'group_timeout' in !Job/);
     throwsSpec(() => plan('!Job {timout: 5s, command: x}'), /unknown field 'timout' in !Job \(did you mean 'timeout'\?\)/);
@@ -262,5 +263,18 @@ describe('pools', () => {
     throwsSpec(() => plan('!JobGroup {pools: {memory: lots}, jobs: []}'), /pools\.memory: a memory size is a number and a unit/);
     throwsSpec(() => plan('!JobGroup {pools: {licenses: {VCS: -1}}, jobs: []}'), /the count of licence 'VCS' must be 0 or more/);
     throwsSpec(() => plan('!JobGroup {pools: {licenses: [VCS]}, jobs: []}'), /pools\.licenses must be a mapping/);
+  });
+});
+
+describe('retry rules as text', () => {
+  it('reads back every rule it writes', () => {
+    for (const text of ['timeout', 'signal', 'any', 'exit', 'exit:137', 'output:License checkout failed', 'output:/lic.*fail/i', 'output://x/', 'output:a/b']) {
+      const parsed = parseRetryRule(text);
+      assert.ok(parsed.ok, text);
+      assert.deepEqual(parseRetryRule(describeRule(parsed.rule)), parsed, text);
+    }
+    assert.deepEqual(parseRetryRule('output://x/'), { ok: true, rule: { kind: 'output', pattern: '/x', flags: '' } });
+    assert.equal(parseRetryRule('exit:0').ok, false);
+    assert.equal(parseRetryRule('signals').ok, false);
   });
 });

@@ -1,7 +1,7 @@
 // Durations in specs and on the command line: one parser for every time limit.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, parseDuration } from '../../spec/duration.js';
+import { parseDuration } from '../../spec/duration.js';
 
 const seconds = (text: string): number => {
   const r = parseDuration(text);
@@ -43,15 +43,5 @@ describe('parseDuration', () => {
     assert.match(problem('30m1h'), /largest first/);
     assert.match(problem('1m1m'), /largest first/);
     assert.match(problem('h'), /cannot read/);
-  });
-});
-
-describe('formatDuration', () => {
-  it('writes limits the way messages show them', () => {
-    assert.equal(formatDuration(2), '2 s');
-    assert.equal(formatDuration(0.5), '0.5 s');
-    assert.equal(formatDuration(90), '1 min 30 s');
-    assert.equal(formatDuration(1800), '30 min');
-    assert.equal(formatDuration(7260), '2 h 1 min');
   });
 });

@@ -18,6 +18,7 @@ const expectedJobs: Record<string, number> = {
   'job_sequence.yaml': 3,
   'regression.yaml': 23,
   'regression-build-fails.yaml': 23,
+  'regression-control.yaml': 13,
 };
 
 describe('examples', () => {

@@ -28,7 +28,8 @@ const nodes: NodeRow[] = [
     params: { TEST: 'fifo' },
     timeout: 2,
     retries: 3,
-    policy: { timeout: 2, retry: { retries: 3, on: [{ kind: 'signal' }] }, mkdir: false },
+    retryOn: ['signal'],
+    mkdir: true,
     cores: 2,
     memory: 1e9,
     licenses: { VCS: 1 },
@@ -111,7 +112,7 @@ describe('RunWriter: regression control', () => {
   it('records seeds, params, limits and grants in jobs, and the run seed in run', () => {
     const row = db
       .prepare(
-        "SELECT seed, params, timeout, retries, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for, msg_error, msg_info, pid FROM jobs WHERE path = 'top.sim_fifo'",
+        "SELECT seed, params, timeout, retries, retry_on, mkdir, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for, msg_error, msg_info, pid FROM jobs WHERE path = 'top.sim_fifo'",
       )
       .get();
     assert.deepEqual(row, {
@@ -119,6 +120,8 @@ describe('RunWriter: regression control', () => {
       params: '{"TEST":"fifo"}',
       timeout: 2,
       retries: 3,
+      retry_on: '["signal"]',
+      mkdir: 1,
       attempt: 2,
       flaky: 1,
       cores: 2,

@@ -1,4 +1,5 @@
-// The job actor on a fake context: lines, verdicts, stop and grace, a lost watcher, backpressure.
+// The job actor on a fake context: lines, verdicts, stop and grace, a lost watcher, backpressure,
+// timeouts, retries and the memory warning.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JobActor } from '../../../actors/job/job-actor.js';
@@ -123,5 +124,86 @@ describe('JobActor', () => {
     pump();
     actor.stopped();
     assert.equal(rig.sampler.watched.size, 0);
+  });
+
+  const controlled = (yaml: string, settings = SETTINGS) => {
+    const job = planOf(yaml).nodes[0] as PlannedJob;
+    const rig = makeRig();
+    const context = new FakeContext<JobMessage>();
+    const reportTo = context.address<ChildEnded>(2);
+    const actor = new JobActor(context, { reportTo, job, settings, wiring: null as never }, rig.services);
+    const pump = (): void => {
+      for (let own = context.takeOwn(); own.length > 0; own = context.takeOwn()) for (const message of own) actor.receive(message);
+    };
+    return { rig, context, actor, reportTo, pump, job };
+  };
+
+  it('at its timeout sends SIGTERM to the process group, SIGKILL after the grace, and fails as timeout', () => {
+    const { rig, actor, pump, reportTo, context } = controlled('!Job {id: hang, timeout: 1h, command: sleep}');
+    const launch = rig.launcher.launches[0]!;
+    launch.listener.started(71);
+    pump();
+    actor.receive({ type: 'timed-out' });
+    assert.deepEqual(rig.signals, [[71, 'SIGTERM', 'timeout']]);
+    actor.receive({ type: 'grace-expired' });
+    assert.deepEqual(rig.signals.at(-1), [71, 'SIGKILL', 'grace-expired']);
+    launch.listener.ended(null, 'SIGKILL', false);
+    pump();
+    const { changes, events } = rig.ship();
+    const ended = changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.failure === 'timeout' && ended.signal === 'SIGKILL');
+    const texts = events.flatMap((event) => (event.type === 'message' ? [event.message.text] : []));
+    assert.ok(texts.includes('reached its 1 h timeout: sent SIGTERM, SIGKILL in 5 s'), texts.join('\n'));
+    assert.ok(texts.includes('did not end within 5 s of SIGTERM: killed (SIGKILL)'));
+    assert.deepEqual(context.to(reportTo), [{ type: 'child-ended', id: 0, result: Result.failure }]);
+  });
+
+  it("runs a failed attempt again when retry_on matches, keeping each line's attempt, and ends flaky", () => {
+    const { rig, actor, pump, reportTo, context } = controlled('!Job {id: flaky, retries: 2, retry_on: [exit:3], command: ./sim}');
+    rig.launcher.launches[0]!.listener.started(81);
+    rig.launcher.launches[0]!.listener.output(0, Buffer.from('first\n'));
+    rig.launcher.launches[0]!.listener.ended(3, null, false);
+    pump();
+    assert.equal(rig.launcher.launches.length, 2, 'started again');
+    assert.deepEqual(context.to(reportTo), [], 'not ended yet');
+    rig.launcher.launches[1]!.listener.started(82);
+    rig.launcher.launches[1]!.listener.output(0, Buffer.from('second\n'));
+    rig.launcher.launches[1]!.listener.ended(0, null, false);
+    pump();
+    const { changes } = rig.ship();
+    const retried = changes.find((change) => change.type === 'retried');
+    assert.ok(retried?.type === 'retried' && retried.attempt === 1 && retried.exitCode === 3 && retried.pid === 81);
+    assert.ok(changes.some((change) => change.type === 'attempt-started' && change.attempt === 2 && change.pid === 82));
+    const ended = changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.result === Result.success && ended.flaky === true);
+    assert.deepEqual(context.to(reportTo), [{ type: 'child-ended', id: 0, result: Result.success }]);
+    void actor;
+  });
+
+  it('does not retry a failure its rules do not name, nor a stopped job', () => {
+    const plain = controlled('!Job {id: plain, retries: 3, command: ./sim}');
+    plain.rig.launcher.launches[0]!.listener.started(91);
+    plain.rig.launcher.launches[0]!.listener.ended(1, null, false);
+    plain.pump();
+    assert.equal(plain.rig.launcher.launches.length, 1, 'exit 1 is not retried by default');
+    const stopped = controlled('!Job {id: s, retries: 3, retry_on: [any], command: ./sim}');
+    stopped.rig.launcher.launches[0]!.listener.started(92);
+    stopped.pump();
+    stopped.actor.receive({ type: 'stop', force: false });
+    stopped.rig.launcher.launches[0]!.listener.ended(null, 'SIGTERM', false);
+    stopped.pump();
+    assert.equal(stopped.rig.launcher.launches.length, 1);
+  });
+
+  it('warns once when its memory goes above its !Memory request', () => {
+    const { rig, actor, pump } = controlled('!Job {id: hog, resources: [!Memory [10, MB]], command: ./sim}');
+    rig.launcher.launches[0]!.listener.started(93);
+    pump();
+    for (const rss of [5e6, 12e6, 15e6, 4e6, 20e6]) actor.receive({ type: 'sample', ts: 1, nproc: 1, cpu: 1, rss });
+    const warnings = rig.ship().events.flatMap((event) => (event.type === 'message' && event.message.severity === 'WARNING' ? [event.message.text] : []));
+    assert.deepEqual(warnings, [
+      'uses 12 MB of memory, more than its !Memory request of 10 MB',
+      'uses 20 MB of memory, more than its !Memory request of 10 MB',
+    ]);
   });
 });

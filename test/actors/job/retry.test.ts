@@ -1,7 +1,8 @@
 // Which failed attempts are retried: retries bound the attempts, retry_on picks the failures.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OutputWatch, describeRule, retryReason, type AttemptEnd } from '../../../actors/job/retry.js';
+import { OutputWatch, retryReason, type AttemptEnd } from '../../../actors/job/retry.js';
+import { describeRule } from '../../../spec/retry-rule.js';
 import { DEFAULT_RETRY_ON, type RetryPolicy } from '../../../spec/index.js';
 
 const end = (over: Partial<AttemptEnd>): AttemptEnd => ({ failure: 'exit', exitCode: 1, outputMatched: false, ...over });

@@ -1,7 +1,8 @@
 // Pools from the command line, the spec and the machine; requests; refusing impossible jobs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findImpossible, formatBytes, requestOf, resolvePools } from '../../../actors/resources/pools.js';
+import { findImpossible, requestOf, resolvePools } from '../../../actors/resources/pools.js';
+import { formatBytes } from '../../../vocabulary/wording.js';
 import { parseSpec, planRun } from '../../../spec/index.js';
 
 const machine = { cpus: 2, totalMemoryBytes: 10e9 };
