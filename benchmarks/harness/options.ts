@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly timeoutS: number;
   /** Sizes of W1 above which GNU parallel is skipped (it costs minutes per repetition at 100,000). */
   readonly parallelMaxN: number;
+  /** A built checkout of an earlier version, run beside this one in W1 (`--before DIR`); null: none. */
+  readonly before: string | null;
   /** The arguments as given, for the report's "reproduce" line. */
   readonly argv: readonly string[];
 }
@@ -44,7 +46,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --timeout S          seconds before one command is killed (default 3600)
   --no-external        do not run benchmarks/replay.ts, benchmarks/progress-overhead.ts and benchmarks/hub.ts
   --external-quick     run those with --quick even in a full run (always so with --quick)
-  --no-install         never apt-get install missing tools (GNU parallel, time)`;
+  --no-install         never apt-get install missing tools (GNU parallel, time)
+  --before DIR         also run W1 with the gator built in DIR (an earlier checkout, npm-installed), in the same rounds`;
 
 const count = (text: string, name: string): number => {
   const value = Number(text.replaceAll('_', ''));
@@ -71,6 +74,7 @@ export const parseOptions = (argv: readonly string[]): BenchOptions | 'help' => 
       'no-external': { type: 'boolean', default: false },
       'external-quick': { type: 'boolean', default: false },
       'no-install': { type: 'boolean', default: false },
+      before: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,6 +103,7 @@ export const parseOptions = (argv: readonly string[]): BenchOptions | 'help' => 
     install: values['no-install'] !== true,
     timeoutS: values.timeout === undefined ? 3600 : count(values.timeout, '--timeout'),
     parallelMaxN: values['parallel-max'] === undefined ? 10_000 : count(values['parallel-max'], '--parallel-max'),
+    before: values.before === undefined ? null : resolve(values.before),
     argv,
   };
 };

@@ -56,15 +56,30 @@ export const gatorRun = (options: {
   /** Passed as `-j` only when set; otherwise the runner's default (os.availableParallelism()). */
   readonly jobs: number | null;
   readonly expect: Expectation;
+  /** A second runner variant of the same case: its key, label and extra arguments. */
+  readonly key?: string;
+  readonly label?: string;
+  readonly extraArgs?: readonly string[];
+  /** Another build's `bin/gator.js` (an earlier version); this checkout's by default. */
+  readonly bin?: string;
 }): Variant => {
-  const args = ['run', options.spec, '--tracking', options.tracking, '--quiet', ...(options.jobs === null ? [] : ['-j', String(options.jobs)])];
+  const bin = options.bin ?? GATOR_BIN;
+  const args = [
+    'run',
+    options.spec,
+    '--tracking',
+    options.tracking,
+    '--quiet',
+    ...(options.jobs === null ? [] : ['-j', String(options.jobs)]),
+    ...(options.extraArgs ?? []),
+  ];
   const clean = (): void => rmSync(options.tracking, { recursive: true, force: true });
   return {
-    key: 'gator',
-    label: 'gator',
+    key: options.key ?? 'gator',
+    label: options.label ?? 'gator',
     role: 'runner',
-    argv: [process.execPath, GATOR_BIN, ...args],
-    display: ['node', shown(GATOR_BIN), ...args.map((arg) => shellQuote(arg.startsWith('/') ? shown(arg) : arg))].join(' '),
+    argv: [process.execPath, bin, ...args],
+    display: ['node', shown(bin), ...args.map((arg) => shellQuote(arg.startsWith('/') ? shown(arg) : arg))].join(' '),
     before: clean,
     check: (measurement) => verify(measurement, join(options.tracking, 'run.sqlite'), options.expect),
     after: clean,

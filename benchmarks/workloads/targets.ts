@@ -77,6 +77,40 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
     );
   }
 
+  if (options.before !== null) {
+    const target = `W1 N=10,000: gator's ratio to \`xargs -P ${options.slots}\` within 5% of the earlier build's (--before)${w1 === undefined ? '' : scaled(w1.n, 10_000)}`;
+    const now = summaryOf(w1?.result, 'gator');
+    const before = summaryOf(w1?.result, 'gator-before');
+    const xargs = summaryOf(w1?.result, 'xargs');
+    rows.push(
+      now === null || before === null || xargs === null
+        ? notMeasured(target, '≤ 1.05', 'W1 with --before not measured')
+        : judged(
+            target,
+            now.wallS.median / xargs.wallS.median / (before.wallS.median / xargs.wallS.median),
+            1.05,
+            'max',
+            `${x(now.wallS.median / xargs.wallS.median)} now vs ${x(before.wallS.median / xargs.wallS.median)} before (${s(now.wallS.median)}, ${s(before.wallS.median)}, xargs ${s(xargs.wallS.median)})`,
+          ),
+    );
+  }
+  {
+    const target = `W1 N=10,000 with !Cores [1] and a licence per job: wall ≤ 1.1× W1 with default resources${w1 === undefined ? '' : scaled(w1.n, 10_000)}`;
+    const plain = summaryOf(w1?.result, 'gator');
+    const held = summaryOf(w1?.result, 'gator-resources');
+    rows.push(
+      plain === null || held === null
+        ? notMeasured(target, '≤ 1.1', 'W1 with resources not measured')
+        : judged(
+            target,
+            held.wallS.median / plain.wallS.median,
+            1.1,
+            'max',
+            `${x(held.wallS.median / plain.wallS.median)} (${s(held.wallS.median)} vs ${s(plain.wallS.median)})`,
+          ),
+    );
+  }
+
   const big = find(results, w1Id(100_000));
   const bigRuns = big?.variants.find((v) => v.variant.key === 'gator')?.runs ?? [];
   const bigGator = summaryOf(big, 'gator');

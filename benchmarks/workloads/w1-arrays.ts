@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { parallelTrue, xargsTrue } from '../harness/baselines.js';
 import { repsFor, type BenchContext } from '../harness/options.js';
+import { shown } from '../harness/paths.js';
 import { gatorRun, writeSpec } from '../harness/runner.js';
 import type { Case } from '../harness/types.js';
 
@@ -18,6 +19,21 @@ jobs:
       command: "true"
 `;
 
+/** W1 with what a resource-aware regression asks for: every job a core and a licence token. */
+export const arrayResourcesSpec = (n: number): string => `# W1 with resources: an array of ${n} \`true\` jobs, each holding a core and a BENCH licence.
+!JobArray
+ident: w1
+repeats: ${n}
+jobs:
+  - !Job
+      ident: t
+      command: "true"
+      resources: [!Cores [1], !License [BENCH, 1]]
+`;
+
+/** Runs with resources at or below this N (the target is at N=10,000); the 100,000 run stays one. */
+const RESOURCES_MAX_N = 10_000;
+
 export const w1Cases = ({ options, parallelMissing }: BenchContext): Case[] =>
   options.w1Sizes.map((n) => {
     const spec = writeSpec(join(options.work, 'specs', `w1-${n}.yaml`), arraySpec(n));
@@ -32,6 +48,34 @@ export const w1Cases = ({ options, parallelMissing }: BenchContext): Case[] =>
       reps: repsFor(options, n),
       variants: [
         gatorRun({ spec, tracking: join(options.work, 'track', `w1-${n}`), jobs: options.jobsFlag, expect: { passedJobs: n, stdoutLines: 0 } }),
+        ...(n <= RESOURCES_MAX_N
+          ? [
+              // As many licence tokens as slots: the pools are counted on every admission, but
+              // they hold nothing back, so the run measures their cost alone.
+              gatorRun({
+                spec: writeSpec(join(options.work, 'specs', `w1-resources-${n}.yaml`), arrayResourcesSpec(n)),
+                tracking: join(options.work, 'track', `w1-resources-${n}`),
+                jobs: options.jobsFlag,
+                expect: { passedJobs: n, stdoutLines: 0 },
+                key: 'gator-resources',
+                label: 'gator, !Cores [1] + !License',
+                extraArgs: ['--license', `BENCH=${options.slots}`],
+              }),
+            ]
+          : []),
+        ...(options.before === null
+          ? []
+          : [
+              gatorRun({
+                spec,
+                tracking: join(options.work, 'track', `w1-before-${n}`),
+                jobs: options.jobsFlag,
+                expect: { passedJobs: n, stdoutLines: 0 },
+                key: 'gator-before',
+                label: `gator before (${shown(options.before)})`,
+                bin: join(options.before, 'bin', 'gator.js'),
+              }),
+            ]),
         xargsTrue(n, options.slots),
         // GNU parallel is a slow secondary baseline (minutes per repetition at N=10,000 here):
         // once per size above 1,000 unless --reps says otherwise.
