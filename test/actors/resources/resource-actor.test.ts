@@ -34,7 +34,11 @@ it('admits nothing more once --max-failures jobs failed, and tells the run once'
   const g = context.address<GroupMessage>();
   for (const id of [1, 2, 3, 4]) actor.receive({ type: 'acquire', from: g, id, request: req(1) });
   actor.receive({ type: 'release', id: 1, failed: true });
-  assert.deepEqual(context.to(g).map((m) => (m as { id: number }).id), [1, 2, 3], 'one failure: still admitting');
+  assert.deepEqual(
+    context.to(g).map((m) => (m as { id: number }).id),
+    [1, 2, 3],
+    'one failure: still admitting',
+  );
   actor.receive({ type: 'release', id: 2, failed: true });
   assert.deepEqual(context.to(g).length, 3, 'the second failure: nothing more');
   assert.deepEqual(context.to(run), [{ type: 'max-failures', failures: 2 }]);
