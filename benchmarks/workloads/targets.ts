@@ -170,6 +170,23 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
           ),
     );
   }
+  if (options.before !== null) {
+    const target = "W2: gator's lines/s within 5% of the earlier build's (--before)";
+    const w2 = find(results, W2_ID);
+    const now = summaryOf(w2, 'gator');
+    const before = summaryOf(w2, 'gator-before');
+    rows.push(
+      now?.linesPerS == null || before?.linesPerS == null
+        ? notMeasured(target, '≥ 0.95', 'W2 with --before not measured')
+        : judged(
+            target,
+            now.linesPerS / before.linesPerS,
+            0.95,
+            'min',
+            `${x(now.linesPerS / before.linesPerS)} (${Math.round(now.linesPerS).toLocaleString('en-US')} vs ${Math.round(before.linesPerS).toLocaleString('en-US')} lines/s)`,
+          ),
+    );
+  }
   {
     const w3 = find(results, W3_ID);
     const leaves = w3?.case.jobs ?? 10_000;
