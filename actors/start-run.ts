@@ -14,6 +14,8 @@ import { RunActorType } from './run-actor.js';
 export interface RunRequest {
   readonly plan: Plan;
   readonly dbPath: string;
+  /** The database file's mode (0600 unless the run is shared). */
+  readonly fileMode?: number;
   readonly runId: string;
   readonly settings: RunSettings;
   /** Jobs running at once (`-j`). */
@@ -81,6 +83,7 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
         rerunOf: request.rerun?.runId ?? null,
       },
       nodeRows(request.plan, request.rerun?.nodeOrigins),
+      request.fileMode,
     ).close();
   const createMs = performance.now() - creating;
 

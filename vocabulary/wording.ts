@@ -122,3 +122,7 @@ export const FORCED_CUT_LINE = 'output may have been cut: the job was killed and
 /** Said once per run when jobs wait because the runner ran short of a resource. */
 export const shortageNotice = (code: string): string =>
   `the runner ran short of ${code === 'EMFILE' || code === 'ENFILE' ? 'open files' : code === 'EAGAIN' ? 'processes' : 'memory'} (${code}) starting jobs; they wait and start as others end, none fails for it`;
+
+/** Said once, before a run, when `-j` is more than the open-file limit lets the runner start at once. */
+export const fileBudgetNotice = (wanted: number, allowed: number, soft: number): string =>
+  `-j ${wanted} is more jobs than the open-file limit (${soft}) lets the runner watch at once: running at most ${allowed} at a time (raise the limit with ulimit -n)`;

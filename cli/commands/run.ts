@@ -3,16 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
-import type { RunEnded } from '../../actors/events.js';
+import type { RunEnded, RunObserver } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
 import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';
 import type { RunRequest, startRun } from '../../actors/start-run.js';
 import type { Plan } from '../../spec/plan.js';
 import { ExitCode, Severity } from '../../vocabulary/codes.js';
+import { fileBudgetNotice } from '../../vocabulary/wording.js';
 import type { ClusterSettings } from '../../cluster/settings.js';
 import { writeClusterPlan } from '../../cluster/plan-file.js';
 import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
-import { prepareTracking } from '../tracking.js';
+import { prepareTracking, type Tracking } from '../tracking.js';
 import { UsageError } from '../usage-error.js';
 import { handleSignals } from '../signals.js';
 import { addClusterOptions, clusterSettings, type ClusterFlags } from '../cluster-options.js';
@@ -36,12 +37,14 @@ export interface RunFlags extends ClusterFlags {
   readonly color?: boolean;
   readonly json: boolean;
   readonly id?: string;
+  readonly shared: boolean;
 }
 
 /** Adds the options shared by `run` and `rerun`. */
 export const addRunOptions = (command: Command): Command =>
   addClusterOptions(command)
     .option('--tracking <dir>', "directory for this run's database (default: ./tracking/<timestamp>, linked from ./tracking/latest)")
+    .option('--shared', 'let your group read the run: directories 0750 and database 0640 instead of 0700 and 0600 (for team tracking directories)', false)
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
     .addOption(
@@ -80,11 +83,13 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
   // Awaited later; a thread that fails to boot must not be an unhandled rejection meanwhile.
   booting.catch(() => undefined);
   // Loaded after the threads start booting, so the two overlap: start-up is paid by every run.
-  const { loadSpec, planRun, SpecError } = await import('../../spec/index.js');
+  const { describeSpecWarning, loadSpec, planRun, SpecError } = await import('../../spec/index.js');
   let plan: Plan;
   try {
     const root = loadSpec(specPath);
     plan = planRun(root, { specPath, launchDir: process.cwd(), baseEnv: process.env, ...(flags.id === undefined ? {} : { rootIdent: flags.id }) });
+    // Before anything runs, once per place in the spec.
+    for (const warning of plan.warnings ?? []) process.stderr.write(`gator: warning: ${describeSpecWarning(warning)}\n`);
   } catch (error) {
     await (await booting).kernel.shutdown();
     if (error instanceof SpecError) {
@@ -105,9 +110,9 @@ export async function executePlan(
   rerun?: RunRequest['rerun'],
   runtime?: Promise<RunRuntime>,
 ): Promise<number> {
-  let tracking: { dir: string; dbPath: string };
+  let tracking: Tracking;
   try {
-    tracking = prepareTracking(flags.tracking);
+    tracking = prepareTracking(flags.tracking, { shared: flags.shared });
   } catch (error) {
     await (await runtime)?.kernel.shutdown();
     if (error instanceof UsageError) {
@@ -141,6 +146,7 @@ export async function executePlan(
       return 2;
     }
   }
+  const slots = cluster === undefined ? await jobsTheRunnerCanWatch(flags.jobs, runConsole.observer, runtime) : CLUSTER_SLOTS;
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
   // The plan lives only in this function's frame, which ends once the run has it: at
   // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
@@ -155,9 +161,10 @@ export async function executePlan(
       {
         plan,
         dbPath: tracking.dbPath,
+        fileMode: tracking.modes.file,
         runId,
         settings: { limits, interval: flags.interval, grace: flags.grace, consoleSeverity, ...(cluster === undefined ? {} : { cluster }) },
-        slots: cluster === undefined ? flags.jobs : CLUSTER_SLOTS,
+        slots,
         argv: ['gator', ...argv],
         cwd: process.cwd(),
         options: {
@@ -224,4 +231,21 @@ async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteSt
     const color = decideColor({ flag: flags.color, env: process.env, isTTY: human.isTTY === true });
     human.write(renderReport(report, { color, width: human.columns ?? 100 }));
   }
+}
+
+/**
+ * `-j`, or fewer when the open-file limit would not let the runner watch that many jobs at once
+ * (said once). The soft limit is raised to the hard one first: Node cannot do it itself.
+ */
+async function jobsTheRunnerCanWatch(wanted: number, observer: RunObserver, runtime: Promise<RunRuntime> | undefined): Promise<number> {
+  const { jobsWithinBudget, openFilesInUse, raiseOpenFileLimit, usesSpawnServer } = await import('../../actors/job/launch/open-files.js');
+  const limits = await raiseOpenFileLimit();
+  if (limits === null) return wanted;
+  const facts = { limits, inUse: openFilesInUse(), spawnServer: usesSpawnServer(), jobThreads: 1 };
+  // Most limits are far above any -j: only a tight one waits for the threads to count them.
+  if (jobsWithinBudget(wanted, facts) === wanted) return wanted;
+  const jobThreads = (await runtime)?.jobHosts.length ?? 1;
+  const allowed = jobsWithinBudget(wanted, { ...facts, inUse: openFilesInUse(), jobThreads });
+  if (allowed < wanted) observer.notice?.(fileBudgetNotice(wanted, allowed, limits.soft));
+  return allowed;
 }
