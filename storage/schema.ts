@@ -153,7 +153,8 @@ SELECT m.id AS id, m.job_id AS job_id, n.path AS job_path, m.ts AS ts,
   ${caseOf('m.severity', Severity)} AS severity,
   ${caseOf('m.stream', Stream)} AS stream,
   m.text AS text,
-  coalesce(m.attempt, 1) AS attempt
+  coalesce(m.attempt, 1) AS attempt,
+  m.raw AS raw
 FROM message m JOIN node n ON n.id = m.job_id;
 
 CREATE VIEW attempts AS

@@ -222,9 +222,9 @@ export class JobActor {
   }
 
   #line(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null): void {
-    // Blank lines carry nothing and would count a stray stderr newline as an error (as Gator).
-    if (!NOT_BLANK.test(text)) return;
-    this.#record(stream, severity, text, raw);
+    // Every line is kept, so that a replay is the job's output. A blank one carries no message:
+    // it is INFO whatever its stream, so a stray blank line on stderr fails no job (as in Gator).
+    this.#record(stream, NOT_BLANK.test(text) ? severity : Severity.INFO, text, raw);
   }
 
   #runtimeLine(severity: SeverityLevel, text: string): void {

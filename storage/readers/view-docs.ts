@@ -67,6 +67,7 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       stream: 'stdout, stderr, api (reported by the job itself) or runtime (the runner)',
       text: 'the line, without its newline',
       attempt: 'the attempt of the job the line belongs to: 1 unless the job was retried',
+      raw: "the line's exact bytes (BLOB) when they are not valid UTF-8 (text then shows U+FFFD for the bad bytes); else NULL",
     },
   },
   attempts: {
