@@ -22,11 +22,12 @@ export const SETTINGS: RunSettings = {
 };
 
 export class FakeLauncher implements Launcher {
-  readonly launches: { spec: LaunchSpec; listener: LaunchListener; flow: boolean[] }[] = [];
+  readonly launches: { spec: LaunchSpec; listener: LaunchListener; flow: boolean[]; cut: { asked: boolean } }[] = [];
   launch(spec: LaunchSpec, listener: LaunchListener): Launched {
     const flow: boolean[] = [];
-    this.launches.push({ spec, listener, flow });
-    return { pause: () => void flow.push(true), resume: () => void flow.push(false), cut: () => undefined };
+    const cut = { asked: false };
+    this.launches.push({ spec, listener, flow, cut });
+    return { pause: () => void flow.push(true), resume: () => void flow.push(false), cut: () => void (cut.asked = true) };
   }
 }
 
