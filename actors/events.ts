@@ -45,6 +45,11 @@ export interface NodeEnded {
   readonly subtreeEnd: number;
   /** Leaf jobs in the node's subtree (1 for a job). */
   readonly leaves: number;
+  /**
+   * Set when this end stands for a group's children that never started, aborted together (ids
+   * `id` to `subtreeEnd`, `path` the group's): why.
+   */
+  readonly notStarted?: string;
 }
 
 /** The run's leaf-job tally (`unfinished` counts jobs a stop left pending). */

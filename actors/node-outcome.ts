@@ -4,7 +4,7 @@
 // the events they make (the tally in vocabulary/tally.ts counts them).
 import type { NodeKindName, FailureKind, ResultCode } from '../vocabulary/codes.js';
 import { RESULT_NAME, Result, Severity, Stream } from '../vocabulary/codes.js';
-import { prunedLine } from '../vocabulary/wording.js';
+import { notStartedLine, prunedLine, STOPPING_REASON } from '../vocabulary/wording.js';
 import type { MessageCounts } from '../storage/batch.js';
 import type { Outbox } from './outbox-actor.js';
 
@@ -107,6 +107,46 @@ export const reportAborted = (
       leaves: jobs,
     },
   });
+};
+
+/** Neighbouring children (ids `from` to `to`, their subtrees included) that settle `jobs` leaf jobs. */
+export interface ChildRange {
+  readonly from: number;
+  readonly to: number;
+  readonly jobs: number;
+}
+
+/**
+ * Records that the run's stop aborted a group's children that had not started, all at once: one
+ * runtime line on the group, one aborted id range and one console end per run of neighbours.
+ * (An array of 250,000 stopped child by child made as many lines, rows and console ends: it
+ * took tens of seconds to stop.)
+ */
+export const reportNotStarted = (outbox: Outbox, group: NodeRef, ranges: readonly ChildRange[], ts: number): void => {
+  const jobs = ranges.reduce((sum, range) => sum + range.jobs, 0);
+  outbox.message(group.id, ts, Severity.WARNING, Stream.runtime, prunedLine(notStartedLine(jobs, STOPPING_REASON)), null);
+  for (const range of ranges) {
+    outbox.change({ type: 'aborted', from: range.from, to: range.to, ts });
+    outbox.event({
+      type: 'ended',
+      node: {
+        id: range.from,
+        path: group.path,
+        kind: group.kind,
+        ts,
+        result: 'aborted',
+        duration: 0,
+        exitCode: null,
+        signal: null,
+        failure: null,
+        firstError: null,
+        jobs: range.jobs,
+        subtreeEnd: range.to,
+        leaves: range.jobs,
+        notStarted: STOPPING_REASON,
+      },
+    });
+  }
 };
 
 /** Records that a child actor crashed: the node fails as `internal`, a group's unfinished subtree is aborted. */

@@ -16,6 +16,8 @@ export interface RunRequest {
   readonly dbPath: string;
   /** The database file's mode (0600 unless the run is shared). */
   readonly fileMode?: number;
+  /** Asked between slices of the database's creation: true once the run was asked to stop. */
+  readonly interrupted?: () => boolean;
   readonly runId: string;
   readonly settings: RunSettings;
   /** Jobs running at once (`-j`). */
@@ -30,6 +32,14 @@ export interface RunRequest {
   readonly resume?: { readonly state: RunResume; readonly tally: { readonly passed: number; readonly failed: number; readonly aborted: number } };
   /** Threads that run jobs; defaults to the number of CPUs less the storage thread, at most the slots. */
   readonly jobThreads?: number;
+}
+
+/** The run was asked to stop while its database was being made: nothing was recorded or run. */
+export class InterruptedBeforeStart extends Error {
+  override readonly name = 'InterruptedBeforeStart';
+  constructor() {
+    super('interrupted before any job started; no run was recorded');
+  }
 }
 
 export interface RunHandle {
@@ -68,8 +78,8 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
     const writer = RunWriter.open(request.dbPath);
     writer.resume(process.pid, startedAt);
     writer.close();
-  } else
-    RunWriter.create(
+  } else {
+    const writer = await RunWriter.createInSlices(
       request.dbPath,
       {
         id: request.runId,
@@ -83,8 +93,12 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
         rerunOf: request.rerun?.runId ?? null,
       },
       nodeRows(request.plan, request.rerun?.nodeOrigins),
-      request.fileMode,
-    ).close();
+      request.fileMode ?? 0o600,
+      request.interrupted ?? ((): boolean => false),
+    );
+    if (writer === null) throw new InterruptedBeforeStart();
+    writer.close();
+  }
   const createMs = performance.now() - creating;
 
   const { kernel, jobHosts, bootMs } = await (runtime ?? bootRuntime(request.slots, request.jobThreads));

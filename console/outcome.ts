@@ -3,7 +3,7 @@
 // same the report and the exports use.
 import type { NodeEnded } from '../actors/events.js';
 import { unreachable } from '../vocabulary/unreachable.js';
-import { describeAborted, describeFailure } from '../vocabulary/wording.js';
+import { describeAborted, describeFailure, notStartedLine } from '../vocabulary/wording.js';
 import { formatDuration } from './durations.js';
 
 /** The reason a failed node failed: exit code, signal, message counts… */
@@ -21,7 +21,7 @@ export const describeEnd = (node: NodeEnded, errorLines: number): string => {
       return node.firstError === null ? why : `${why}: ${node.firstError}`;
     }
     case 'aborted':
-      return describeAborted(node.kind, node.jobs);
+      return node.notStarted === undefined ? describeAborted(node.kind, node.jobs) : `aborted: ${notStartedLine(node.jobs, node.notStarted)}`;
     case 'unknown':
       return `ended${took} without a result`;
     default:

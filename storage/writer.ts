@@ -54,6 +54,16 @@ export interface NodeRow {
   readonly licenses?: Readonly<Record<string, number>> | null;
 }
 
+/** A database being built under its temporary name. */
+interface Build {
+  readonly temp: string;
+  readonly writer: RunWriter;
+  readonly insert: (rows: Iterator<NodeRow>, limit: number) => boolean;
+}
+
+/** Node rows per transaction when the database is made in slices: about a tenth of a second. */
+const NODES_PER_SLICE = 20_000;
+
 /** Where `create` builds the database of `path` before linking it into place. */
 const buildPath = (path: string, pid: number): string => join(dirname(path), `.${basename(path)}.${pid}.new`);
 
@@ -197,6 +207,38 @@ export class RunWriter {
    * and of two runs started at once with the same path exactly one gets it (RunExistsError).
    */
   static create(path: string, info: RunInfo, nodes: Iterable<NodeRow>, mode = 0o600): RunWriter {
+    const build = RunWriter.#begin(path, info, mode);
+    const rows = nodes[Symbol.iterator]();
+    RunWriter.#guard(path, build, () => {
+      while (!build.insert(rows, Number.POSITIVE_INFINITY));
+    });
+    return RunWriter.#publish(path, build);
+  }
+
+  /**
+   * `create` in transactions of NODES_PER_SLICE rows, giving the event loop a turn between
+   * them, so that Ctrl+C is handled within a fraction of a second however large the plan (a
+   * 250,000-node plan takes seconds). Resolves to null, the build removed, once `interrupted`
+   * says so.
+   */
+  static async createInSlices(path: string, info: RunInfo, nodes: Iterable<NodeRow>, mode: number, interrupted: () => boolean): Promise<RunWriter | null> {
+    const build = RunWriter.#begin(path, info, mode);
+    const rows = nodes[Symbol.iterator]();
+    for (let done = false; !done;) {
+      done = RunWriter.#guard(path, build, () => build.insert(rows, NODES_PER_SLICE));
+      if (done) break;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted()) {
+        build.writer.#db.close();
+        removeBuild(build.temp);
+        return null;
+      }
+    }
+    return RunWriter.#publish(path, build);
+  }
+
+  /** The schema and the run row, in a new file under the temporary name. */
+  static #begin(path: string, info: RunInfo, mode: number): Build {
     removeStaleBuilds(path);
     const temp = buildPath(path, process.pid);
     let db: Database.Database;
@@ -215,24 +257,34 @@ export class RunWriter {
       removeBuild(temp);
       throw new RunDatabaseError(path, 'cannot create the run database', { cause: error });
     }
-    const built = new RunWriter(temp, db);
+    const writer = new RunWriter(temp, db);
+    const build: Build = { temp, writer, insert: writer.#nodeInserter() };
+    RunWriter.#guard(path, build, () => writer.#insertRun(info));
+    return build;
+  }
+
+  /** Runs a step of the build; a failure removes it and says the plan could not be recorded. */
+  static #guard<T>(path: string, build: Build, step: () => T): T {
     try {
-      built.#insertRun(info);
-      built.#insertNodes(nodes);
+      return step();
     } catch (error) {
-      db.close();
-      removeBuild(temp);
+      build.writer.#db.close();
+      removeBuild(build.temp);
       throw new RunDatabaseError(path, 'cannot record the run plan', { cause: error });
     }
-    built.close();
+  }
+
+  /** Links the finished build into place (atomically, never over another run) and opens it there. */
+  static #publish(path: string, build: Build): RunWriter {
+    build.writer.close();
     try {
-      linkSync(temp, path);
+      linkSync(build.temp, path);
     } catch (error) {
-      removeBuild(temp);
+      removeBuild(build.temp);
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new RunExistsError(path);
       throw new RunDatabaseError(path, 'cannot create the run database', { cause: error });
     }
-    removeBuild(temp);
+    removeBuild(build.temp);
     return RunWriter.open(path);
   }
 
@@ -257,7 +309,8 @@ export class RunWriter {
       );
   }
 
-  #insertNodes(nodes: Iterable<NodeRow>): void {
+  /** Inserts up to `limit` rows of `rows` in one transaction; true once `rows` is exhausted. */
+  #nodeInserter(): (rows: Iterator<NodeRow>, limit: number) => boolean {
     const insert = this.#db.prepare(
       `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, command, argv, env, cwd, rerun_of,
                          seed, seed_template, params, timeout, retries, policy, cores, memory, licenses)
@@ -274,8 +327,11 @@ export class RunWriter {
       }
       return text;
     };
-    this.#db.transaction(() => {
-      for (const node of nodes) {
+    return this.#db.transaction((rows: Iterator<NodeRow>, limit: number): boolean => {
+      for (let count = 0; count < limit; count++) {
+        const next = rows.next();
+        if (next.done === true) return true;
+        const node = next.value;
         insert.run(
           node.id,
           node.parentId,
@@ -301,7 +357,8 @@ export class RunWriter {
           node.licenses === null || node.licenses === undefined || Object.keys(node.licenses).length === 0 ? null : toJson(node.licenses),
         );
       }
-    })();
+      return false;
+    });
   }
 
   /** Applies a batch in one transaction. */

@@ -81,6 +81,8 @@ export const ABORTED_REASON = 'a dependency did not go the required way';
 /** The aborted line of a node that settles `jobs` leaf jobs. */
 export const describeAborted = (kind: 'job' | 'group' | 'array', jobs: number): string =>
   kind === 'job' || jobs <= 1 ? `aborted: ${ABORTED_REASON}` : `aborted with its ${plural(jobs, 'job')}: ${ABORTED_REASON}`;
+/** What is said of a group's `jobs` leaf jobs that never started, aborted together for `reason`. */
+export const notStartedLine = (jobs: number, reason: string): string => `${plural(jobs, 'job')} had not started: ${reason}`;
 /** What a pruned node's runtime line says. */
 export const prunedLine = (reason: string): string => `pruned: ${reason}`;
 export const STOPPING_REASON = 'the run is stopping';

@@ -9,7 +9,7 @@ import { unreachable } from '../../vocabulary/unreachable.js';
 import { STOPPING_REASON } from '../../vocabulary/wording.js';
 import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
 import { JobActorType } from '../job/job-actor.js';
-import { reportAborted, reportCrashed, reportEnded } from '../node-outcome.js';
+import { reportAborted, reportCrashed, reportEnded, reportNotStarted, type ChildRange } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
 import type { GroupInit, GroupMessage, JobMessage, RunSettings, RunWiring, Stop } from '../protocol.js';
 import { dependencyVerdict } from './dependencies.js';
@@ -211,10 +211,22 @@ export class GroupActor {
       this.#interrupted = true;
       this.#context.send(this.#wiring.throttle, { type: 'cancel', from: this.#context.self });
     }
+    const notStarted: ChildRange[] = [];
     for (const child of this.#children.values()) {
       if (child.phase === 'running' && child.address !== null) this.#context.send(child.address, stop);
-      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, STOPPING_REASON);
+      else if (child.phase === 'waiting' || child.phase === 'queued') {
+        // Children are in id order: neighbours that never started make one range.
+        const last = notStarted.at(-1);
+        const jobs = this.#leaves(child.node);
+        if (last !== undefined && last.to + 1 === child.node.id)
+          notStarted[notStarted.length - 1] = { from: last.from, to: child.node.subtreeEnd, jobs: last.jobs + jobs };
+        else notStarted.push({ from: child.node.id, to: child.node.subtreeEnd, jobs });
+        child.phase = 'done';
+        child.result = Result.aborted;
+        this.#open--;
+      }
     }
+    if (notStarted.length > 0) reportNotStarted(this.#outbox, this.#init.node, notStarted, now());
     this.#maybeFinish();
   }
 

@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import type { RunEnded, RunObserver } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
 import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';
-import type { RunRequest, startRun } from '../../actors/start-run.js';
+import type { RunHandle, RunRequest, startRun } from '../../actors/start-run.js';
 import type { Plan } from '../../spec/plan.js';
 import { ExitCode, Severity } from '../../vocabulary/codes.js';
 import { fileBudgetNotice } from '../../vocabulary/wording.js';
@@ -150,7 +150,7 @@ export async function executePlan(
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
   // The plan lives only in this function's frame, which ends once the run has it: at
   // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
-  const { startRun: start } = await import('../../actors/start-run.js');
+  const { startRun: start, InterruptedBeforeStart } = await import('../../actors/start-run.js');
   const launch = (): ReturnType<typeof startRun> => {
     const plan = planned.plan;
     if (plan === null) throw new TypeError('executePlan needs a plan');
@@ -176,20 +176,33 @@ export async function executePlan(
           ...(cluster === undefined ? {} : { cluster }),
         },
         ...(rerun === undefined ? {} : { rerun }),
+        interrupted: () => stopAsked !== null,
       },
       runConsole.observer,
       runtime,
     );
   };
-  let handle;
+  // Handled from before the database is made: a stop asked for while the run starts takes
+  // effect between slices of the database (which is then not kept) or as soon as it runs.
+  let handle: RunHandle | null = null;
+  let stopAsked: boolean | null = null;
+  const signals = handleSignals((force) => {
+    if (handle === null) stopAsked = (stopAsked ?? false) || force;
+    else handle.stop(force);
+  });
   try {
     handle = await launch();
   } catch (error) {
+    signals.dispose();
     await (await runtime)?.kernel.shutdown();
     runConsole.close();
+    if (error instanceof InterruptedBeforeStart) {
+      process.stderr.write(`gator: ${error.message}\n`);
+      return ExitCode.interrupted;
+    }
     throw error;
   }
-  const signals = handleSignals((force) => handle.stop(force));
+  if (stopAsked !== null) handle.stop(stopAsked);
   let end: RunEnded;
   try {
     end = await handle.done;
