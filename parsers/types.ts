@@ -1,7 +1,7 @@
 // What a tool log parser is: a small state machine, one per stream of one job, that is shown
 // every line as it arrives and says which severity the line has for its tool, or that the line
 // is not one of the tool's. Pure: no I/O, no clock, no knowledge of jobs or storage.
-import { SEVERITY_NAMES, Severity, type SeverityLevel, type SeverityName } from '../storage/schema.js';
+import { SEVERITY_NAMES, Severity, type SeverityLevel, type SeverityName } from '../vocabulary/codes.js';
 
 export { SEVERITY_NAMES, Severity, type SeverityLevel, type SeverityName };
 

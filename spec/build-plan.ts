@@ -15,6 +15,7 @@ import { Problems } from './problems.js';
 import { deriveSeed, randomRunSeed } from './seed.js';
 import { quote } from './text.js';
 import { checkTree, childName, identProblem } from './validate.js';
+import { DEFAULT_VERDICT, deriveVerdict, type PlannedVerdict } from './verdict-rules.js';
 
 export interface PlanOptions {
   /** The spec file (relative to launchDir or absolute); its stem names an unnamed root. */
@@ -103,6 +104,8 @@ interface Frame {
   readonly deps: PlannedDeps;
   readonly inherited: Inherited;
   readonly params: Readonly<Record<string, string>> | null;
+  /** Parsers, patterns and limits the layers above this node set. */
+  readonly verdict: PlannedVerdict;
 }
 
 /** Defines `__proto__` as a plain entry: Object.assign would treat it as the prototype setter. */
@@ -198,6 +201,8 @@ class PlanBuilder {
   /** One entry per spec node: array instances share their parent's inherited settings. */
   readonly #inheritedCache = new Map<NodeSpec, { readonly from: Inherited; readonly to: Inherited }>();
   readonly #policyCache = new Map<JobSpec, { readonly from: Inherited; readonly policy: JobPolicy }>();
+  /** Per spec node, its verdict rules for each parent's rules seen (array instances share one). */
+  readonly #verdicts = new Map<NodeSpec, Map<PlannedVerdict, PlannedVerdict>>();
 
   constructor(baseEnv: Readonly<Record<string, string | undefined>>, launchDir: string, runSeed: number, timeouts: TimeoutSettings) {
     this.#baseEnv = baseEnv;
@@ -331,6 +336,20 @@ class PlanBuilder {
     return policy;
   }
 
+  #verdictOf(spec: NodeSpec, inherited: PlannedVerdict): PlannedVerdict {
+    let byParent = this.#verdicts.get(spec);
+    if (byParent === undefined) {
+      byParent = new Map();
+      this.#verdicts.set(spec, byParent);
+    }
+    let verdict = byParent.get(inherited);
+    if (verdict === undefined) {
+      verdict = deriveVerdict(spec, inherited);
+      byParent.set(inherited, verdict);
+    }
+    return verdict;
+  }
+
   visit(spec: NodeSpec, frame: Frame): void {
     const cwd = spec.cwd ?? frame.cwd;
     const arrayIndex = frame.indices.length === 0 ? null : (frame.indices[frame.indices.length - 1] ?? null);
@@ -343,6 +362,7 @@ class PlanBuilder {
     const env = this.#layerEnv(spec, frame.vars === null ? frame.env : overlay(frame.env, frame.vars));
     const deferred = this.#deferredBelow(spec, frame.deferred);
     const inherited = this.#inheritedFor(spec, frame.inherited);
+    const verdict = this.#verdictOf(spec, frame.verdict);
     const children: number[] = [];
     const group: PlannedGroup = {
       id: frame.id,
@@ -381,6 +401,7 @@ class PlanBuilder {
           deferred,
           cwd,
           inherited,
+          verdict,
           id: ids[k] ?? -1,
           ident: name,
           path: `${frame.path}.${name}`,
@@ -432,6 +453,7 @@ class PlanBuilder {
           deferred,
           cwd,
           inherited,
+          verdict,
           id: first + i * block + (offsets[k] ?? 0),
           ident: name,
           path: `${frame.path}.${name}`,
@@ -488,6 +510,7 @@ class PlanBuilder {
   }
 
   #job(spec: JobSpec, frame: Frame, cwdTemplate: string | undefined, arrayIndex: number | null, subtreeEnd: number): PlannedJob {
+    const verdict = this.#verdictOf(spec, frame.verdict);
     const seed = spec.seed ?? deriveSeed(this.#runSeed, frame.path);
     const seedText = String(seed);
     const seedVar = { GATOR_SEED: seedText };
@@ -565,6 +588,8 @@ class PlanBuilder {
       params: frame.params,
       policy: this.#policy(spec, frame.inherited),
       ...this.#schedulerOf(spec, frame.inherited),
+      lines: verdict.lines,
+      limits: verdict.limits,
     };
   }
 
@@ -636,6 +661,7 @@ export function planRun(root: NodeSpec, options: PlanOptions): Plan {
     deps: NO_DEPS,
     inherited: NOTHING_INHERITED,
     params: null,
+    verdict: DEFAULT_VERDICT,
   });
   const pools = root.kind === 'job' ? undefined : root.pools;
   const warnings = builder.warnings;

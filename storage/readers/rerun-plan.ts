@@ -3,6 +3,7 @@
 // cwd, array indices) under a root group `rerun`, and remembers the node it repeats.
 import type { Plan, PlannedGroup, PlannedJob } from '../../spec/plan.js';
 import { DEFAULT_JOB_POLICY } from '../../spec/build-plan.js';
+import { DEFAULT_VERDICT } from '../../spec/verdict-rules.js';
 import { NothingToRerunError, RerunError } from './errors.js';
 import { selectNodes } from './job-glob.js';
 import { type JobRow } from './jobs.js';
@@ -89,6 +90,7 @@ export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatu
       seedTemplate: null,
       params: null,
       policy: DEFAULT_JOB_POLICY,
+      ...DEFAULT_VERDICT,
     };
   });
   const root: PlannedGroup = {

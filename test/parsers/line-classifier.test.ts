@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_LINE_RULES, LineClassifier, classifiesLines, patternProblem, type LineRules } from '../../parsers/index.js';
-import { Severity } from '../../storage/schema.js';
+import { Severity } from '../../vocabulary/codes.js';
 
 const rules = (over: Partial<LineRules>): LineRules => ({ ...DEFAULT_LINE_RULES, ...over });
 const { DEBUG, INFO, WARNING, ERROR, CRITICAL } = Severity;

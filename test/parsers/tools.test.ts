@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PARSER_NAMES, parserNamed } from '../../parsers/index.js';
-import { SEVERITY_NAMES, Severity } from '../../storage/schema.js';
+import { SEVERITY_NAMES, Severity } from '../../vocabulary/codes.js';
 
 const LOGS = join('test', 'fixtures', 'logs');
 
