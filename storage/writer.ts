@@ -3,10 +3,10 @@
 import { chmodSync, linkSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { MessageColumns, NodeChange, WriteBatch } from './batch.js';
+import type { MessageColumns, MetricRow, NodeChange, WriteBatch } from './batch.js';
 import { RunDatabaseError, RunExistsError } from './errors.js';
 import { APPLICATION_ID, SCHEMA_VERSION, TABLES, VIEWS } from './schema.js';
-import { NodeKind, Result, State, type NodeKindName, type RunResultCode } from '../vocabulary/codes.js';
+import { NodeKind, Result, State, type NodeKindName, type RunResultCode, type SeverityLevel } from '../vocabulary/codes.js';
 import { unreachable } from '../vocabulary/unreachable.js';
 
 export interface RunInfo {
@@ -52,6 +52,12 @@ export interface NodeRow {
   readonly cores?: number | null;
   readonly memory?: number | null;
   readonly licenses?: Readonly<Record<string, number>> | null;
+  /** Jobs only: the parsers, patterns, stderr severity and limits its spec gave it (JSON); null: none. */
+  readonly rules?: unknown;
+  /** Jobs only: the message limits that judge it (null: unlimited). */
+  readonly limits?: { readonly warning: number | null; readonly error: number | null; readonly critical: number | null } | null;
+  /** Jobs only: the severity of its unparsed stderr lines. */
+  readonly stderrSeverity?: SeverityLevel | null;
 }
 
 /** A database being built under its temporary name. */
@@ -118,6 +124,8 @@ export class RunWriter {
   #insertMessage: Statement;
   #insertSample: Statement;
   #upsertMetric: Statement;
+  #insertMetricValues: Statement;
+  #insertMetricValue: Statement;
   #launched: Statement;
   #started: Statement;
   #progress: Statement;
@@ -142,9 +150,15 @@ export class RunWriter {
     this.#insertMessages = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw, attempt) VALUES ${new Array(CHUNK).fill(row).join(', ')}`);
     this.#insertMessage = db.prepare(`INSERT INTO message (job_id, ts, severity, stream, text, raw, attempt) VALUES ${row}`);
     this.#insertSample = db.prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, ?, ?, ?)');
+    // Last value, and count/sum/min/max of every value, per job and name.
     this.#upsertMetric = db.prepare(
-      'INSERT INTO metric (job_id, name, value) VALUES (?, ?, ?) ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value',
+      `INSERT INTO metric (job_id, name, value, count, sum, min, max, ts) VALUES (?1, ?2, ?3, 1, ?3, ?3, ?3, ?4)
+       ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value, count = metric.count + 1, sum = metric.sum + excluded.value,
+         min = min(metric.min, excluded.value), max = max(metric.max, excluded.value), ts = excluded.ts`,
     );
+    const valueRow = '(?, ?, ?, ?, ?)';
+    this.#insertMetricValues = db.prepare(`INSERT INTO metric_value (job_id, ts, name, value, source) VALUES ${new Array(CHUNK).fill(valueRow).join(', ')}`);
+    this.#insertMetricValue = db.prepare(`INSERT INTO metric_value (job_id, ts, name, value, source) VALUES ${valueRow}`);
     this.#launched = db.prepare(`UPDATE node SET state = ${State.launched} WHERE id = ? AND state < ${State.launched}`);
     this.#launchedGranted = db.prepare(`UPDATE node SET state = max(state, ${State.launched}), launched_at = ?, queued_at = ?, waited_for = ? WHERE id = ?`);
     this.#retried = db.prepare(
@@ -162,7 +176,7 @@ export class RunWriter {
          msg_error = msg_error + ?, msg_critical = msg_critical + ? WHERE id = ? AND attempt = ?`,
     );
     this.#ended = db.prepare(
-      `UPDATE node SET state = ${State.complete}, ended_at = ?, result = ?, failure = ?, exit_code = ?, signal = ?,
+      `UPDATE node SET state = ${State.complete}, ended_at = ?, result = ?, failure = ?, failure_detail = ?, exit_code = ?, signal = ?,
          msg_debug = coalesce(?, msg_debug), msg_info = coalesce(?, msg_info), msg_warning = coalesce(?, msg_warning),
          msg_error = coalesce(?, msg_error), msg_critical = coalesce(?, msg_critical),
          cpu_peak = coalesce(?, cpu_peak), rss_peak = coalesce(?, rss_peak), flaky = ?
@@ -313,8 +327,9 @@ export class RunWriter {
   #nodeInserter(): (rows: Iterator<NodeRow>, limit: number) => boolean {
     const insert = this.#db.prepare(
       `INSERT INTO node (id, parent_id, subtree_end, kind, ident, path, array_index, array_indices, command, argv, env, cwd, rerun_of,
-                         seed, seed_template, params, timeout, retries, policy, cores, memory, licenses)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         seed, seed_template, params, timeout, retries, policy, cores, memory, licenses,
+                         rules, limit_warning, limit_error, limit_critical, stderr_severity)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Many jobs share one params, policy or licences object: serialise each once.
     const json = new Map<unknown, string | null>();
@@ -355,6 +370,11 @@ export class RunWriter {
           node.cores ?? null,
           node.memory ?? null,
           node.licenses === null || node.licenses === undefined || Object.keys(node.licenses).length === 0 ? null : toJson(node.licenses),
+          toJson(node.rules),
+          node.limits?.warning ?? null,
+          node.limits?.error ?? null,
+          node.limits?.critical ?? null,
+          node.stderrSeverity ?? null,
         );
       }
       return false;
@@ -401,7 +421,7 @@ export class RunWriter {
     for (const sample of batch.samples ?? []) {
       this.#insertSample.run(sample.jobId, sample.ts, sample.nproc, sample.cpuPercent, sample.rssBytes);
     }
-    for (const metric of batch.metrics ?? []) this.#upsertMetric.run(metric.jobId, metric.name, metric.value);
+    if (batch.metrics !== undefined) this.#applyMetrics(batch.metrics);
     for (const change of batch.changes ?? []) this.#applyChange(change);
     // After the changes: a new attempt resets its job's counts first.
     if (batch.messages !== undefined) this.#countStored(batch.messages, batch.changes);
@@ -461,6 +481,28 @@ export class RunWriter {
     for (const [id, byAttempt] of counts) for (const [at, row] of byAttempt) this.#countMessages.run(...row, id, at);
   }
 
+  #applyMetrics(rows: readonly MetricRow[]): void {
+    const params: unknown[] = new Array(CHUNK * 5);
+    let i = 0;
+    for (; i + CHUNK <= rows.length; i += CHUNK) {
+      for (let j = 0; j < CHUNK; j++) {
+        const row = rows[i + j]!;
+        const at = j * 5;
+        params[at] = row.jobId;
+        params[at + 1] = row.ts;
+        params[at + 2] = row.name;
+        params[at + 3] = row.value;
+        params[at + 4] = row.source;
+      }
+      this.#insertMetricValues.run(params);
+    }
+    for (; i < rows.length; i++) {
+      const row = rows[i]!;
+      this.#insertMetricValue.run(row.jobId, row.ts, row.name, row.value, row.source);
+    }
+    for (const row of rows) this.#upsertMetric.run(row.jobId, row.name, row.value, row.ts);
+  }
+
   #applyChange(change: NodeChange): void {
     switch (change.type) {
       case 'launched':
@@ -500,6 +542,7 @@ export class RunWriter {
           change.ts,
           change.result,
           change.failure,
+          change.detail ?? null,
           change.exitCode,
           change.signal,
           ...counts,
