@@ -108,7 +108,14 @@ export const endpointOf = (env: NodeJS.ProcessEnv): { host: string; port: number
 const post = (endpoint: { host: string; port: number }, agent: Agent, path: string, body: string): Promise<void> =>
   new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: endpoint.host, port: endpoint.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: endpoint.host,
+        port: endpoint.port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));

@@ -251,13 +251,25 @@ class TreeReader implements ReadContext {
       else set(value);
     };
     const patterns = (name: PatternField) => (field: Field) => readPatterns(this, { ...field, name });
-    read('parsers', (f) => readParsers(this, f), (v) => (verdict.parsers = v));
+    read(
+      'parsers',
+      (f) => readParsers(this, f),
+      (v) => (verdict.parsers = v),
+    );
     read('fail_patterns', patterns('fail_patterns'), (v) => (verdict.failPatterns = v));
     read('pass_patterns', patterns('pass_patterns'), (v) => (verdict.passPatterns = v));
     read('ignore_patterns', patterns('ignore_patterns'), (v) => (verdict.ignorePatterns = v));
     read('severity_patterns', patterns('severity_patterns'), (v) => (verdict.severityPatterns = v));
-    read('limits', (f) => readLimits(this, f), (v) => (verdict.limits = v));
-    read('stderr', (f) => readStderr(this, f), (v) => (verdict.stderr = v));
+    read(
+      'limits',
+      (f) => readLimits(this, f),
+      (v) => (verdict.limits = v),
+    );
+    read(
+      'stderr',
+      (f) => readStderr(this, f),
+      (v) => (verdict.stderr = v),
+    );
     return ok ? verdict : undefined;
   }
 

@@ -22,7 +22,12 @@ export const VERDICT_FIELDS = ['parsers', 'fail_patterns', 'pass_patterns', 'ign
 const TIER = ['group_timeout', 'pools'];
 
 const TABLE: readonly TagInfo[] = [
-  { tag: '!JobGroup', kind: 'group', fields: ['ident', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'], named: [...CONTROL, ...TIER, ...VERDICT_FIELDS] },
+  {
+    tag: '!JobGroup',
+    kind: 'group',
+    fields: ['ident', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'],
+    named: [...CONTROL, ...TIER, ...VERDICT_FIELDS],
+  },
   {
     tag: '!JobArray',
     kind: 'array',

@@ -73,7 +73,8 @@ const readListSetting = <T>(ctx: ReadContext, field: Field, readItem: (node: Nod
       }
       found = { name: field.name, node: value, keyPos: ctx.src.posOf(key) };
     }
-    if (found === undefined) return ctx.problems.add(ctx.src.posOf(field.node), `${field.name} as a mapping needs replace: [...] (the list that replaces what is inherited)`);
+    if (found === undefined)
+      return ctx.problems.add(ctx.src.posOf(field.node), `${field.name} as a mapping needs replace: [...] (the list that replaces what is inherited)`);
     listField = found;
     replace = true;
   }
@@ -125,12 +126,16 @@ export const readPatterns = (ctx: ReadContext, field: Field & { readonly name: P
         if (name === 'match') {
           matchNode = value;
           match = plainString(ctx, value);
-          if (match === undefined) return ctx.problems.add(ctx.src.posOf(value), `match must be a regular expression (a string), not ${describe(ctx.src, value)}`);
+          if (match === undefined)
+            return ctx.problems.add(ctx.src.posOf(value), `match must be a regular expression (a string), not ${describe(ctx.src, value)}`);
         } else if (name === 'severity') {
           severity = readSeverity(ctx, value, `the severity of an entry of ${field.name}`, rule.allowed);
           if (severity === undefined) return undefined;
         } else {
-          return ctx.problems.add(ctx.src.posOf(key), `unknown key ${quote(name)} in an entry of ${field.name}${didYouMean(name, ['match', 'severity'])}: it takes match and severity`);
+          return ctx.problems.add(
+            ctx.src.posOf(key),
+            `unknown key ${quote(name)} in an entry of ${field.name}${didYouMean(name, ['match', 'severity'])}: it takes match and severity`,
+          );
         }
       }
       if (match === undefined) return ctx.problems.add(pos, `an entry of ${field.name} needs match: REGEX`);
@@ -138,7 +143,8 @@ export const readPatterns = (ctx: ReadContext, field: Field & { readonly name: P
       match = plainString(ctx, node);
       if (match === undefined) return ctx.problems.add(pos, `${field.name} entries must be ${form}, not ${describe(ctx.src, node)}`);
     }
-    if (severity === undefined && rule.required) return ctx.problems.add(pos, `an entry of ${field.name} needs a severity: {match: REGEX, severity: ${rule.allowed.join('|')}}`);
+    if (severity === undefined && rule.required)
+      return ctx.problems.add(pos, `an entry of ${field.name} needs a severity: {match: REGEX, severity: ${rule.allowed.join('|')}}`);
     const problem = patternProblem(match);
     if (problem !== undefined) return ctx.problems.add(ctx.src.posOf(matchNode), `bad regular expression in ${field.name}: ${problem}`);
     return { match, severity, pos };
@@ -148,7 +154,8 @@ export const readPatterns = (ctx: ReadContext, field: Field & { readonly name: P
 export const readLimits = (ctx: ReadContext, field: Field): LimitsSpec | undefined => {
   const shape = `limits must be a mapping such as {error: 0, warning: 10, critical: 0} (a count, or ${UNLIMITED} for unlimited)`;
   const entries = mapEntries(ctx, field.node, 'limits');
-  if (entries === undefined) return isMap(field.node) ? undefined : ctx.problems.add(ctx.src.posOf(field.node), `${shape}, not ${describe(ctx.src, field.node)}`);
+  if (entries === undefined)
+    return isMap(field.node) ? undefined : ctx.problems.add(ctx.src.posOf(field.node), `${shape}, not ${describe(ctx.src, field.node)}`);
   const limits: Partial<Record<LimitName, number | null>> = {};
   let ok = true;
   for (const [name, key, value] of entries) {

@@ -21,6 +21,7 @@ const line = (text: string): LineVerdict => {
 
 export const cocotb: ParserInfo = {
   name: 'cocotb',
-  summary: 'cocotb log levels → their severity; after the job, $COCOTB_RESULTS_FILE (default results.xml in the job\'s cwd) must exist, be written by this job, and list no failing test',
+  summary:
+    "cocotb log levels → their severity; after the job, $COCOTB_RESULTS_FILE (default results.xml in the job's cwd) must exist, be written by this job, and list no failing test",
   create: stateless(line),
 };

@@ -32,6 +32,7 @@ const line = (text: string): LineVerdict => {
 
 export const gcc: ParserInfo = {
   name: 'gcc',
-  summary: 'GCC/Clang "file:line[:col]: fatal error|error|warning|note:" → CRITICAL/ERROR/WARNING/INFO; their context lines (includes, source excerpt, carets) → INFO; linker errors → ERROR',
+  summary:
+    'GCC/Clang "file:line[:col]: fatal error|error|warning|note:" → CRITICAL/ERROR/WARNING/INFO; their context lines (includes, source excerpt, carets) → INFO; linker errors → ERROR',
   create: stateless(line),
 };

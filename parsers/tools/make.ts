@@ -16,6 +16,6 @@ const line = (text: string): LineVerdict => {
 
 export const make: ParserInfo = {
   name: 'make',
-  summary: 'make: *** ... Error N → ERROR, make warnings → WARNING, make\'s other lines (Entering directory, Nothing to be done) → INFO',
+  summary: "make: *** ... Error N → ERROR, make warnings → WARNING, make's other lines (Entering directory, Nothing to be done) → INFO",
   create: stateless(line),
 };

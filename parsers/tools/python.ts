@@ -9,7 +9,8 @@ const TRACEBACK = /^Traceback \(most recent call last\):\s*$/;
 // line as `  | ExceptionGroup: ...` and the sub-exceptions one level further in.
 const GROUP_TRACEBACK = /^\s*\+ Exception Group Traceback \(most recent call last\):\s*$/;
 const GROUP_EXCEPTION = /^ {2}\| [A-Za-z_][\w.]*(?::|$)/;
-const CHAINED = /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
+const CHAINED =
+  /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
 const WARNING = /^.+?:\d+: [A-Z]\w*Warning: /;
 const LOGGING = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.<>-]*:/;
 const INDENTED = /^\s/;
@@ -22,15 +23,11 @@ const LEVELS: Readonly<Record<string, LineVerdict>> = {
   CRITICAL: Severity.CRITICAL,
 };
 
-const enum State {
-  Idle,
-  Traceback,
-  GroupTraceback,
-  Warning,
-}
+const State = { Idle: 0, Traceback: 1, GroupTraceback: 2, Warning: 3 } as const;
+type State = (typeof State)[keyof typeof State];
 
 class PythonParser implements LineParser {
-  #state = State.Idle;
+  #state: State = State.Idle;
 
   line(text: string): LineVerdict {
     if (this.#state === State.Traceback) {

@@ -44,8 +44,14 @@ describe('LineClassifier', () => {
     const c = new LineClassifier(
       rules({
         parsers: ['uvm'],
-        severityPatterns: [{ match: '^MYCHK ERROR', severity: ERROR }, { match: 'deprecated', severity: WARNING }],
-        ignorePatterns: [{ match: '\\[RegModel\\]', severity: INFO }, { match: '^debug:', severity: DEBUG }],
+        severityPatterns: [
+          { match: '^MYCHK ERROR', severity: ERROR },
+          { match: 'deprecated', severity: WARNING },
+        ],
+        ignorePatterns: [
+          { match: '\\[RegModel\\]', severity: INFO },
+          { match: '^debug:', severity: DEBUG },
+        ],
       }),
       () => undefined,
     );
@@ -57,7 +63,10 @@ describe('LineClassifier', () => {
   });
 
   it('a fail pattern records its first match and raises matching lines to ERROR', () => {
-    const c = new LineClassifier(rules({ failPatterns: ['^TEST FAILED', 'Offending'], ignorePatterns: [{ match: 'FAILED', severity: INFO }] }), () => undefined);
+    const c = new LineClassifier(
+      rules({ failPatterns: ['^TEST FAILED', 'Offending'], ignorePatterns: [{ match: 'FAILED', severity: INFO }] }),
+      () => undefined,
+    );
     assert.equal(c.failMatch, null);
     assert.equal(c.output(0, 'ok', INFO), INFO);
     assert.equal(c.output(0, 'TEST FAILED CHECKS', INFO), ERROR);

@@ -54,43 +54,43 @@ describe('built-in parsers', () => {
 
   it('uvm: Questa transcript with "# " prefixes; UVM_FATAL is CRITICAL', () => {
     const { recognised, metrics } = parse('uvm', 'questa-uvm.log');
-    assert.deepEqual(
-      severities(recognised.filter(([, s]) => s !== 'INFO')),
-      ['CRITICAL # UVM_FATAL tb/dma_drv.sv(203) @ 4000 ns: uvm_test_top.env.agt.drv [DRV/TIMEOUT] no grant after 1000 cycles'],
-    );
+    assert.deepEqual(severities(recognised.filter(([, s]) => s !== 'INFO')), [
+      'CRITICAL # UVM_FATAL tb/dma_drv.sv(203) @ 4000 ns: uvm_test_top.env.agt.drv [DRV/TIMEOUT] no grant after 1000 cycles',
+    ]);
     assert.ok(recognised.some(([line]) => line === '# UVM_FATAL :    1'));
-    assert.deepEqual(metrics.find(([name]) => name === 'uvm_fatal'), ['uvm_fatal', 1]);
+    assert.deepEqual(
+      metrics.find(([name]) => name === 'uvm_fatal'),
+      ['uvm_fatal', 1],
+    );
   });
 
   it('uvm: Riviera "# KERNEL: " prefix', () => {
     const { recognised } = parse('uvm', 'riviera-uvm.log');
-    assert.deepEqual(
-      severities(recognised.filter(([line]) => !line.includes(' :    '))),
-      [
-        'INFO # KERNEL: UVM_INFO /home/runner/testbench.sv(17) @ 0: uvm_test_top [my_test] Hello from the test',
-        'WARNING # KERNEL: UVM_WARNING /home/runner/testbench.sv(19) @ 10: uvm_test_top [my_test] watch out',
-        'ERROR # KERNEL: UVM_ERROR /home/runner/testbench.sv(21) @ 20: uvm_test_top [my_test] got 3 expected 4',
-        'INFO # KERNEL: --- UVM Report Summary ---',
-      ],
-    );
+    assert.deepEqual(severities(recognised.filter(([line]) => !line.includes(' :    '))), [
+      'INFO # KERNEL: UVM_INFO /home/runner/testbench.sv(17) @ 0: uvm_test_top [my_test] Hello from the test',
+      'WARNING # KERNEL: UVM_WARNING /home/runner/testbench.sv(19) @ 10: uvm_test_top [my_test] watch out',
+      'ERROR # KERNEL: UVM_ERROR /home/runner/testbench.sv(21) @ 20: uvm_test_top [my_test] got 3 expected 4',
+      'INFO # KERNEL: --- UVM Report Summary ---',
+    ]);
   });
 
   it('uvm: leaves ordinary lines alone', () => {
     const parser = parserNamed('uvm')!.create();
     for (const line of ['', '42', 'UVM-1.2', 'UVM_ERROR is a word here', '# plain comment', 'Use UVM_ERROR wisely']) {
-      assert.equal(parser.line(line, () => assert.fail('no metric')), 0, line);
+      assert.equal(
+        parser.line(line, () => assert.fail('no metric')),
+        0,
+        line,
+      );
     }
   });
 
   it('verilator: a warning with its context counts once; Exiting due to is INFO', () => {
     const { recognised } = parse('verilator', 'verilator-build.log');
-    assert.deepEqual(
-      severities(recognised.filter(([, s]) => s !== 'INFO')),
-      [
-        "WARNING %Warning-WIDTHTRUNC: rtl/alu.sv:42:18: Operator ASSIGNW expects 8 bits on the Assign RHS, but Assign RHS's ADD generates 9 bits.",
-        "ERROR %Error: rtl/fifo.sv:17:4: Duplicate declaration of signal: 'wr_ptr'",
-      ],
-    );
+    assert.deepEqual(severities(recognised.filter(([, s]) => s !== 'INFO')), [
+      "WARNING %Warning-WIDTHTRUNC: rtl/alu.sv:42:18: Operator ASSIGNW expects 8 bits on the Assign RHS, but Assign RHS's ADD generates 9 bits.",
+      "ERROR %Error: rtl/fifo.sv:17:4: Duplicate declaration of signal: 'wr_ptr'",
+    ]);
     // Every context line is recognised (so stderr's default cannot make it an error).
     const text = readFileSync(join(LOGS, 'verilator-build.log'), 'utf8').trim().split('\n');
     assert.equal(recognised.length, text.length - 1, 'all but the banner');
@@ -134,7 +134,13 @@ describe('built-in parsers', () => {
   it('xcelium: *E/*F/*W/*N and the sim/wall time metrics', () => {
     const { recognised, metrics } = parse('xcelium', 'xcelium.log');
     assert.deepEqual(
-      recognised.map(([line, sev]) => `${sev} ${line.split(/[ :(]+/).slice(0, 2).join(' ')}`),
+      recognised.map(
+        ([line, sev]) =>
+          `${sev} ${line
+            .split(/[ :(]+/)
+            .slice(0, 2)
+            .join(' ')}`,
+      ),
       ['WARNING xrun *W,DSEMEL', 'ERROR xmvlog *E,EXPSMC', 'INFO xmelab *N,COVCGN', 'CRITICAL xmsim *F,ASRTST'],
     );
     assert.deepEqual(metrics, [
@@ -156,9 +162,18 @@ describe('built-in parsers', () => {
       ['questa_warnings', 1],
     ]);
     const parser = parserNamed('questa')!.create();
-    assert.equal(parser.line('** Error (suppressible): (vlog-2388) rtl/a.sv(3): x already declared', () => undefined), Severity.ERROR);
-    assert.equal(parser.line('# ** Fatal: (vsim-3734) Index value 8192 is out of range', () => undefined), Severity.CRITICAL);
-    assert.equal(parser.line('# ** Failure: assertion violation', () => undefined), Severity.CRITICAL);
+    assert.equal(
+      parser.line('** Error (suppressible): (vlog-2388) rtl/a.sv(3): x already declared', () => undefined),
+      Severity.ERROR,
+    );
+    assert.equal(
+      parser.line('# ** Fatal: (vsim-3734) Index value 8192 is out of range', () => undefined),
+      Severity.CRITICAL,
+    );
+    assert.equal(
+      parser.line('# ** Failure: assertion violation', () => undefined),
+      Severity.CRITICAL,
+    );
   });
 
   it('icarus: compile and run-time messages with their Time/Scope lines', () => {
@@ -180,22 +195,24 @@ describe('built-in parsers', () => {
 
   it('gcc: diagnostics count once, their context is INFO, linker errors are ERROR', () => {
     const { recognised } = parse('gcc', 'gcc.log');
-    assert.deepEqual(
-      severities(recognised.filter(([, s]) => s !== 'INFO')),
-      [
-        "WARNING src/util.h:7:13: warning: 'helper' declared 'static' but never defined [-Wunused-function]",
-        "WARNING src/main.c:12:9: warning: unused variable 'x' [-Wunused-variable]",
-        "ERROR src/main.c:20:5: error: implicit declaration of function 'undeclared' [-Werror=implicit-function-declaration]",
-        'CRITICAL src/other.c:1:10: fatal error: missing.h: No such file or directory',
-        "ERROR main.c:(.text+0x1e): undefined reference to `undeclared'",
-        'ERROR collect2: error: ld returned 1 exit status',
-      ],
-    );
+    assert.deepEqual(severities(recognised.filter(([, s]) => s !== 'INFO')), [
+      "WARNING src/util.h:7:13: warning: 'helper' declared 'static' but never defined [-Wunused-function]",
+      "WARNING src/main.c:12:9: warning: unused variable 'x' [-Wunused-variable]",
+      "ERROR src/main.c:20:5: error: implicit declaration of function 'undeclared' [-Werror=implicit-function-declaration]",
+      'CRITICAL src/other.c:1:10: fatal error: missing.h: No such file or directory',
+      "ERROR main.c:(.text+0x1e): undefined reference to `undeclared'",
+      'ERROR collect2: error: ld returned 1 exit status',
+    ]);
     const unrecognised = readFileSync(join(LOGS, 'gcc.log'), 'utf8')
       .trim()
       .split('\n')
       .filter((line) => !recognised.some(([l]) => l === line));
-    assert.deepEqual(unrecognised, ['compilation terminated.', 'cc1: some warnings being treated as errors', "/usr/bin/ld: main.o: in function `main':", 'make: *** [Makefile:8: app] Error 1']);
+    assert.deepEqual(unrecognised, [
+      'compilation terminated.',
+      'cc1: some warnings being treated as errors',
+      "/usr/bin/ld: main.o: in function `main':",
+      'make: *** [Makefile:8: app] Error 1',
+    ]);
   });
 
   it('gcc: clang prints the same shapes', () => {
@@ -210,17 +227,17 @@ describe('built-in parsers', () => {
 
   it('python: a traceback is one ERROR on its exception line; warnings and logging levels', () => {
     const { recognised } = parse('python', 'python.log');
-    assert.deepEqual(
-      severities(recognised.filter(([, s]) => s !== 'INFO')),
-      [
-        'WARNING WARNING:root:retrying connection',
-        'WARNING /work/tb/model.py:31: DeprecationWarning: the imp module is deprecated',
-        'ERROR ValueError: bad result 17',
-        'ERROR RuntimeError: cleanup failed',
-        'ERROR ERROR:tb.scoreboard:mismatch at 0x40',
-      ],
-    );
-    const lines = readFileSync(join(LOGS, 'python.log'), 'utf8').trim().split('\n').filter((l) => l !== '');
+    assert.deepEqual(severities(recognised.filter(([, s]) => s !== 'INFO')), [
+      'WARNING WARNING:root:retrying connection',
+      'WARNING /work/tb/model.py:31: DeprecationWarning: the imp module is deprecated',
+      'ERROR ValueError: bad result 17',
+      'ERROR RuntimeError: cleanup failed',
+      'ERROR ERROR:tb.scoreboard:mismatch at 0x40',
+    ]);
+    const lines = readFileSync(join(LOGS, 'python.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '');
     assert.equal(recognised.filter(([l]) => l !== '').length, lines.length, 'every line of the log is recognised');
   });
 
@@ -252,11 +269,17 @@ describe('built-in parsers', () => {
 
   it('make: a failed recipe is ERROR, directory chatter INFO', () => {
     const { recognised } = parse('make', 'make.log');
-    assert.deepEqual(recognised.map(([, s]) => s), ['INFO', 'INFO', 'INFO', 'WARNING', 'ERROR']);
+    assert.deepEqual(
+      recognised.map(([, s]) => s),
+      ['INFO', 'INFO', 'INFO', 'WARNING', 'ERROR'],
+    );
   });
 
   it('dsim: =E/=F/=W/=N', () => {
     const { recognised } = parse('dsim', 'dsim.log');
-    assert.deepEqual(recognised.map(([, s]) => s), ['INFO', 'WARNING', 'ERROR', 'CRITICAL']);
+    assert.deepEqual(
+      recognised.map(([, s]) => s),
+      ['INFO', 'WARNING', 'ERROR', 'CRITICAL'],
+    );
   });
 });

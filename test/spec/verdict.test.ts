@@ -80,7 +80,7 @@ describe('verdict fields', () => {
     assert.deepEqual(a.limits, {});
   });
 
-  it('verdict fields need their names: the sequence form takes only Gator\'s fields', () => {
+  it("verdict fields need their names: the sequence form takes only Gator's fields", () => {
     const p = plan('!Job [a, {}, null, echo, [hi]]');
     assert.deepEqual(job(p, 'a').args, ['hi']);
   });

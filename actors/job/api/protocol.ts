@@ -67,7 +67,6 @@ export const finiteNumber = (value: unknown, what: string): number => {
   return n;
 };
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Why `name` cannot be a metric name, or undefined. */
@@ -162,12 +161,16 @@ export function parseRouteBody(action: ApiRequest['action'], text: string): ApiR
   const items = Array.isArray(body) ? body : [body];
   if (items.length === 0) throw new ApiError('the body is an empty list');
   const call = ACTIONS[action] as (payload: unknown) => ApiCall;
-  return { action, calls: items.map((item, i) => {
-    try {
-      return call(item);
-    } catch (error) {
-      if (error instanceof ApiError && items.length > 1) throw new ApiError(`entry ${i}: ${error.message}`);
-      throw error;
-    }
-  }), reqId: 0 };
+  return {
+    action,
+    calls: items.map((item, i) => {
+      try {
+        return call(item);
+      } catch (error) {
+        if (error instanceof ApiError && items.length > 1) throw new ApiError(`entry ${i}: ${error.message}`);
+        throw error;
+      }
+    }),
+    reqId: 0,
+  };
 }

@@ -203,7 +203,8 @@ export class JobApiServer {
         this.#sendWs(ws, failure(null, reason));
         return;
       }
-      const parsed = parseFrame(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const parsed = parseFrame(bytes.toString('utf8'));
       switch (parsed.kind) {
         case 'request': {
           const { request } = parsed;
@@ -223,11 +224,15 @@ export class JobApiServer {
   #send(responder: Responder, reply: Reply): void {
     if (responder.kind === 'ws') {
       // The envelope names the request's action and id; the job fills in the rest.
-      this.#sendWs(responder.ws, reply.result === 'success' ? success(responder.action, responder.reqId, reply.payload) : failure(responder.reqId, reply.reason));
+      this.#sendWs(
+        responder.ws,
+        reply.result === 'success' ? success(responder.action, responder.reqId, reply.payload) : failure(responder.reqId, reply.reason),
+      );
     } else if (responder.kind === 'http') {
       if (responder.res.writableEnded) return;
       const { reqId } = responder;
-      if (reply.result === 'success') json(responder.res, 200, reqId === null ? { result: 'success', payload: reply.payload } : success(responder.action, reqId, reply.payload));
+      if (reply.result === 'success')
+        json(responder.res, 200, reqId === null ? { result: 'success', payload: reply.payload } : success(responder.action, reqId, reply.payload));
       else json(responder.res, 400, reqId === null ? { result: 'error', reason: reply.reason } : failure(reqId, reply.reason));
     }
   }

@@ -34,7 +34,23 @@ describe('job API and a Python Gator client', () => {
       api = JobApiServer.open({ request: (token, request) => api?.answer(token, requests.apply(request).reply), problem: () => undefined }, resolve, reject);
     });
     try {
-      const args = [CLIENT, '--log', 'DEBUG:d', '--log', 'INFO:i', '--log', 'WARNING:w', '--log', 'ERROR:e', '--log', 'CRITICAL:c', '--metric', 'coverage=87.5', '--expect-error', 'register'];
+      const args = [
+        CLIENT,
+        '--log',
+        'DEBUG:d',
+        '--log',
+        'INFO:i',
+        '--log',
+        'WARNING:w',
+        '--log',
+        'ERROR:e',
+        '--log',
+        'CRITICAL:c',
+        '--metric',
+        'coverage=87.5',
+        '--expect-error',
+        'register',
+      ];
       const child = await run(python as string, args, { ...process.env, GATOR_PARENT: `127.0.0.1:${port}` });
       assert.equal(child.status, 0, `${child.stdout}\n${child.stderr}`);
       assert.match(child.stdout, /linked to gator 1\.0/);
