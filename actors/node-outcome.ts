@@ -7,6 +7,7 @@ import { RESULT_NAME, Result, Severity, Stream } from '../vocabulary/codes.js';
 import { notStartedLine, prunedLine, STOPPING_REASON } from '../vocabulary/wording.js';
 import type { MessageCounts } from '../storage/batch.js';
 import type { Outbox } from './outbox-actor.js';
+import type { MessageLimits } from './protocol.js';
 
 /** The node an outcome is about. */
 export interface NodeRef {
@@ -26,6 +27,10 @@ export interface Outcome {
   readonly ts: number;
   readonly result: ResultCode;
   readonly failure: FailureKind | null;
+  /** The fact behind the failure (the matching line, the missing patterns, the failing tests). */
+  readonly detail?: string | null;
+  /** The limits a job was judged by (for the wording of a count failure). */
+  readonly limits?: MessageLimits;
   /** Seconds from start to end; 0 for nodes that never started. */
   readonly duration: number;
   /** Leaf jobs this end settles: 1 for a job, 0 for a group (its jobs settle themselves). */
@@ -49,6 +54,7 @@ export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome)
     ts: outcome.ts,
     result: outcome.result,
     failure: outcome.failure,
+    detail: outcome.detail ?? null,
     exitCode,
     signal,
     counts: outcome.counts ?? null,
@@ -67,6 +73,8 @@ export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome)
       exitCode,
       signal,
       failure: outcome.failure,
+      detail: outcome.detail ?? null,
+      limits: outcome.limits ?? null,
       firstError: outcome.firstError ?? null,
       jobs: outcome.jobs,
       subtreeEnd: node.subtreeEnd,
@@ -101,6 +109,8 @@ export const reportAborted = (
       exitCode: null,
       signal: null,
       failure: null,
+      detail: null,
+      limits: null,
       firstError: null,
       jobs,
       subtreeEnd: node.subtreeEnd,

@@ -2,12 +2,14 @@
 // and hand back a handle that can stop the run and resolves when it has ended.
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { Plan } from '../spec/plan.js';
+import type { Plan, PlannedJob } from '../spec/plan.js';
+import { verdictJson } from '../spec/verdict-rules.js';
 import { RunDatabaseError } from '../storage/errors.js';
 import { RunWriter, type NodeRow } from '../storage/writer.js';
 import { bootRuntime, STORAGE_HOST, type RunRuntime } from './boot-runtime.js';
 import { displayCommand } from '../vocabulary/wording.js';
 import type { RunEnded, RunObserver } from './events.js';
+import { effectiveLimits } from './job/verdict.js';
 import type { RunResume, RunSettings } from './protocol.js';
 import { RunActorType } from './run-actor.js';
 
@@ -49,7 +51,14 @@ export interface RunHandle {
   stop(force: boolean): void;
 }
 
-function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
+/** A job's verdict columns: its spec's rules, the limits that judge it, its stderr severity. */
+const verdictRow = (job: PlannedJob, settings: RunSettings): Pick<NodeRow, 'rules' | 'limits' | 'stderrSeverity'> => ({
+  rules: verdictJson(job),
+  limits: effectiveLimits(settings.limits, job.limits),
+  stderrSeverity: job.lines.stderr,
+});
+
+function* nodeRows(plan: Plan, settings: RunSettings, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
   for (const node of plan.nodes) {
     const job = node.kind === 'job' ? node : null;
     yield {
@@ -66,6 +75,7 @@ function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined)
       env: job === null ? null : job.env,
       cwd: job === null ? null : job.cwd,
       rerunOf: origins?.get(node.id) ?? null,
+      ...(job === null ? {} : verdictRow(job, settings)),
     };
   }
 }
@@ -92,7 +102,7 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
         options: request.options,
         rerunOf: request.rerun?.runId ?? null,
       },
-      nodeRows(request.plan, request.rerun?.nodeOrigins),
+      nodeRows(request.plan, request.settings, request.rerun?.nodeOrigins),
       request.fileMode ?? 0o600,
       request.interrupted ?? ((): boolean => false),
     );

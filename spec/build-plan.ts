@@ -66,6 +66,12 @@ const NO_DEFERRED: readonly Deferred[] = Object.freeze([]);
  */
 const SEED_MARK = '\u0000GATOR_SEED\u0000';
 const SEED_VAR = 'GATOR_SEED';
+/**
+ * The job's API endpoint exists only once the job starts, so `$GATOR_PARENT` is left for the
+ * job's own shell to expand (`sh -c 'curl http://$GATOR_PARENT/metric …'`), never expanded here
+ * (to empty, or to the endpoint of a job this run itself runs in).
+ */
+const JOB_API_VAR = 'GATOR_PARENT';
 
 /** Settings inherited down the tree; absent fields are not set by any ancestor. */
 interface Inherited {
@@ -251,7 +257,7 @@ class PlanBuilder {
 
   #lookup(env: Env): Lookup {
     const base = this.#baseEnv;
-    return (name) => (Object.hasOwn(env, name) ? env[name] : base[name]);
+    return (name) => (name === JOB_API_VAR ? `$${JOB_API_VAR}` : Object.hasOwn(env, name) ? env[name] : base[name]);
   }
 
   #own(spec: NodeSpec): {

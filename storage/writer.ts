@@ -152,7 +152,7 @@ export class RunWriter {
     this.#insertSample = db.prepare('INSERT INTO sample (job_id, ts, nproc, cpu_percent, rss_bytes) VALUES (?, ?, ?, ?, ?)');
     // Last value, and count/sum/min/max of every value, per job and name.
     this.#upsertMetric = db.prepare(
-      `INSERT INTO metric (job_id, name, value, count, sum, min, max, ts) VALUES (?1, ?2, ?3, 1, ?3, ?3, ?3, ?4)
+      `INSERT INTO metric (job_id, name, value, count, sum, min, max, ts) VALUES (?, ?, ?, 1, ?, ?, ?, ?)
        ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value, count = metric.count + 1, sum = metric.sum + excluded.value,
          min = min(metric.min, excluded.value), max = max(metric.max, excluded.value), ts = excluded.ts`,
     );
@@ -500,7 +500,7 @@ export class RunWriter {
       const row = rows[i]!;
       this.#insertMetricValue.run(row.jobId, row.ts, row.name, row.value, row.source);
     }
-    for (const row of rows) this.#upsertMetric.run(row.jobId, row.name, row.value, row.ts);
+    for (const row of rows) this.#upsertMetric.run(row.jobId, row.name, row.value, row.value, row.value, row.value, row.ts);
   }
 
   #applyChange(change: NodeChange): void {

@@ -46,7 +46,7 @@ const width = (value: string): number => [...value].length;
 export function register(program: Command): void {
   program
     .command('query')
-    .description('run a read-only SQL query on a run database (its views: jobs, messages, samples, metrics, run)')
+    .description('run a read-only SQL query on a run database (its views: jobs, messages, attempts, samples, metrics, metric_values, metric_rollup, run)')
     .argument('[run]', 'a tracking directory, a run.sqlite, or a tracking root (default: ./tracking/latest)')
     .argument('[sql]', 'one SELECT (or WITH / VALUES / reporting PRAGMA) statement')
     .option('--csv', 'comma-separated values with a header row (RFC 4180)')

@@ -41,6 +41,12 @@ export interface JobRow {
   readonly rssPeak: number | null;
   /** In a rerun: the node id this job repeats in the earlier run. */
   readonly rerunOf: number | null;
+  /** The fact behind a pattern or test-results failure. */
+  readonly failureDetail: string | null;
+  /** The limits the job was judged by (null: unlimited). */
+  readonly limits: { readonly warning: number | null; readonly error: number | null; readonly critical: number | null };
+  /** Its spec's parsers, patterns, stderr severity and limits as recorded (JSON), or null. */
+  readonly rules: string | null;
 }
 
 interface RawJob {
@@ -71,6 +77,11 @@ interface RawJob {
   cpu_peak: number | null;
   rss_peak: number | null;
   rerun_of: number | null;
+  failure_detail: string | null;
+  limit_warning: number | null;
+  limit_error: number | null;
+  limit_critical: number | null;
+  rules: string | null;
 }
 
 const parseJson = <T>(text: string | null, valid: (value: unknown) => value is T): T | null => {
@@ -112,11 +123,14 @@ const toJob = (row: RawJob): JobRow => ({
   cpuPeak: row.cpu_peak,
   rssPeak: row.rss_peak,
   rerunOf: row.rerun_of,
+  failureDetail: row.failure_detail,
+  limits: { warning: row.limit_warning, error: row.limit_error, critical: row.limit_critical },
+  rules: row.rules,
 });
 
 const JOB_COLUMNS = `id, parent_id, path, ident, kind, array_index, array_indices, state, result, failure, exit_code, signal, pid,
   started_at, ended_at, command, argv, env, cwd, msg_debug, msg_info, msg_warning, msg_error, msg_critical,
-  cpu_peak, rss_peak, rerun_of`;
+  cpu_peak, rss_peak, rerun_of, failure_detail, limit_warning, limit_error, limit_critical, rules`;
 
 /** Every node of the run in id order (pre-order: parents before children, spec order). */
 export function readJobs(db: Database.Database): JobRow[] {
@@ -169,6 +183,8 @@ const facts = (job: JobRow): FailureFacts => ({
   errors: job.messages.ERROR,
   warnings: job.messages.WARNING,
   criticals: job.messages.CRITICAL,
+  limits: job.limits,
+  detail: job.failureDetail,
 });
 
 /** Why a job did not pass, in a few words, as reports show it. */

@@ -3,7 +3,7 @@
 // cwd, array indices) under a root group `rerun`, and remembers the node it repeats.
 import type { Plan, PlannedGroup, PlannedJob } from '../../spec/plan.js';
 import { DEFAULT_JOB_POLICY } from '../../spec/build-plan.js';
-import { DEFAULT_VERDICT } from '../../spec/verdict-rules.js';
+import { verdictFromJson } from '../../spec/verdict-rules.js';
 import { NothingToRerunError, RerunError } from './errors.js';
 import { selectNodes } from './job-glob.js';
 import { type JobRow } from './jobs.js';
@@ -90,7 +90,8 @@ export function planRerun(jobs: readonly JobRow[], run: RunRow, status: RunStatu
       seedTemplate: null,
       params: null,
       policy: DEFAULT_JOB_POLICY,
-      ...DEFAULT_VERDICT,
+      // Judged as the run judged it: its parsers, patterns, stderr severity and limits.
+      ...verdictFromJson(job.rules),
     };
   });
   const root: PlannedGroup = {

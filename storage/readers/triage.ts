@@ -7,6 +7,7 @@ import { asFailureKind, type ResultName } from '../../vocabulary/codes.js';
 import { countJobs, openTally } from '../../vocabulary/tally.js';
 import { describeFailure, errorSignature, replayCommand } from '../../vocabulary/wording.js';
 import { NotARunDatabaseError } from './errors.js';
+import { readMetricRollup, type RolledUpMetric } from './metrics.js';
 import { readRun, type RunRow } from './run-info.js';
 
 export interface Counts {
@@ -65,6 +66,8 @@ export interface RunReport {
   readonly totals: Counts & { readonly duration: number | null; readonly peakRss: number | null };
   readonly groups: readonly GroupRow[];
   readonly failures: { readonly jobs: number; readonly buckets: readonly FailureBucket[] };
+  /** Metrics rolled up per group, array and the run (empty when no job reported any). */
+  readonly metrics: readonly RolledUpMetric[];
 }
 
 export interface ReadReportOptions {
@@ -87,6 +90,10 @@ interface NodeRow {
   readonly msg_error: number;
   readonly msg_critical: number;
   readonly msg_warning: number;
+  readonly failure_detail: string | null;
+  readonly limit_warning: number | null;
+  readonly limit_error: number | null;
+  readonly limit_critical: number | null;
 }
 
 const reasonOf = (row: NodeRow): string =>
@@ -97,6 +104,8 @@ const reasonOf = (row: NodeRow): string =>
     errors: row.msg_error,
     warnings: row.msg_warning,
     criticals: row.msg_critical,
+    limits: { warning: row.limit_warning, error: row.limit_error, critical: row.limit_critical },
+    detail: row.failure_detail,
   });
 
 /** A group's leaf-job tally, plus when its jobs ran and their peak memory. */
@@ -191,7 +200,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
     const rows = db
       .prepare<[], NodeRow>(
         `SELECT id, parent_id, path, kind, result, exit_code, signal, failure, started_at, ended_at, rss_peak,
-                msg_error, msg_critical, msg_warning
+                msg_error, msg_critical, msg_warning, failure_detail, limit_warning, limit_error, limit_critical
          FROM jobs ORDER BY id`,
       )
       .all();
@@ -251,6 +260,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
       totals: totals.counts(),
       groups,
       failures: { jobs: failed.length, buckets: failureBuckets },
+      metrics: readMetricRollup(db),
     };
   } finally {
     db.close();

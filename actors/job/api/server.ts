@@ -34,13 +34,9 @@ type Responder =
 
 const NONE: Responder = { kind: 'none' };
 
-let sharedWss: WebSocketServer | null = null;
-
-/** One upgrade handler for every endpoint of the thread (it holds no per-job state). */
-const websockets = (): WebSocketServer => {
-  sharedWss ??= new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
-  return sharedWss;
-};
+/** The upgrade handler every endpoint of a thread shares (it holds no per-job state). */
+export const createWebSocketServer = (): WebSocketServer =>
+  new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
 
 const json = (res: ServerResponse, status: number, body: unknown): void => {
   const text = JSON.stringify(body);
@@ -53,6 +49,7 @@ const ROUTES = 'GET / (identify), POST /log, POST /metric, POST / (a Gator reque
 export class JobApiServer {
   readonly #server: Server;
   readonly #handler: ApiHandler;
+  readonly #wss: WebSocketServer;
   /** Every connection, to know when the job's have all closed. */
   readonly #sockets = new Set<Socket>();
   /** Connections still speaking HTTP (the others are websockets, paused through ws). */
@@ -67,8 +64,9 @@ export class JobApiServer {
   #closed = false;
   #drained: (() => void) | null = null;
 
-  private constructor(handler: ApiHandler) {
+  private constructor(handler: ApiHandler, wss: WebSocketServer) {
     this.#handler = handler;
+    this.#wss = wss;
     this.#server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => this.#http(req, res));
     this.#server.maxConnections = MAX_CONNECTIONS;
     this.#server.on('connection', (socket: Socket) => {
@@ -88,13 +86,13 @@ export class JobApiServer {
         return;
       }
       this.#httpSockets.delete(socket);
-      websockets().handleUpgrade(req, socket, head, (ws) => this.#websocket(ws));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#websocket(ws));
     });
   }
 
   /** Opens an endpoint on 127.0.0.1 and a free port; `ready` gets the port, `failed` the reason. */
-  static open(handler: ApiHandler, ready: (port: number) => void, failed: (error: Error) => void): JobApiServer {
-    const api = new JobApiServer(handler);
+  static open(handler: ApiHandler, ready: (port: number) => void, failed: (error: Error) => void, wss: WebSocketServer = createWebSocketServer()): JobApiServer {
+    const api = new JobApiServer(handler, wss);
     api.#server.once('error', failed);
     api.#server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
       const address = api.#server.address();
@@ -135,8 +133,8 @@ export class JobApiServer {
    * (the job's own close when it exits) or after `ms`, with how many were still open.
    */
   drain(ms: number, done: (open: number) => void): void {
-    this.#server.close();
     let finished = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
       if (finished) return;
       finished = true;
@@ -144,9 +142,14 @@ export class JobApiServer {
       this.#drained = null;
       done(this.#sockets.size);
     };
-    const timer = setTimeout(finish, ms);
-    this.#drained = () => setImmediate(finish);
-    if (this.#sockets.size === 0) this.#drained();
+    // One turn of the event loop first: a connection the job made just before it exited may
+    // still wait to be accepted, and closing the listener now would reset it.
+    setImmediate(() => {
+      this.#server.close();
+      if (this.#sockets.size === 0) return finish();
+      timer = setTimeout(finish, ms);
+      this.#drained = () => setImmediate(finish);
+    });
   }
 
   /** Closes the endpoint and every connection at once. */

@@ -1,0 +1,73 @@
+// A job thread's job-API service: opens one endpoint per job (JobApiServer) and shares one
+// websocket upgrade handler among them. The server module (and with it `ws` and node:http) is
+// loaded when the thread starts, without holding up anything: the first job needs it only once
+// its own launch begins.
+import type { ApiRequest, Reply } from './protocol.js';
+import type { ApiHandler, JobApiServer } from './server.js';
+
+type ServerModule = typeof import('./server.js');
+
+/** What a job sees of its endpoint: usable at once, listening once `ready` has been called. */
+export interface ApiEndpoint {
+  answer(token: number, reply: Reply | null): void;
+  /** Stop (true) or resume reading requests: the thread has too much unstored output. */
+  hold(held: boolean): void;
+  /** The job has ended: wait up to `ms` for its connections to close, then `done(open)`. */
+  drain(ms: number, done: (open: number) => void): void;
+  close(): void;
+}
+
+export interface EndpointHandler extends ApiHandler {
+  ready(port: number): void;
+  failed(reason: string): void;
+}
+
+export interface ApiEndpoints {
+  open(handler: EndpointHandler): ApiEndpoint;
+}
+
+export const createApiEndpoints = (): ApiEndpoints => {
+  const loading: Promise<{ module: ServerModule; wss: ReturnType<ServerModule['createWebSocketServer']> }> = import('./server.js').then((module) => ({
+    module,
+    wss: module.createWebSocketServer(),
+  }));
+  // Awaited by each open; a failure to load is that job's `failed`, not an unhandled rejection.
+  loading.catch(() => undefined);
+  return {
+    open(handler) {
+      let server: JobApiServer | null = null;
+      let closed = false;
+      let held = false;
+      loading.then(
+        ({ module, wss }) => {
+          if (closed) return;
+          server = module.JobApiServer.open(
+            handler,
+            (port) => handler.ready(port),
+            (error) => handler.failed(error.message),
+            wss,
+          );
+          if (held) server.hold(true);
+        },
+        (error: unknown) => handler.failed(error instanceof Error ? error.message : String(error)),
+      );
+      return {
+        answer: (token, reply) => server?.answer(token, reply),
+        hold: (value) => {
+          held = value;
+          server?.hold(value);
+        },
+        drain: (ms, done) => {
+          if (server === null) done(0);
+          else server.drain(ms, done);
+        },
+        close: () => {
+          closed = true;
+          server?.close();
+        },
+      };
+    },
+  };
+};
+
+export type { ApiRequest };
