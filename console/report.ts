@@ -114,7 +114,8 @@ const metricLines = (report: RunReport, width: number, c: Palette): string[] => 
     `${padTo(a, whereWidth)}  ${padTo(b, nameWidth)}${row.map((cell, i) => `  ${cell.padStart(widths[i] ?? 0)}`).join('')}`;
   const lines = ['', c.bold(line('Metrics', 'name', titles))];
   shown.forEach((r, i) => lines.push(line(where(r), visible(r.name), cells[i] ?? [])));
-  if (rows.length > shown.length) lines.push(c.dim(`… and ${rows.length - shown.length} more: gator query ${visible(report.dbPath)} 'SELECT * FROM metric_rollup'`));
+  if (rows.length > shown.length)
+    lines.push(c.dim(`… and ${rows.length - shown.length} more: gator query ${visible(report.dbPath)} 'SELECT * FROM metric_rollup'`));
   lines.push(c.dim("over each job's last value; every value is in the views metrics and metric_values"));
   return lines;
 };

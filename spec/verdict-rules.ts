@@ -109,7 +109,8 @@ export function verdictFromJson(text: string | null): PlannedVerdict {
   }
   if (typeof json !== 'object' || json === null) return DEFAULT_VERDICT;
   const record = json as Record<string, unknown>;
-  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && patternProblem(v) === undefined) : []);
+  const strings = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && patternProblem(v) === undefined) : [];
   const patterns = (value: unknown): SeverityPattern[] =>
     (Array.isArray(value) ? value : []).flatMap((p: unknown) => {
       if (typeof p !== 'object' || p === null) return [];

@@ -161,7 +161,12 @@ export class JobActor {
     if (cluster === undefined) {
       // As Gator's wrapper does: the endpoint (host:port, no scheme), and Python output
       // unbuffered so its lines (and their severities) arrive as they are printed.
-      const env: Record<string, string | undefined> = { PYTHONUNBUFFERED: '1', ...RUNNER_ENV, ...job.env, GATOR_PARENT: port === null ? undefined : `127.0.0.1:${port}` };
+      const env: Record<string, string | undefined> = {
+        PYTHONUNBUFFERED: '1',
+        ...RUNNER_ENV,
+        ...job.env,
+        GATOR_PARENT: port === null ? undefined : `127.0.0.1:${port}`,
+      };
       if (port === null) delete env['GATOR_PARENT'];
       this.#process = this.#services.launcher.launch({ command: job.command, args: job.args, cwd: job.cwd, env }, listener);
     } else {
@@ -428,7 +433,8 @@ export class JobActor {
       this.#metric('cocotb_skipped', count('skipped'), Stream.runtime);
     }
     for (const test of tests) {
-      if (test.outcome === 'failed') this.#runtimeLine(Severity.ERROR, failedTestLine(test.classname === '' ? test.name : `${test.classname}.${test.name}`, test.message));
+      if (test.outcome === 'failed')
+        this.#runtimeLine(Severity.ERROR, failedTestLine(test.classname === '' ? test.name : `${test.classname}.${test.name}`, test.message));
     }
     if (failure !== null && tests.length === 0) this.#runtimeLine(Severity.ERROR, failure);
     return failure;

@@ -17,7 +17,8 @@ export interface TestResultsCheck {
 /** Clock granularity of file times against ours: a file written in the job's first moment counts. */
 const SLACK_MS = 2000;
 
-export const resultsFileOf = (env: Readonly<Record<string, string | undefined>>, cwd: string): string => resolve(cwd, env['COCOTB_RESULTS_FILE'] || 'results.xml');
+export const resultsFileOf = (env: Readonly<Record<string, string | undefined>>, cwd: string): string =>
+  resolve(cwd, env['COCOTB_RESULTS_FILE'] || 'results.xml');
 
 export function checkTestResults(file: string, startedAtMs: number): TestResultsCheck {
   let text: string;

@@ -105,7 +105,8 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
     if (list === undefined) rolledUp.set(row.nodeId, [row]);
     else list.push(row);
   }
-  const stats = (rows: readonly RolledUpMetric[] | undefined): MetricStats[] => (rows ?? []).map(({ name, count, sum, min, max, mean }) => ({ name, count, sum, min, max, mean }));
+  const stats = (rows: readonly RolledUpMetric[] | undefined): MetricStats[] =>
+    (rows ?? []).map(({ name, count, sum, min, max, mean }) => ({ name, count, sum, min, max, mean }));
   const children = new Map<number, JobRow[]>();
   for (const job of jobs) {
     if (job.parentId === null) continue;

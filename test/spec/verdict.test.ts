@@ -84,4 +84,13 @@ describe('verdict fields', () => {
     const p = plan('!Job [a, {}, null, echo, [hi]]');
     assert.deepEqual(job(p, 'a').args, ['hi']);
   });
+
+  it('leaves $GATOR_PARENT for the job\'s shell: the endpoint exists only once the job starts', () => {
+    const p = planRun(parseSpec("!Job { id: a, command: sh, args: [-c, 'curl http://$GATOR_PARENT/metric ${GATOR_PARENT}'] }", 'spec.yaml'), {
+      specPath: 'spec.yaml',
+      launchDir: '/launch',
+      baseEnv: { GATOR_PARENT: '127.0.0.1:1' },
+    });
+    assert.deepEqual(job(p, 'a').args, ['-c', 'curl http://$GATOR_PARENT/metric $GATOR_PARENT']);
+  });
 });

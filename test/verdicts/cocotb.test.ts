@@ -47,9 +47,14 @@ describe('parsers: [cocotb]', () => {
     const db = openDb(join(dir, 'run', 'run.sqlite'));
     try {
       const jobs = Object.fromEntries(
-        (db.prepare("SELECT ident, result, failure, failure_detail FROM jobs WHERE kind = 'job'").all() as { ident: string; result: string; failure: string | null; failure_detail: string | null }[]).map(
-          (j) => [j.ident, j],
-        ),
+        (
+          db.prepare("SELECT ident, result, failure, failure_detail FROM jobs WHERE kind = 'job'").all() as {
+            ident: string;
+            result: string;
+            failure: string | null;
+            failure_detail: string | null;
+          }[]
+        ).map((j) => [j.ident, j]),
       );
       assert.deepEqual([jobs['failing']?.result, jobs['failing']?.failure], ['failure', 'test-results']);
       assert.equal(jobs['failing']?.failure_detail, `1 of 2 cocotb tests failed (${join(failing, 'results.xml')}): test_counter.test_reset`);
@@ -61,15 +66,12 @@ describe('parsers: [cocotb]', () => {
         db.prepare("SELECT text FROM messages WHERE job_path = 'tb.failing' AND severity = 'ERROR'").pluck().get(),
         'cocotb test test_counter.test_reset failed: Test failed with COCOTB_RANDOM_SEED=1734207',
       );
-      assert.deepEqual(
-        db.prepare("SELECT name, value, source FROM metric_values WHERE job_path = 'tb.failing' ORDER BY name").all(),
-        [
-          { name: 'cocotb_failed', value: 1, source: 'runtime' },
-          { name: 'cocotb_passed', value: 1, source: 'runtime' },
-          { name: 'cocotb_skipped', value: 0, source: 'runtime' },
-          { name: 'cocotb_tests', value: 2, source: 'runtime' },
-        ],
-      );
+      assert.deepEqual(db.prepare("SELECT name, value, source FROM metric_values WHERE job_path = 'tb.failing' ORDER BY name").all(), [
+        { name: 'cocotb_failed', value: 1, source: 'runtime' },
+        { name: 'cocotb_passed', value: 1, source: 'runtime' },
+        { name: 'cocotb_skipped', value: 0, source: 'runtime' },
+        { name: 'cocotb_tests', value: 2, source: 'runtime' },
+      ]);
     } finally {
       db.close();
     }

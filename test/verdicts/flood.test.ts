@@ -30,7 +30,11 @@ describe('a million lines through the parsers and the job API', () => {
     const db = openDb(join(tracking, 'run.sqlite'));
     try {
       const byStream = Object.fromEntries(
-        (db.prepare("SELECT stream || ' ' || severity AS k, count(*) AS n FROM messages WHERE job_path = 'flood.printer' OR stream = 'api' GROUP BY k").all() as { k: string; n: number }[]).map((r) => [r.k, r.n]),
+        (
+          db
+            .prepare("SELECT stream || ' ' || severity AS k, count(*) AS n FROM messages WHERE job_path = 'flood.printer' OR stream = 'api' GROUP BY k")
+            .all() as { k: string; n: number }[]
+        ).map((r) => [r.k, r.n]),
       );
       assert.deepEqual(byStream, {
         'stdout INFO': LINES - LINES / 1000,

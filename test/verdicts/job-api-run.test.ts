@@ -33,8 +33,11 @@ const runSpec = async (yaml: string, extra: readonly string[] = []) => {
 describe('the job API in a run', () => {
   const python = pythonWithWebsockets();
 
-  it('a Python job using Gator\'s websocket protocol logs at every severity and records metrics; its ERROR fails it', { skip: python === null ? PYTHON_SKIP : false }, async () => {
-    const result = await runSpec(`!JobGroup
+  it(
+    "a Python job using Gator's websocket protocol logs at every severity and records metrics; its ERROR fails it",
+    { skip: python === null ? PYTHON_SKIP : false },
+    async () => {
+      const result = await runSpec(`!JobGroup
   id: top
   jobs:
     - !Job
@@ -46,39 +49,40 @@ describe('the job API in a run', () => {
         command: ${python}
         args: [${PY_JOB}, --log, "INFO:all good", --log, "warning:careful", --metric, coverage=80]
 `);
-    assert.equal(result.code, 1, result.stderr);
-    const db = openDb(result.db);
-    try {
-      const api = db.prepare("SELECT severity, text FROM messages WHERE stream = 'api' AND job_path = 'top.loud' ORDER BY id").all();
-      assert.deepEqual(api, [
-        { severity: 'DEBUG', text: 'd' },
-        { severity: 'INFO', text: 'i' },
-        { severity: 'WARNING', text: 'w' },
-        { severity: 'ERROR', text: 'e' },
-        { severity: 'CRITICAL', text: 'c' },
-      ]);
-      const results = db.prepare("SELECT ident, result, failure, msg_error, msg_critical FROM jobs WHERE kind = 'job' ORDER BY id").all();
-      assert.deepEqual(results, [
-        { ident: 'loud', result: 'failure', failure: 'critical-count', msg_error: 1, msg_critical: 1 },
-        { ident: 'calm', result: 'success', failure: null, msg_error: 0, msg_critical: 0 },
-      ]);
-      assert.deepEqual(db.prepare("SELECT job_path, value, count, min, max FROM metrics WHERE name = 'coverage' ORDER BY job_id").all(), [
-        { job_path: 'top.loud', value: 91, count: 2, min: 87.5, max: 91 },
-        { job_path: 'top.calm', value: 80, count: 1, min: 80, max: 80 },
-      ]);
-      assert.deepEqual(db.prepare("SELECT count, sum, min, max, mean FROM metric_rollup WHERE scope = 'group' AND name = 'coverage'").get(), {
-        count: 2,
-        sum: 171,
-        min: 80,
-        max: 91,
-        mean: 85.5,
-      });
-      // The unknown action got Gator's error reply (the job printed it) and is in the job's record.
-      assert.ok(db.prepare("SELECT 1 FROM messages WHERE job_path = 'top.loud' AND text LIKE 'error as expected: %Unknown action ''register''%'").get());
-    } finally {
-      db.close();
-    }
-  });
+      assert.equal(result.code, 1, result.stderr);
+      const db = openDb(result.db);
+      try {
+        const api = db.prepare("SELECT severity, text FROM messages WHERE stream = 'api' AND job_path = 'top.loud' ORDER BY id").all();
+        assert.deepEqual(api, [
+          { severity: 'DEBUG', text: 'd' },
+          { severity: 'INFO', text: 'i' },
+          { severity: 'WARNING', text: 'w' },
+          { severity: 'ERROR', text: 'e' },
+          { severity: 'CRITICAL', text: 'c' },
+        ]);
+        const results = db.prepare("SELECT ident, result, failure, msg_error, msg_critical FROM jobs WHERE kind = 'job' ORDER BY id").all();
+        assert.deepEqual(results, [
+          { ident: 'loud', result: 'failure', failure: 'critical-count', msg_error: 1, msg_critical: 1 },
+          { ident: 'calm', result: 'success', failure: null, msg_error: 0, msg_critical: 0 },
+        ]);
+        assert.deepEqual(db.prepare("SELECT job_path, value, count, min, max FROM metrics WHERE name = 'coverage' ORDER BY job_id").all(), [
+          { job_path: 'top.loud', value: 91, count: 2, min: 87.5, max: 91 },
+          { job_path: 'top.calm', value: 80, count: 1, min: 80, max: 80 },
+        ]);
+        assert.deepEqual(db.prepare("SELECT count, sum, min, max, mean FROM metric_rollup WHERE scope = 'group' AND name = 'coverage'").get(), {
+          count: 2,
+          sum: 171,
+          min: 80,
+          max: 91,
+          mean: 85.5,
+        });
+        // The unknown action got Gator's error reply (the job printed it) and is in the job's record.
+        assert.ok(db.prepare("SELECT 1 FROM messages WHERE job_path = 'top.loud' AND text LIKE 'error as expected: %Unknown action ''register''%'").get());
+      } finally {
+        db.close();
+      }
+    },
+  );
 
   it('gator log and gator metric work from sh -c, and so does curl to the HTTP routes', async () => {
     const curl = hasCurl
@@ -113,7 +117,8 @@ describe('the job API in a run', () => {
   });
 
   it('gives each job its own endpoint: a message never lands on another job', async () => {
-    const result = await runSpec(`!JobArray
+    const result = await runSpec(
+      `!JobArray
   id: many
   repeats: 6
   jobs:
@@ -121,14 +126,22 @@ describe('the job API in a run', () => {
         id: j
         command: sh
         args: [-c, 'echo "$GATOR_PARENT"; sleep 0.3; gator log "i am $GATOR_ARRAY_INDEX"; gator metric index $GATOR_ARRAY_INDEX']
-`, ['-j', '6']);
+`,
+      ['-j', '6'],
+    );
     assert.equal(result.code, 0, result.stderr);
     const db = openDb(result.db);
     try {
-      const rows = db.prepare("SELECT j.array_index AS i, m.text FROM messages m JOIN jobs j ON j.id = m.job_id WHERE m.stream = 'api'").all() as { i: number; text: string }[];
+      const rows = db.prepare("SELECT j.array_index AS i, m.text FROM messages m JOIN jobs j ON j.id = m.job_id WHERE m.stream = 'api'").all() as {
+        i: number;
+        text: string;
+      }[];
       assert.equal(rows.length, 6);
       for (const row of rows) assert.equal(row.text, `i am ${row.i}`);
-      const metrics = db.prepare("SELECT j.array_index AS i, m.value FROM metrics m JOIN jobs j ON j.id = m.job_id WHERE m.name = 'index'").all() as { i: number; value: number }[];
+      const metrics = db.prepare("SELECT j.array_index AS i, m.value FROM metrics m JOIN jobs j ON j.id = m.job_id WHERE m.name = 'index'").all() as {
+        i: number;
+        value: number;
+      }[];
       for (const row of metrics) assert.equal(row.value, row.i);
       const endpoints = db.prepare("SELECT text FROM messages WHERE stream = 'stdout'").pluck().all() as string[];
       assert.equal(new Set(endpoints).size, 6, 'six jobs at once, six endpoints');
@@ -182,7 +195,9 @@ describe('the job API in a run', () => {
     const json = await gator(['report', result.db, '--json', '-']);
     const tree = JSON.parse(json.stdout) as {
       metrics: Record<string, { count: number }>;
-      root: { children: { path: string; metrics?: Record<string, { count: number; mean: number }>; children?: { metrics?: Record<string, { value: number }> }[] }[] };
+      root: {
+        children: { path: string; metrics?: Record<string, { count: number; mean: number }>; children?: { metrics?: Record<string, { value: number }> }[] }[];
+      };
     };
     assert.equal(tree.metrics['coverage']?.count, 21);
     const sims = tree.root.children.find((c) => c.path === 'top.sims');

@@ -62,7 +62,9 @@ describe('parsers: [uvm] on a 50-seed regression', () => {
       assert.equal(result.code, 1, result.stderr);
       const db = openDb(result.db);
       try {
-        const rows = db.prepare("SELECT array_index, result, failure, msg_warning, msg_error, msg_critical FROM jobs WHERE kind = 'job' ORDER BY array_index").all() as Row[];
+        const rows = db
+          .prepare("SELECT array_index, result, failure, msg_warning, msg_error, msg_critical FROM jobs WHERE kind = 'job' ORDER BY array_index")
+          .all() as Row[];
         assert.equal(rows.length, 50);
         for (const row of rows) {
           const want = expected(row.array_index);
@@ -74,13 +76,16 @@ describe('parsers: [uvm] on a 50-seed regression', () => {
         }
         // The stored severities: each UVM message as its tool meant it, stream still stdout.
         const severity = (like: string): string[] =>
-          db.prepare('SELECT DISTINCT severity || \' \' || stream FROM messages WHERE text LIKE ? ORDER BY 1').pluck().all(`${prefix}${like}%`) as string[];
+          db.prepare("SELECT DISTINCT severity || ' ' || stream FROM messages WHERE text LIKE ? ORDER BY 1").pluck().all(`${prefix}${like}%`) as string[];
         assert.deepEqual(severity('UVM_ERROR tb/'), ['ERROR stdout']);
         assert.deepEqual(severity('UVM_FATAL tb/'), ['CRITICAL stdout']);
         assert.deepEqual(severity('UVM_WARNING tb/'), ['WARNING stdout']);
         assert.deepEqual(severity('UVM_INFO '), ['INFO stdout']);
         // The report summary's count lines are never errors, whatever their count.
-        const counts = db.prepare("SELECT DISTINCT severity FROM messages WHERE text LIKE ? OR text LIKE ?").pluck().all(`${prefix}UVM_ERROR :%`, `${prefix}UVM_FATAL :%`);
+        const counts = db
+          .prepare('SELECT DISTINCT severity FROM messages WHERE text LIKE ? OR text LIKE ?')
+          .pluck()
+          .all(`${prefix}UVM_ERROR :%`, `${prefix}UVM_FATAL :%`);
         assert.deepEqual(counts, ['INFO']);
         // …and they are metrics, rolled up over the array.
         const rollup = db.prepare("SELECT count, sum FROM metric_rollup WHERE scope = 'array' AND name = 'uvm_error'").get() as { count: number; sum: number };
@@ -124,7 +129,8 @@ describe('parsers: [uvm] on a 50-seed regression', () => {
         try {
           const conn = openDb(db);
           try {
-            const row = conn.prepare("SELECT severity, stream FROM messages WHERE text LIKE 'UVM_ERROR%'").get() as { severity: string; stream: string } | undefined;
+            const row = conn.prepare("SELECT severity, stream FROM messages WHERE text LIKE 'UVM_ERROR%'").get() as
+              { severity: string; stream: string } | undefined;
             const state = conn.prepare("SELECT state FROM jobs WHERE path = 'sim'").pluck().get() as string;
             return row === undefined ? undefined : { ...row, state };
           } finally {

@@ -36,7 +36,9 @@ const run = async (yaml: string, extra: readonly string[] = []) => {
           .all() as Job[]
       ).map((job) => [job.path.split('.').pop() ?? job.path, job]),
     );
-    const severities = new Map((db.prepare('SELECT text, severity FROM messages').all() as { text: string; severity: string }[]).map((m) => [m.text, m.severity]));
+    const severities = new Map(
+      (db.prepare('SELECT text, severity FROM messages').all() as { text: string; severity: string }[]).map((m) => [m.text, m.severity]),
+    );
     const severityOf = (text: string): string | undefined => severities.get(text);
     return { ...result, jobs, severityOf, spec };
   } finally {
@@ -131,7 +133,10 @@ describe('patterns', () => {
     );
     const result = await gator(['run', spec, '--tracking', join(dir, 'run')]);
     assert.equal(result.code, 2);
-    assert.equal(result.stderr, `gator: ${spec}:8:25: bad regular expression in fail_patterns: Invalid regular expression: /^UVM_ERROR (/: Unterminated group\n`);
+    assert.equal(
+      result.stderr,
+      `gator: ${spec}:8:25: bad regular expression in fail_patterns: Invalid regular expression: /^UVM_ERROR (/: Unterminated group\n`,
+    );
     assert.equal((await import('node:fs')).existsSync(marker), false);
   });
 });

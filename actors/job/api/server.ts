@@ -91,7 +91,12 @@ export class JobApiServer {
   }
 
   /** Opens an endpoint on 127.0.0.1 and a free port; `ready` gets the port, `failed` the reason. */
-  static open(handler: ApiHandler, ready: (port: number) => void, failed: (error: Error) => void, wss: WebSocketServer = createWebSocketServer()): JobApiServer {
+  static open(
+    handler: ApiHandler,
+    ready: (port: number) => void,
+    failed: (error: Error) => void,
+    wss: WebSocketServer = createWebSocketServer(),
+  ): JobApiServer {
     const api = new JobApiServer(handler, wss);
     api.#server.once('error', failed);
     api.#server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
