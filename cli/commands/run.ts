@@ -48,12 +48,17 @@ export const addRunOptions = (command: Command): Command =>
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
     .addOption(
-      new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)')
+      new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited); a spec\'s limits: overrides it')
         .argParser(parseLimit)
         .default(null, 'unlimited'),
     )
-    .option('--limit-error <n>', 'a job fails with more ERROR messages than this (stderr lines are ERROR)', parseLimit, 0)
-    .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this', parseLimit, 0)
+    .option(
+      '--limit-error <n>',
+      'a job fails with more ERROR messages than this (stderr lines are ERROR unless its stderr: or parsers: say otherwise)',
+      parseLimit,
+      0,
+    )
+    .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this (UVM_FATAL with parsers: [uvm])', parseLimit, 0)
     .option('--grace <seconds>', 'on Ctrl+C or SIGTERM, seconds between SIGTERM and SIGKILL of running jobs', parseSeconds, 5)
     .option('--progress', 'show a live progress panel under the log on a terminal', false)
     .option('--status-interval <seconds>', 'without a terminal, print a status line this often while jobs run (0: never)', parseSeconds, 10)
@@ -69,7 +74,18 @@ export function register(program: Command): void {
     .command('run')
     .description('run the jobs of a Gator YAML spec and record everything in one SQLite database')
     .argument('<spec>', 'the YAML spec (!JobGroup, !JobArray or !Job at the top)')
-    .option('--id <ident>', "name of the root node when the spec gives none (default: the spec file's name)");
+    .option('--id <ident>', "name of the root node when the spec gives none (default: the spec file's name)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Verdicts: a job passes when it exits 0 and its message counts stay within its limits. In the spec, any node',
+        "can set parsers: [uvm, verilator, vcs, xcelium, questa, icarus, dsim, gcc, make, python, cocotb] (each line's",
+        'severity, as it arrives), fail_patterns, pass_patterns, ignore_patterns, severity_patterns, limits: and',
+        'stderr:, inherited down the tree (README, "Verdicts"). Every job gets GATOR_PARENT=127.0.0.1:PORT, its own',
+        "job API endpoint: `gator log`, `gator metric`, HTTP, or Python Gator's websocket client.",
+      ].join('\n'),
+    );
   addRunOptions(command).action(async (spec: string, flags: RunFlags) => {
     process.exitCode = await runSpec(spec, flags, program.args);
   });

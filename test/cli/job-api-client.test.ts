@@ -88,3 +88,18 @@ describe('gator log / gator metric against an endpoint', () => {
     assert.match(closed.stderr, /cannot reach the job API at 127\.0\.0\.1:1 \(connection refused/);
   });
 });
+
+describe('gator log / gator metric --help', () => {
+  it('describe themselves, and gator --help lists them', async () => {
+    const { gator } = await import('../helpers/cli.js');
+    const log = await gator(['log', '--help']);
+    assert.equal(log.code, 0);
+    assert.match(log.stdout, /Usage: gator log \[-s SEVERITY\] MESSAGE/);
+    assert.match(log.stdout, /GATOR_PARENT/);
+    const metric = await gator(['metric', '--help']);
+    assert.match(metric.stdout, /NAME VALUE/);
+    const all = await gator(['--help']);
+    assert.match(all.stdout, /^\s+log \[message\.\.\.\]/m);
+    assert.match(all.stdout, /^\s+metric \[name-value\.\.\.\]/m);
+  });
+});

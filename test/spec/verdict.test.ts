@@ -85,7 +85,7 @@ describe('verdict fields', () => {
     assert.deepEqual(job(p, 'a').args, ['hi']);
   });
 
-  it('leaves $GATOR_PARENT for the job\'s shell: the endpoint exists only once the job starts', () => {
+  it("leaves $GATOR_PARENT for the job's shell: the endpoint exists only once the job starts", () => {
     const p = planRun(parseSpec("!Job { id: a, command: sh, args: [-c, 'curl http://$GATOR_PARENT/metric ${GATOR_PARENT}'] }", 'spec.yaml'), {
       specPath: 'spec.yaml',
       launchDir: '/launch',

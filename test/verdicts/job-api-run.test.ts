@@ -221,10 +221,11 @@ describe('the job API in a run', () => {
   });
 
   it('a client that never closes is closed after the job ends; the run does not hang', async () => {
+    const ready = join(tempDir(), 'connected');
     const result = await runSpec(`!Job
   id: j
   command: sh
-  args: [-c, '${process.execPath} ${STUBBORN} >/dev/null 2>&1 & sleep 1; echo parent exits']
+  args: [-c, '${process.execPath} ${STUBBORN} ${ready} >/dev/null 2>&1 & while [ ! -f ${ready} ]; do sleep 0.05; done; echo parent exits']
 `);
     assert.equal(result.code, 0, result.stderr);
     const db = openDb(result.db);
