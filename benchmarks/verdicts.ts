@@ -151,7 +151,8 @@ const parserRows = async (): Promise<string[]> => {
 
 const jobSpec = (name: string, command: string, args: readonly string[]): string => {
   const file = path.join(work, `${name}.yaml`);
-  writeFileSync(file, `!Job\n  id: metrics\n  command: ${command}\n  args: ${JSON.stringify(args)}\n`);
+  // `$$` so the spec passes each `$` to the job's shell (the spec expands `$VAR` itself).
+  writeFileSync(file, `!Job\n  id: metrics\n  command: ${command}\n  args: ${JSON.stringify(args.map((arg) => arg.replaceAll('$', '$$$$')))}\n`);
   return file;
 };
 
