@@ -12,7 +12,7 @@ import { ExitCode, Severity } from '../../vocabulary/codes.js';
 import { fileBudgetNotice } from '../../vocabulary/wording.js';
 import type { ClusterSettings } from '../../cluster/settings.js';
 import { writeClusterPlan } from '../../cluster/plan-file.js';
-import { parseCount, parseLimit, parseSeconds } from '../option-parsers.js';
+import { limitOf, parseCount, parseLimit, parseSeconds, type LimitOption } from '../option-parsers.js';
 import { prepareTracking, type Tracking } from '../tracking.js';
 import { UsageError } from '../usage-error.js';
 import { handleSignals } from '../signals.js';
@@ -25,9 +25,9 @@ export interface RunFlags extends ClusterFlags {
   readonly tracking?: string;
   readonly interval: number;
   readonly jobs: number;
-  readonly limitWarning: number | null;
-  readonly limitError: number | null;
-  readonly limitCritical: number | null;
+  readonly limitWarning: LimitOption | null;
+  readonly limitError: LimitOption;
+  readonly limitCritical: LimitOption;
   readonly grace: number;
   readonly verbose: boolean;
   readonly quiet: boolean;
@@ -150,7 +150,7 @@ export async function executePlan(
     reportFollows: true,
     env: process.env,
   });
-  const limits: MessageLimits = { warning: flags.limitWarning, error: flags.limitError, critical: flags.limitCritical };
+  const limits: MessageLimits = { warning: limitOf(flags.limitWarning), error: limitOf(flags.limitError), critical: limitOf(flags.limitCritical) };
   const runId = randomUUID();
   let cluster: ClusterSettings | undefined;
   if (flags.scheduler === 'slurm') {

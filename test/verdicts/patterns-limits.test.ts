@@ -191,6 +191,12 @@ describe('limits and stderr', () => {
     assert.deepEqual([job(jobs, 'b').result, job(jobs, 'b').failure, job(jobs, 'b').limit_warning], ['failure', 'warning-count', 0]);
   });
 
+  it('--limit-error none makes ERROR lines unlimited (recorded as NULL)', async () => {
+    const { jobs, code } = await run(`!Job { id: loud, command: sh, args: [-c, 'echo e1 >&2; echo e2 >&2'] }`, ['--limit-error', 'none']);
+    assert.equal(code, 0);
+    assert.deepEqual([job(jobs, 'loud').result, job(jobs, 'loud').msg_error, job(jobs, 'loud').limit_error], ['success', 2, null]);
+  });
+
   it('the report says which limit was broken', async () => {
     const { stdout } = await run(`!Job { id: noisy, command: sh, args: [-c, 'echo e1 >&2; echo e2 >&2; echo e3 >&2'], limits: {error: 2} }`);
     assert.match(stdout, /3 ERROR lines over the limit of 2/);
