@@ -15,11 +15,13 @@ const start = (settings = SETTINGS) => {
   const context = new FakeContext<JobMessage>();
   const reportTo = context.address<ChildEnded>(2);
   const actor = new JobActor(context, { reportTo, job: JOB, settings, wiring: null as never }, rig.services);
-  const launch = rig.launcher.launches[0]!;
   /** Delivers what the launcher's callbacks sent the actor, as the runtime would. */
   const pump = (): void => {
     for (let own = context.takeOwn(); own.length > 0; own = context.takeOwn()) for (const message of own) actor.receive(message);
   };
+  // The job starts once its API endpoint listens.
+  pump();
+  const launch = rig.launcher.launches[0]!;
   return { rig, context, actor, launch, reportTo, pump };
 };
 
