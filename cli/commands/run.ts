@@ -48,7 +48,7 @@ export const addRunOptions = (command: Command): Command =>
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
     .addOption(
-      new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited); a spec\'s limits: overrides it')
+      new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)')
         .argParser(parseLimit)
         .default(null, 'unlimited'),
     )

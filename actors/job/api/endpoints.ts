@@ -1,7 +1,7 @@
 // A job thread's job-API service: opens one endpoint per job (JobApiServer) and shares one
-// websocket upgrade handler among them. The server module (and with it `ws` and node:http) is
-// loaded when the thread starts, without holding up anything: the first job needs it only once
-// its own launch begins.
+// websocket upgrade handler among them. The server module (node:http and the protocol) is
+// loaded when the thread starts, without holding up anything; `ws` only when a job first opens
+// a websocket.
 import type { ApiRequest, Reply } from './protocol.js';
 import type { ApiHandler, JobApiServer } from './server.js';
 
@@ -27,9 +27,9 @@ export interface ApiEndpoints {
 }
 
 export const createApiEndpoints = (): ApiEndpoints => {
-  const loading: Promise<{ module: ServerModule; wss: ReturnType<ServerModule['createWebSocketServer']> }> = import('./server.js').then((module) => ({
+  const loading: Promise<{ module: ServerModule; upgrader: ReturnType<ServerModule['createUpgrader']> }> = import('./server.js').then((module) => ({
     module,
-    wss: module.createWebSocketServer(),
+    upgrader: module.createUpgrader(),
   }));
   // Awaited by each open; a failure to load is that job's `failed`, not an unhandled rejection.
   loading.catch(() => undefined);
@@ -39,13 +39,13 @@ export const createApiEndpoints = (): ApiEndpoints => {
       let closed = false;
       let held = false;
       loading.then(
-        ({ module, wss }) => {
+        ({ module, upgrader }) => {
           if (closed) return;
           server = module.JobApiServer.open(
             handler,
             (port) => handler.ready(port),
             (error) => handler.failed(error.message),
-            wss,
+            upgrader,
           );
           if (held) server.hold(true);
         },
