@@ -1,7 +1,7 @@
 // A job thread's job-API service: opens one endpoint per job (JobApiServer) and shares one
 // websocket upgrade handler among them. The server module (node:http and the protocol) is
-// loaded when the thread starts, without holding up anything; `ws` only when a job first opens
-// a websocket.
+// loaded as the thread boots, without holding up anything; `ws` only when a job first opens a
+// websocket.
 import type { ApiRequest, Reply } from './protocol.js';
 import type { ApiHandler, JobApiServer } from './server.js';
 
@@ -26,12 +26,16 @@ export interface ApiEndpoints {
   open(handler: EndpointHandler): ApiEndpoint;
 }
 
+/**
+ * Started when a job thread loads its actors, while the main thread still reads the spec and
+ * creates the database, so that the first job does not wait for it.
+ */
+const serverModule: Promise<ServerModule> = import('./server.js');
+// Awaited by each open; a failure to load is that job's `failed`, not an unhandled rejection.
+serverModule.catch(() => undefined);
+
 export const createApiEndpoints = (): ApiEndpoints => {
-  const loading: Promise<{ module: ServerModule; upgrader: ReturnType<ServerModule['createUpgrader']> }> = import('./server.js').then((module) => ({
-    module,
-    upgrader: module.createUpgrader(),
-  }));
-  // Awaited by each open; a failure to load is that job's `failed`, not an unhandled rejection.
+  const loading = serverModule.then((module) => ({ module, upgrader: module.createUpgrader() }));
   loading.catch(() => undefined);
   return {
     open(handler) {
