@@ -16,10 +16,12 @@ export interface FileLimits {
  * Open files a running job costs where they are held. Through Node: its stdout and stderr pipes
  * in the runner, and its /proc stat file while the sampler reads it (measured: 100 jobs, 200
  * more descriptors). Through the spawn server: two pipes in the server (which runs at its hard
- * limit) and only the sampler's file in the runner.
+ * limit) and only the sampler's file in the runner. Either way, in the runner, the job's API
+ * endpoint: its listening socket and the connection a job's client usually holds.
  */
-const NODE_FILES_PER_JOB = 3;
-const SAMPLED_FILES_PER_JOB = 1;
+const API_FILES_PER_JOB = 2;
+const NODE_FILES_PER_JOB = 3 + API_FILES_PER_JOB;
+const SAMPLED_FILES_PER_JOB = 1 + API_FILES_PER_JOB;
 const SERVER_FILES_PER_JOB = 2;
 /** Kept free for what the runner opens during the run: the database, sockets, a report. */
 const RESERVE = 64;
