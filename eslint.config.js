@@ -16,6 +16,11 @@ const layers = [
     why: 'runtime/ knows nothing of jobs: it imports no other layer',
   },
   {
+    folder: 'parsers',
+    banned: ['**/runtime/**', '**/actors/**', '**/storage/**', '**/spec/**', '**/console/**', '**/cli/**', 'better-sqlite3'],
+    why: 'parsers/ classifies lines: pure, it knows only vocabulary/ (spec/ and actors/ use it)',
+  },
+  {
     folder: 'spec',
     banned: ['**/actors/**', '**/storage/**', '**/runtime/**', '**/console/**', '**/cli/**', 'better-sqlite3'],
     why: 'spec/ is the YAML language: pure, it imports no other layer',

@@ -37,6 +37,10 @@ export interface NodeEnded {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly failure: FailureKind | null;
+  /** The fact behind a pattern or test-results failure (see vocabulary/wording.ts describeFailure). */
+  readonly detail?: string | null;
+  /** The message limits a job was judged by; null for groups and nodes that never ran. */
+  readonly limits?: { readonly warning: number | null; readonly error: number | null; readonly critical: number | null } | null;
   /** The job's first ERROR or CRITICAL line, for triage. */
   readonly firstError: string | null;
   /** Leaf jobs this end settles (more than 1 when a pruned group aborts its whole subtree). */
@@ -51,6 +55,11 @@ export interface NodeEnded {
   readonly timeout?: number;
   /** A job that passed only after a retry. */
   readonly flaky?: boolean;
+  /**
+   * Set when this end stands for a group's children that never started, aborted together (ids
+   * `id` to `subtreeEnd`, `path` the group's): why.
+   */
+  readonly notStarted?: string;
 }
 
 /** Jobs ready to run but held back, by the pool each waits for (`cores`, `memory`, `license:VCS`, `slots`). */

@@ -4,6 +4,7 @@
 // actor starts the root only after every job host's outbox has reported ready
 // (`RunActor`'s `awaiting-outboxes` step), so the object exists before any actor needs it.
 import { hostLocal } from '../runtime/index.js';
+import { createApiEndpoints, type ApiEndpoints } from './job/api/endpoints.js';
 import type { Launcher } from './job/launch/launcher.js';
 import { createLauncher } from './job/launch/launcher.js';
 import { createSampler, type TreeSampler } from './job/sampler.js';
@@ -23,6 +24,8 @@ export interface JobHostServices {
   readonly processGroups: ProcessGroups;
   /** Starts jobs on a cluster: one per run, created at the first cluster job. */
   readonly clusterLauncher: (settings: ClusterSettings, grace: number, interval: number) => ClusterLauncher;
+  /** Opens each job's own job-API endpoint (GATOR_PARENT). */
+  readonly api: ApiEndpoints;
 }
 
 /** The key under which a job host shares its services. */
@@ -52,5 +55,12 @@ export const createJobHostServices = (
     }
     return cluster;
   };
-  return { outbox, launcher: lazyLauncher, sampler: createSampler(options.sampleInterval), processGroups: new ProcessGroups(), clusterLauncher };
+  return {
+    outbox,
+    launcher: lazyLauncher,
+    sampler: createSampler(options.sampleInterval),
+    processGroups: new ProcessGroups(),
+    clusterLauncher,
+    api: createApiEndpoints(),
+  };
 };

@@ -4,9 +4,10 @@
 // the events they make (the tally in vocabulary/tally.ts counts them).
 import type { NodeKindName, FailureKind, ResultCode } from '../vocabulary/codes.js';
 import { RESULT_NAME, Result, SEVERITY_NAME, Severity, Stream, type SeverityLevel } from '../vocabulary/codes.js';
-import { prunedLine } from '../vocabulary/wording.js';
+import { notStartedLine, prunedLine } from '../vocabulary/wording.js';
 import type { MessageCounts } from '../storage/batch.js';
 import type { Outbox } from './outbox-actor.js';
+import type { MessageLimits } from './protocol.js';
 
 /** The node an outcome is about. */
 export interface NodeRef {
@@ -26,6 +27,10 @@ export interface Outcome {
   readonly ts: number;
   readonly result: ResultCode;
   readonly failure: FailureKind | null;
+  /** The fact behind the failure (the matching line, the missing patterns, the failing tests). */
+  readonly detail?: string | null;
+  /** The limits a job was judged by (for the wording of a count failure). */
+  readonly limits?: MessageLimits;
   /** Seconds from start to end; 0 for nodes that never started. */
   readonly duration: number;
   /** Leaf jobs this end settles: 1 for a job, 0 for a group (its jobs settle themselves). */
@@ -53,6 +58,7 @@ export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome)
     ts: outcome.ts,
     result: outcome.result,
     failure: outcome.failure,
+    detail: outcome.detail ?? null,
     exitCode,
     signal,
     counts: outcome.counts ?? null,
@@ -72,6 +78,8 @@ export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome)
       exitCode,
       signal,
       failure: outcome.failure,
+      detail: outcome.detail ?? null,
+      limits: outcome.limits ?? null,
       firstError: outcome.firstError ?? null,
       jobs: outcome.jobs,
       subtreeEnd: node.subtreeEnd,
@@ -120,6 +128,8 @@ export const reportAborted = (
       exitCode: null,
       signal: null,
       failure: null,
+      detail: null,
+      limits: null,
       firstError: null,
       jobs,
       subtreeEnd: node.subtreeEnd,
@@ -127,6 +137,52 @@ export const reportAborted = (
       reason: options.reason,
     },
   });
+};
+
+/** Neighbouring children (ids `from` to `to`, their subtrees included) that settle `jobs` leaf jobs. */
+export interface ChildRange {
+  readonly from: number;
+  readonly to: number;
+  readonly jobs: number;
+}
+
+/**
+ * Records that a stop or a halt (fail-fast, a group timeout) aborted a group's children that had not started, all at once: one
+ * runtime line on the group, one aborted id range and one console end per run of neighbours.
+ * (An array of 250,000 stopped child by child made as many lines, rows and console ends: it
+ * took tens of seconds to stop.)
+ */
+export const reportNotStarted = (
+  outbox: Outbox,
+  group: NodeRef,
+  ranges: readonly ChildRange[],
+  options: { readonly ts: number; readonly reason: string },
+): void => {
+  const { ts, reason } = options;
+  const jobs = ranges.reduce((sum, range) => sum + range.jobs, 0);
+  outbox.message(group.id, ts, Severity.WARNING, Stream.runtime, prunedLine(notStartedLine(jobs, reason)), null);
+  for (const range of ranges) {
+    outbox.change({ type: 'aborted', from: range.from, to: range.to, ts });
+    outbox.event({
+      type: 'ended',
+      node: {
+        id: range.from,
+        path: group.path,
+        kind: group.kind,
+        ts,
+        result: 'aborted',
+        duration: 0,
+        exitCode: null,
+        signal: null,
+        failure: null,
+        firstError: null,
+        jobs: range.jobs,
+        subtreeEnd: range.to,
+        leaves: range.jobs,
+        notStarted: reason,
+      },
+    });
+  }
 };
 
 /** Records that a child actor crashed: the node fails as `internal`, a group's unfinished subtree is aborted. */

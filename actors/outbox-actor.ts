@@ -5,7 +5,7 @@
 // actor also creates the host's services (job-host-services.ts) and shares them with the host.
 import { defineActor, type ActorContext, type Address } from '../runtime/index.js';
 import { unreachable } from '../vocabulary/unreachable.js';
-import { emptyMessageColumns, type MessageColumns, type NodeChange, type SampleRow } from '../storage/batch.js';
+import { emptyMessageColumns, type MessageColumns, type MetricRow, type NodeChange, type SampleRow } from '../storage/batch.js';
 import type { SeverityLevel, StreamCode } from '../vocabulary/codes.js';
 import { createJobHostServices, JOB_HOST_SERVICES } from './job-host-services.js';
 import type { ConsoleEvent, OutboxMessage, ProcessGroupChanges, RunMessage, StorageMessage } from './protocol.js';
@@ -39,6 +39,7 @@ export class Outbox {
   #messages: MessageColumns = emptyMessageColumns();
   #changes: NodeChange[] = [];
   #samples: SampleRow[] = [];
+  #metrics: MetricRow[] = [];
   #events: ConsoleEvent[] = [];
   #groupsStarted: [number, number][] = [];
   #groupsEnded: number[] = [];
@@ -98,6 +99,14 @@ export class Outbox {
     this.#schedule();
   }
 
+  /** A metric value a job reported or a parser read from its output. */
+  metric(row: MetricRow): void {
+    this.#metrics.push(row);
+    this.#rows++;
+    this.#bytes += row.name.length + 48;
+    this.#schedule();
+  }
+
   event(event: ConsoleEvent): void {
     this.#events.push(event);
     this.#schedule();
@@ -148,6 +157,7 @@ export class Outbox {
         ...(this.#messages.jobId.length > 0 ? { messages: this.#messages } : {}),
         ...(this.#changes.length > 0 ? { changes: this.#changes } : {}),
         ...(this.#samples.length > 0 ? { samples: this.#samples } : {}),
+        ...(this.#metrics.length > 0 ? { metrics: this.#metrics } : {}),
       };
       if (this.#init.debug) this.debug(`batch of ${this.#rows} rows (${this.#messages.jobId.length} output lines) to storage`);
       this.#context.send(this.#init.storage, { type: 'write', from: this.#context.self, batch, rows: this.#rows });
@@ -157,6 +167,7 @@ export class Outbox {
       this.#messages = emptyMessageColumns();
       this.#changes = [];
       this.#samples = [];
+      this.#metrics = [];
       this.#rows = 0;
       this.#bytes = 0;
     }

@@ -8,6 +8,7 @@ import type { LiveMessage, JobStarted, NodeEnded, Waiting } from './events.js';
 import type { ClusterSettings } from '../cluster/settings.js';
 import type { MessageCounts } from '../storage/batch.js';
 import type { ResourceRequest } from './resources/admission.js';
+import type { ApiRequest } from './job/api/protocol.js';
 
 export interface MessageLimits {
   /** A job fails when its count at that severity is greater than the limit; null = unlimited. */
@@ -161,7 +162,15 @@ export type JobMessage =
   | { readonly type: 'flow'; readonly paused: boolean }
   | { readonly type: 'note'; readonly severity: 'DEBUG' | 'WARNING' | 'ERROR'; readonly text: string }
   | { readonly type: 'ingested'; readonly offset: number }
-  | { readonly type: 'placed'; readonly clusterId: string; readonly host: string | null };
+  | { readonly type: 'placed'; readonly clusterId: string; readonly host: string | null }
+  /** The job's API endpoint listens on `port`, or could not open (`port` null: the job runs without one). */
+  | { readonly type: 'api-open'; readonly port: number | null; readonly error: string | null }
+  /** A request the job sent to its endpoint; answer it with `token`. */
+  | { readonly type: 'api-request'; readonly token: number; readonly request: ApiRequest }
+  /** Something the job sent its endpoint that could not be a request. */
+  | { readonly type: 'api-problem'; readonly text: string }
+  /** After the job's process ended, its endpoint's connections closed (`open`: those still open when the wait ran out). */
+  | { readonly type: 'api-drained'; readonly open: number };
 
 /** A run taken over from an earlier head (`gator attach`): what was already decided. */
 export interface RunResume {

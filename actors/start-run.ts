@@ -2,12 +2,14 @@
 // and hand back a handle that can stop the run and resolves when it has ended.
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { JobPolicy, Plan } from '../spec/plan.js';
+import type { JobPolicy, Plan, PlannedJob } from '../spec/plan.js';
+import { verdictJson } from '../spec/verdict-rules.js';
 import { RunDatabaseError } from '../storage/errors.js';
 import { RunWriter, type NodeRow } from '../storage/writer.js';
 import { bootRuntime, STORAGE_HOST, type RunRuntime } from './boot-runtime.js';
 import { displayCommand } from '../vocabulary/wording.js';
 import type { RunEnded, RunObserver } from './events.js';
+import { effectiveLimits } from './job/verdict.js';
 import type { RunResume, RunSettings } from './protocol.js';
 import { describeRule } from '../spec/retry-rule.js';
 import type { Pools } from './resources/admission.js';
@@ -17,6 +19,10 @@ import { RunActorType } from './run-actor.js';
 export interface RunRequest {
   readonly plan: Plan;
   readonly dbPath: string;
+  /** The database file's mode (0600 unless the run is shared). */
+  readonly fileMode?: number;
+  /** Asked between slices of the database's creation: true once the run was asked to stop. */
+  readonly interrupted?: () => boolean;
   readonly runId: string;
   readonly settings: RunSettings;
   /** Jobs running at once (`-j`). */
@@ -38,6 +44,14 @@ export interface RunRequest {
   readonly jobThreads?: number;
 }
 
+/** The run was asked to stop while its database was being made: nothing was recorded or run. */
+export class InterruptedBeforeStart extends Error {
+  override readonly name = 'InterruptedBeforeStart';
+  constructor() {
+    super('interrupted before any job started; no run was recorded');
+  }
+}
+
 export interface RunHandle {
   /** Resolves once every job has ended and the database is closed. */
   readonly done: Promise<RunEnded>;
@@ -56,7 +70,14 @@ const retryOnOf = (policy: JobPolicy): readonly string[] => {
   return texts;
 };
 
-function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
+/** A job's verdict columns: its spec's rules, the limits that judge it, its stderr severity. */
+const verdictRow = (job: PlannedJob, settings: RunSettings): Pick<NodeRow, 'rules' | 'limits' | 'stderrSeverity'> => ({
+  rules: verdictJson(job),
+  limits: effectiveLimits(settings.limits, job.limits),
+  stderrSeverity: job.lines.stderr,
+});
+
+function* nodeRows(plan: Plan, settings: RunSettings, origins: ReadonlyMap<number, number> | undefined): Generator<NodeRow> {
   for (const node of plan.nodes) {
     const job = node.kind === 'job' ? node : null;
     const request = job === null ? null : requestOf(job.resources);
@@ -84,6 +105,7 @@ function* nodeRows(plan: Plan, origins: ReadonlyMap<number, number> | undefined)
       cores: request?.cores ?? null,
       memory: request === null || request.memoryBytes === 0 ? null : request.memoryBytes,
       licenses: request?.licenses ?? null,
+      ...(job === null ? {} : verdictRow(job, settings)),
     };
   }
 }
@@ -96,8 +118,8 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
     const writer = RunWriter.open(request.dbPath);
     writer.resume(process.pid, startedAt);
     writer.close();
-  } else
-    RunWriter.create(
+  } else {
+    const writer = await RunWriter.createInSlices(
       request.dbPath,
       {
         id: request.runId,
@@ -112,8 +134,13 @@ export async function startRun(request: RunRequest, observer: RunObserver, runti
         seed: request.plan.runSeed,
         pools: request.pools,
       },
-      nodeRows(request.plan, request.rerun?.nodeOrigins),
-    ).close();
+      nodeRows(request.plan, request.settings, request.rerun?.nodeOrigins),
+      request.fileMode ?? 0o600,
+      request.interrupted ?? ((): boolean => false),
+    );
+    if (writer === null) throw new InterruptedBeforeStart();
+    writer.close();
+  }
   const createMs = performance.now() - creating;
 
   const { kernel, jobHosts, bootMs } = await (runtime ?? bootRuntime(request.slots, request.jobThreads));

@@ -12,7 +12,10 @@ if (!['replay', 'query', 'report', 'runs', 'hub'].includes(process.argv[2])) {
   setFlagsFromString('--max-semi-space-size=1');
   setFlagsFromString('--heap-growing-percent=15');
 }
-const { main } = await import('../dist/cli/main.js');
+// `gator log` and `gator metric` run inside jobs, often thousands of times: they load only their
+// own small module, not the CLI (--help loads the CLI, which describes them).
+const jobCommand = ['log', 'metric'].includes(process.argv[2]) && !process.argv.some((a) => a === '-h' || a === '--help');
+const { main } = await import(jobCommand ? '../dist/cli/job-api-client.js' : '../dist/cli/main.js');
 
 let settled = false;
 main(process.argv.slice(2)).then(

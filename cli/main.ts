@@ -16,6 +16,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> 
   attach: () => import('./commands/attach.js'),
   hub: () => import('./commands/hub.js'),
   repro: () => import('./commands/repro.js'),
+  log: () => import('./commands/job-api.js'),
+  metric: () => import('./commands/job-api.js'),
 };
 
 const buildProgram = async (names: readonly string[]): Promise<Command> => {
@@ -33,7 +35,8 @@ const buildProgram = async (names: readonly string[]): Promise<Command> => {
       "\nRun `gator <command> --help` for a command's options. `gator SPEC.yaml` is short for `gator run SPEC.yaml`.\n" +
         'Exit codes: 0 all passed, 1 something failed, 2 bad spec or usage, 3 the runner itself failed, 130 interrupted.',
     );
-  for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
+  // One module may register several commands (log and metric): register each module once.
+  for (const module of new Set(await Promise.all(names.map((name) => COMMANDS[name]!())))) module.register(program);
   return program;
 };
 

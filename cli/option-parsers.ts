@@ -16,9 +16,12 @@ export const parseSeconds = (value: string): number => {
   return n;
 };
 
+/** A message limit as an option holds it: a count, or `none` (commander turns a parser's null into ''). */
+export type LimitOption = number | 'none';
+
 /** A message limit: a count, or `none` for unlimited. */
-export const parseLimit = (value: string): number | null => {
-  if (value === 'none' || value === 'unlimited') return null;
+export const parseLimit = (value: string): LimitOption => {
+  if (value === 'none' || value === 'unlimited') return 'none';
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a count ≥ 0 or 'none', got '${value}'`);
   return n;
@@ -64,3 +67,5 @@ export const collectLicense = (value: string, previous: Readonly<Record<string, 
   Object.defineProperty(out, m[1] ?? '', { value: Number(m[2]), enumerable: true, writable: true, configurable: true });
   return out;
 };
+/** The limit a `--limit-*` option sets: null for unlimited. */
+export const limitOf = (option: LimitOption | null): number | null => (option === 'none' ? null : option);

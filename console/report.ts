@@ -18,6 +18,8 @@ export interface ReportStyle {
 
 /** Folded path entries shown per failure group before "… and N more". */
 const PATHS_SHOWN = 5;
+/** Roll-up rows shown before "… and N more" (the rest are one query away). */
+const METRICS_SHOWN = 30;
 
 interface Column {
   readonly title: string;
@@ -114,11 +116,36 @@ const flakyLines = (report: RunReport, width: number, c: Palette): string[] => {
   return lines;
 };
 
+/** A metric value in few characters: integers as they are, others to 6 significant digits. */
+const formatValue = (value: number): string => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6))));
+
+/** Metrics rolled up the tree: the run's first, then each group and array, per name. */
+const metricLines = (report: RunReport, width: number, c: Palette): string[] => {
+  const rows = report.metrics;
+  if (rows.length === 0) return [];
+  const shown = rows.slice(0, METRICS_SHOWN);
+  const titles = ['jobs', 'mean', 'min', 'max', 'sum'];
+  const cells = shown.map((r) => [String(r.count), formatValue(r.mean), formatValue(r.min), formatValue(r.max), formatValue(r.sum)]);
+  const widths = titles.map((title, i) => Math.max(widthOf(title), ...cells.map((row) => widthOf(row[i] ?? ''))));
+  const where = (r: RunReport['metrics'][number]): string => (r.path === null ? 'run' : visible(r.path));
+  const nameWidth = Math.max(4, ...shown.map((r) => widthOf(visible(r.name))));
+  const numbers = widths.reduce((sum, w) => sum + w + 2, 0);
+  const whereWidth = Math.max(8, Math.min(Math.max(...shown.map((r) => widthOf(where(r)))), width - numbers - nameWidth - 2));
+  const line = (a: string, b: string, row: readonly string[]): string =>
+    `${padTo(a, whereWidth)}  ${padTo(b, nameWidth)}${row.map((cell, i) => `  ${cell.padStart(widths[i] ?? 0)}`).join('')}`;
+  const lines = ['', c.bold(line('Metrics', 'name', titles))];
+  shown.forEach((r, i) => lines.push(line(where(r), visible(r.name), cells[i] ?? [])));
+  if (rows.length > shown.length)
+    lines.push(c.dim(`… and ${rows.length - shown.length} more: gator query ${visible(report.dbPath)} 'SELECT * FROM metric_rollup'`));
+  lines.push(c.dim("over each job's last value; every value is in the views metrics and metric_values"));
+  return lines;
+};
+
 /** The report as text, ready to write: a blank line first (it follows the tally), a newline last. */
 export const renderReport = (report: RunReport, style: ReportStyle): string => {
   const c = palette(style.color);
   const width = Math.max(40, style.width);
-  const lines = summaryTable(report, width, c);
+  const lines = [...summaryTable(report, width, c), ...metricLines(report, width, c)];
   const { failures } = report;
   if (failures.jobs > 0) {
     lines.push('', c.bold(c.red(`${failureGroupsSummary(failures.jobs, failures.buckets.length)}:`)));

@@ -2,16 +2,19 @@
 // terminal or break the "no escape sequence when piped" rule. Every job-originated string goes
 // through `visible` before it is written, so control characters show up as symbols instead.
 
-// C0 controls except TAB, DEL, and the C1 range (0x9b is a one-byte CSI on some terminals).
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-const CONTROL_OR_TAB = /[\u0000-\u001f\u007f-\u009f]/g;
+// C0 controls except TAB, DEL, the C1 range (0x9b is a one-byte CSI on some terminals), and
+// the bidirectional controls (U+202E turns the rest of a line around: `exe.txt` can read as
+// `txt.exe`), which reorder what a person sees without being seen themselves.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_OR_TAB = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const picture = (char: string): string => {
   const code = char.charCodeAt(0);
   // U+2400.. "Control Pictures" has one glyph per C0 code (␛ for ESC, ␍ for CR) and ␡ for DEL.
   if (code < 0x20) return String.fromCharCode(0x2400 + code);
   if (code === 0x7f) return '\u2421';
-  return `\\x${code.toString(16)}`;
+  if (code <= 0xff) return `\\x${code.toString(16)}`;
+  return `\\u${code.toString(16)}`;
 };
 
 export interface VisibleOptions {

@@ -24,6 +24,8 @@ export const END_TO_END = [
   'test/benchmarks/',
   'test/hub/',
   'test/spec/hostile.test.ts',
+  'test/actors/job/api/',
+  'test/verdicts/',
 ];
 
 const walk = (dir) =>

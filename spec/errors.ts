@@ -2,6 +2,10 @@
 // `file:line:col: what is wrong`, so the CLI can print it as is (no stack trace) and editors
 // and CI annotators can jump to the spot.
 import type { SourcePos } from './model.js';
+import type { SpecWarning } from './plan.js';
+
+/** A warning as one line: `file:line:col: what`, as an error is written. */
+export const describeSpecWarning = (warning: SpecWarning): string => `${warning.pos.file}:${warning.pos.line}:${warning.pos.col}: ${warning.message}`;
 
 export class SpecError extends Error {
   override readonly name = 'SpecError';

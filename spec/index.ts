@@ -6,7 +6,7 @@ import { Problems } from './problems.js';
 import { readTree } from './read-node.js';
 import { checkTree } from './validate.js';
 
-export { SpecError } from './errors.js';
+export { describeSpecWarning, SpecError } from './errors.js';
 export type * from './model.js';
 export type * from './plan.js';
 export { planRun, MAX_PLAN_NODES, DEFAULT_JOB_POLICY, DEFAULT_RETRY_ON, type PlanOptions } from './build-plan.js';

@@ -1,6 +1,8 @@
 // The spec as written: Gator's YAML tags turned into plain typed data, each node keeping
 // where it came from so that every later error can name the file, line and column.
 
+import type { SeverityName } from '../vocabulary/codes.js';
+
 export interface SourcePos {
   readonly file: string;
   /** 1-based. */
@@ -66,7 +68,48 @@ export interface PoolsSpec {
   readonly pos: SourcePos;
 }
 
-interface NodeSpecBase extends Dependencies {
+/** A parser named in `parsers:`, canonical (an alias such as `clang` becomes `gcc`). */
+export interface ParserRef {
+  readonly name: string;
+  readonly pos: SourcePos;
+}
+
+/** An entry of fail_patterns, pass_patterns, ignore_patterns or severity_patterns. */
+export interface PatternSpec {
+  /** A regular expression, checked when the spec was read. */
+  readonly match: string;
+  /** ignore_patterns: DEBUG or INFO (INFO when not given); severity_patterns: required. */
+  readonly severity: SeverityName | undefined;
+  readonly pos: SourcePos;
+}
+
+/**
+ * A list setting as written on one node: a YAML list adds to what the node inherits; the form
+ * `{replace: [...]}` replaces it, for this node and what it passes down.
+ */
+export interface ListSetting<T> {
+  readonly replace: boolean;
+  readonly items: readonly T[];
+}
+
+export type LimitName = 'warning' | 'error' | 'critical';
+
+/** `limits:` as written: a number, null for unlimited (`none`), absent to inherit. */
+export type LimitsSpec = Readonly<Partial<Record<LimitName, number | null>>>;
+
+/** How the lines of the jobs under a node are read and judged (all inherited down the tree). */
+export interface VerdictSpec {
+  readonly parsers?: ListSetting<ParserRef>;
+  readonly failPatterns?: ListSetting<PatternSpec>;
+  readonly passPatterns?: ListSetting<PatternSpec>;
+  readonly ignorePatterns?: ListSetting<PatternSpec>;
+  readonly severityPatterns?: ListSetting<PatternSpec>;
+  readonly limits?: LimitsSpec;
+  /** The severity of unparsed stderr lines. */
+  readonly stderr?: SeverityName;
+}
+
+interface NodeSpecBase extends Dependencies, VerdictSpec {
   /** From `ident:` or `id:`; absent when neither is given. */
   readonly ident: string | undefined;
   readonly env: Readonly<Record<string, string>>;

@@ -1,7 +1,11 @@
 // The plan: the spec expanded into the concrete tree of nodes one run executes.
 // Arrays are unrolled, environments overlaid, variables expanded and dependencies resolved
 // to sibling ids, so that nothing downstream needs to know the YAML language.
+import type { LineRules } from '../parsers/index.js';
 import type { NodeKind, RetryRule, SourcePos } from './model.js';
+import type { PlannedLimits } from './verdict-rules.js';
+
+export type { PlannedLimits };
 
 /** Resources a job asked for, normalised (memory in bytes). */
 export interface PlannedResources {
@@ -102,6 +106,10 @@ export interface PlannedJob extends PlannedNodeBase {
     readonly timeSeconds?: number;
     readonly extraArgs?: readonly string[];
   };
+  /** How its lines are classified: parsers, patterns, stderr severity (inherited, merged). */
+  readonly lines: LineRules;
+  /** Message limits its spec sets; the others are the run's defaults. */
+  readonly limits: PlannedLimits;
 }
 
 export interface PlannedGroup extends PlannedNodeBase {

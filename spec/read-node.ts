@@ -3,7 +3,7 @@
 // problem finally reported is the first one in the document (see problems.ts).
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { CIRCULAR, type YamlSource } from './load.js';
-import type { ArraySpec, DependencyRef, GroupSpec, JobSpec, NodeSpec, ResourceSpec, SourcePos } from './model.js';
+import type { ArraySpec, DependencyRef, GroupSpec, JobSpec, NodeSpec, ResourceSpec, SourcePos, VerdictSpec } from './model.js';
 import type { Problems } from './problems.js';
 import {
   DEFAULT_MEMORY_UNIT,
@@ -20,6 +20,7 @@ import {
 } from './tags.js';
 import { didYouMean, quote } from './text.js';
 import { parseMemory, readBoolean, readDuration, readParameters, readPools, readRetries, readRetryOn, readScheduler, readSeed } from './control-values.js';
+import { readLimits, readParsers, readPatterns, readStderr, type PatternField } from './verdict-fields.js';
 import {
   asNode,
   describe,
@@ -162,7 +163,9 @@ class TreeReader implements ReadContext {
     for (const [name, f] of byName) fieldPos[name] = this.src.posOf(f.node);
     const control = readControl(this, byName);
     if (control === undefined) usable = false;
-    const base = { ident, env, cwd, pos, fieldPos, envPos, ...control };
+    const verdict = this.#readVerdict(byName);
+    if (verdict === undefined) usable = false;
+    const base = { ident, env, cwd, pos, fieldPos, envPos, ...control, ...verdict };
 
     let spec: NodeSpec;
     if (info.kind === 'job') {
@@ -234,6 +237,40 @@ class TreeReader implements ReadContext {
       if (!read.complete) this.tainted.add(spec);
     }
     return usable ? spec : undefined;
+  }
+
+  /** parsers, the pattern lists, limits and stderr; undefined when one of them was bad (reported). */
+  #readVerdict(byName: ReadonlyMap<string, Field>): VerdictSpec | undefined {
+    const verdict: { -readonly [K in keyof VerdictSpec]: VerdictSpec[K] } = {};
+    let ok = true;
+    const read = <T>(name: string, reader: (field: Field) => T | undefined, set: (value: T) => void): void => {
+      const field = byName.get(name);
+      if (field === undefined) return;
+      const value = reader(field);
+      if (value === undefined) ok = false;
+      else set(value);
+    };
+    const patterns = (name: PatternField) => (field: Field) => readPatterns(this, { ...field, name });
+    read(
+      'parsers',
+      (f) => readParsers(this, f),
+      (v) => (verdict.parsers = v),
+    );
+    read('fail_patterns', patterns('fail_patterns'), (v) => (verdict.failPatterns = v));
+    read('pass_patterns', patterns('pass_patterns'), (v) => (verdict.passPatterns = v));
+    read('ignore_patterns', patterns('ignore_patterns'), (v) => (verdict.ignorePatterns = v));
+    read('severity_patterns', patterns('severity_patterns'), (v) => (verdict.severityPatterns = v));
+    read(
+      'limits',
+      (f) => readLimits(this, f),
+      (v) => (verdict.limits = v),
+    );
+    read(
+      'stderr',
+      (f) => readStderr(this, f),
+      (v) => (verdict.stderr = v),
+    );
+    return ok ? verdict : undefined;
   }
 
   #readJobs(field: Field): { jobs: readonly NodeSpec[]; complete: boolean } {

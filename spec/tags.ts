@@ -16,22 +16,29 @@ export interface TagInfo {
 
 /** Regression control, on every node kind: inherited by the jobs below. */
 const CONTROL = ['timeout', 'retries', 'retry_on', 'mkdir', 'scheduler'];
+/** How lines are read and jobs judged, on every node kind: inherited by the jobs below. */
+export const VERDICT_FIELDS = ['parsers', 'fail_patterns', 'pass_patterns', 'ignore_patterns', 'severity_patterns', 'limits', 'stderr'];
 /** A group's own limit, and the run's resource pools (top-level node only). */
 const TIER = ['group_timeout', 'pools'];
 
 const TABLE: readonly TagInfo[] = [
-  { tag: '!JobGroup', kind: 'group', fields: ['ident', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'], named: [...CONTROL, ...TIER] },
+  {
+    tag: '!JobGroup',
+    kind: 'group',
+    fields: ['ident', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'],
+    named: [...CONTROL, ...TIER, ...VERDICT_FIELDS],
+  },
   {
     tag: '!JobArray',
     kind: 'array',
     fields: ['ident', 'repeats', 'jobs', 'env', 'cwd', 'on_fail', 'on_pass', 'on_done'],
-    named: ['parameters', ...CONTROL, ...TIER],
+    named: ['parameters', ...CONTROL, ...TIER, ...VERDICT_FIELDS],
   },
   {
     tag: '!Job',
     kind: 'job',
     fields: ['ident', 'env', 'cwd', 'command', 'args', 'resources', 'on_done', 'on_fail', 'on_pass'],
-    named: ['seed', ...CONTROL],
+    named: ['seed', ...CONTROL, ...VERDICT_FIELDS],
   },
   { tag: '!Cores', kind: 'cores', fields: ['count'], named: [] },
   { tag: '!Memory', kind: 'memory', fields: ['size', 'unit'], named: [] },

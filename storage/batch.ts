@@ -34,6 +34,8 @@ export type NodeChange =
       readonly ts: number;
       readonly result: ResultCode;
       readonly failure: FailureKind | null;
+      /** The fact behind the failure, when there is one: the line that matched a fail pattern, the pass pattern never matched, the failing tests. */
+      readonly detail?: string | null;
       readonly exitCode: number | null;
       readonly signal: string | null;
       readonly counts: MessageCounts | null;
@@ -76,8 +78,11 @@ export interface SampleRow {
 
 export interface MetricRow {
   readonly jobId: number;
+  readonly ts: number;
   readonly name: string;
   readonly value: number;
+  /** Where it came from: api (the job reported it), stdout/stderr (a parser read it from a line), runtime (the runner). */
+  readonly source: StreamCode;
 }
 
 export interface WriteBatch {

@@ -6,7 +6,7 @@ import { codePairs, NodeKind, Result, RunResult, Severity, State, Stream } from 
 /** Marks a file as a Gator run database (`PRAGMA application_id`), "GATR" in ASCII. */
 export const APPLICATION_ID = 0x47415452;
 /** Bumped on every incompatible change of the tables; readers check it. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A SQL CASE that names a code column, generated from the vocabulary's table. */
 const caseOf = (column: string, table: Readonly<Record<string, number>>): string =>
@@ -77,7 +77,13 @@ CREATE TABLE node (
   licenses TEXT,
   queued_at REAL,
   launched_at REAL,
-  waited_for TEXT
+  waited_for TEXT,
+  rules TEXT,
+  limit_warning INTEGER,
+  limit_error INTEGER,
+  limit_critical INTEGER,
+  stderr_severity INTEGER,
+  failure_detail TEXT
 ) STRICT;
 CREATE INDEX node_path ON node(path);
 CREATE INDEX node_parent ON node(parent_id);
@@ -133,8 +139,23 @@ CREATE TABLE metric (
   job_id INTEGER NOT NULL,
   name TEXT NOT NULL,
   value REAL NOT NULL,
+  count INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  min REAL NOT NULL,
+  max REAL NOT NULL,
+  ts REAL NOT NULL,
   PRIMARY KEY (job_id, name)
 ) STRICT, WITHOUT ROWID;
+
+CREATE TABLE metric_value (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL,
+  ts REAL NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  source INTEGER NOT NULL
+) STRICT;
+CREATE INDEX metric_value_job ON metric_value(job_id, name);
 `;
 
 export const VIEWS = `
@@ -148,7 +169,10 @@ SELECT id, parent_id, path, ident,
   msg_debug, msg_info, msg_warning, msg_error, msg_critical, cpu_peak, rss_peak,
   failure, signal, array_indices, pid, argv, env, rerun_of,
   seed, params, timeout, retries, retry_on, mkdir, attempt, flaky, cores, memory, licenses, queued_at, launched_at, waited_for,
-  seed_template
+  seed_template,
+  failure_detail, limit_warning, limit_error, limit_critical,
+  ${caseOf('stderr_severity', Severity)} AS stderr_severity,
+  rules
 FROM node;
 
 CREATE VIEW messages AS
@@ -156,7 +180,8 @@ SELECT m.id AS id, m.job_id AS job_id, n.path AS job_path, m.ts AS ts,
   ${caseOf('m.severity', Severity)} AS severity,
   ${caseOf('m.stream', Stream)} AS stream,
   m.text AS text,
-  coalesce(m.attempt, 1) AS attempt
+  coalesce(m.attempt, 1) AS attempt,
+  m.raw AS raw
 FROM message m JOIN node n ON n.id = m.job_id;
 
 CREATE VIEW attempts AS
@@ -177,12 +202,29 @@ SELECT s.job_id AS job_id, n.path AS job_path, s.ts AS ts, s.nproc AS nproc,
 FROM sample s JOIN node n ON n.id = s.job_id;
 
 CREATE VIEW metrics AS
-SELECT x.job_id AS job_id, n.path AS job_path, x.name AS name, x.value AS value
+SELECT x.job_id AS job_id, n.path AS job_path, x.name AS name, x.value AS value,
+  x.count AS count, x.sum AS sum, x.min AS min, x.max AS max, x.sum / x.count AS mean, x.ts AS ts
 FROM metric x JOIN node n ON n.id = x.job_id;
 
 CREATE VIEW cluster_jobs AS
 SELECT c.job_id AS job_id, n.path AS job_path, c.cluster_id AS cluster_id, c.host AS host
 FROM cluster_job c JOIN node n ON n.id = c.job_id;
+
+CREATE VIEW metric_values AS
+SELECT v.id AS id, v.job_id AS job_id, n.path AS job_path, v.ts AS ts, v.name AS name, v.value AS value,
+  ${caseOf('v.source', Stream)} AS source
+FROM metric_value v JOIN node n ON n.id = v.job_id;
+
+CREATE VIEW metric_rollup AS
+SELECT CASE g.kind WHEN 1 THEN 'group' ELSE 'array' END AS scope, g.id AS node_id, g.path AS path, x.name AS name,
+  count(*) AS count, sum(x.value) AS sum, min(x.value) AS min, max(x.value) AS max, avg(x.value) AS mean
+FROM node g JOIN metric x ON x.job_id BETWEEN g.id + 1 AND g.subtree_end
+WHERE g.kind IN (1, 2)
+GROUP BY g.id, x.name
+UNION ALL
+SELECT 'run', NULL, NULL, x.name, count(*), sum(x.value), min(x.value), max(x.value), avg(x.value)
+FROM metric x
+GROUP BY x.name;
 
 CREATE VIEW run AS
 SELECT id, spec_path, started_at, ended_at,
@@ -192,4 +234,4 @@ FROM run_info;
 `;
 
 /** The public views and what each is for, for `gator query --schema` and the docs. */
-export const PUBLIC_VIEWS = ['jobs', 'messages', 'attempts', 'samples', 'metrics', 'run', 'cluster_jobs'] as const;
+export const PUBLIC_VIEWS = ['jobs', 'messages', 'attempts', 'samples', 'metrics', 'metric_values', 'metric_rollup', 'run', 'cluster_jobs'] as const;

@@ -16,12 +16,22 @@ export interface FailureFacts {
   readonly criticals?: number;
   /** Seconds: the job's time limit, for `timeout` failures. */
   readonly timeout?: number | null;
+  /** The limits the job was judged by, when known (null: unlimited). */
+  readonly limits?: { readonly warning: number | null; readonly error: number | null; readonly critical: number | null };
+  /** The fact behind a pattern or test-results failure (the matching line, the missing patterns, the failing tests). */
+  readonly detail?: string | null;
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const overLimit = (count: number | undefined, severity: string): string =>
-  count === undefined || count === 0 ? `${severity} lines over the limit` : `${plural(count, `${severity} line`)} over the limit`;
+const overLimit = (count: number | undefined, severity: string, limit: number | null | undefined): string => {
+  const lines = count === undefined || count === 0 ? `${severity} lines` : plural(count, `${severity} line`);
+  return limit === undefined || limit === null ? `${lines} over the limit` : `${lines} over the limit of ${limit}`;
+};
+
+/** Longest detail shown in a failure reason; the whole line is in the job's log. */
+const DETAIL_CHARS = 300;
+const cut = (text: string): string => (text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}…` : text);
 
 /** Why a job failed, in a few words: `exit code 1`, `killed by SIGSEGV`, `2 ERROR lines over the limit`… */
 export const describeFailure = (facts: FailureFacts): string => {
@@ -33,11 +43,17 @@ export const describeFailure = (facts: FailureFacts): string => {
     case 'timeout':
       return facts.timeout === undefined || facts.timeout === null ? 'timed out' : `timed out after ${formatLimit(facts.timeout)}`;
     case 'error-count':
-      return overLimit(facts.errors, 'ERROR');
+      return overLimit(facts.errors, 'ERROR', facts.limits?.error);
     case 'warning-count':
-      return overLimit(facts.warnings, 'WARNING');
+      return overLimit(facts.warnings, 'WARNING', facts.limits?.warning);
     case 'critical-count':
-      return overLimit(facts.criticals, 'CRITICAL');
+      return overLimit(facts.criticals, 'CRITICAL', facts.limits?.critical);
+    case 'fail-pattern':
+      return facts.detail == null ? 'a fail pattern matched' : `fail pattern matched: ${cut(facts.detail)}`;
+    case 'pass-pattern':
+      return facts.detail == null ? 'a pass pattern never matched' : `pass pattern never matched: ${cut(facts.detail)}`;
+    case 'test-results':
+      return facts.detail == null ? 'its test results report a failure' : cut(facts.detail);
     case 'spawn':
       return 'could not start';
     case 'interrupted':
@@ -77,12 +93,49 @@ export const failureGroupHeadline = (count: number, signature: string | null, re
 
 /** What heads the failure groups: how many jobs failed, in how many groups. */
 export const failureGroupsSummary = (jobs: number, groups: number): string => `${plural(jobs, 'job')} failed, ${plural(groups, 'distinct first error')}`;
+/** The pass patterns a job's output never matched, as a failure detail. */
+export const missingPassDetail = (patterns: readonly string[]): string => patterns.map((p) => `/${p}/`).join(', ');
+
+/** What a job's cocotb results file said, or why it could not be read, as a failure detail. */
+export type TestResultsFacts =
+  | { readonly kind: 'failed'; readonly file: string; readonly total: number; readonly failed: readonly string[] }
+  | { readonly kind: 'missing'; readonly file: string }
+  | { readonly kind: 'stale'; readonly file: string }
+  | { readonly kind: 'unreadable'; readonly file: string; readonly reason: string };
+
+export const testResultsDetail = (facts: TestResultsFacts): string => {
+  switch (facts.kind) {
+    case 'failed':
+      return `${facts.failed.length} of ${plural(facts.total, 'cocotb test')} failed (${facts.file}): ${facts.failed.join(', ')}`;
+    case 'missing':
+      return `no cocotb results file at ${facts.file} (cocotb writes it when the simulation ends; COCOTB_RESULTS_FILE names another)`;
+    case 'stale':
+      return `the cocotb results file ${facts.file} is older than this job: it was not written by it`;
+    case 'unreadable':
+      return `cannot read the cocotb results file ${facts.file}: ${facts.reason}`;
+  }
+};
+
+/** A failing test case of a results file, as a line in the job's log. */
+export const failedTestLine = (name: string, message: string | null): string => `cocotb test ${name} failed${message === null ? '' : `: ${message}`}`;
+
+/** What the job API says in a job's log about a request it could not use. */
+export const apiProblemLine = (problem: string): string => `job API: ${problem}`;
+/** …and when it stops saying it. */
+export const apiProblemsHidden = (hidden: number): string => `job API: ${plural(hidden, 'more problem')} not shown`;
+/** The job's endpoint could not open: it runs without GATOR_PARENT. */
+export const apiUnavailableLine = (reason: string): string => `job API unavailable, the job runs without GATOR_PARENT: ${reason}`;
+/** Connections still open after the job ended, closed by the runner. */
+export const apiLeftOpenLine = (open: number, seconds: number): string =>
+  `job API: closed ${plural(open, 'connection')} still open ${seconds} s after the job ended`;
 
 /** Why a node was aborted: the one sentence for the console, the report and the exports. */
 export const ABORTED_REASON = 'a dependency did not go the required way';
 /** The aborted line of a node that settles `jobs` leaf jobs; `reason` when it is not a dependency's. */
 export const describeAborted = (kind: 'job' | 'group' | 'array', jobs: number, reason: string = ABORTED_REASON): string =>
   kind === 'job' || jobs <= 1 ? `aborted: ${reason}` : `aborted with its ${plural(jobs, 'job')}: ${reason}`;
+/** What is said of a group's `jobs` leaf jobs that never started, aborted together for `reason`. */
+export const notStartedLine = (jobs: number, reason: string): string => `${plural(jobs, 'job')} had not started: ${reason}`;
 /** What a pruned node's runtime line says. */
 export const prunedLine = (reason: string): string => `pruned: ${reason}`;
 export const STOPPING_REASON = 'the run is stopping';
@@ -174,3 +227,7 @@ export const FORCED_CUT_LINE = 'output may have been cut: the job was killed and
 /** Said once per run when jobs wait because the runner ran short of a resource. */
 export const shortageNotice = (code: string): string =>
   `the runner ran short of ${code === 'EMFILE' || code === 'ENFILE' ? 'open files' : code === 'EAGAIN' ? 'processes' : 'memory'} (${code}) starting jobs; they wait and start as others end, none fails for it`;
+
+/** Said once, before a run, when `-j` is more than the open-file limit lets the runner start at once. */
+export const fileBudgetNotice = (wanted: number, allowed: number, soft: number): string =>
+  `-j ${wanted} is more jobs than the open-file limit (${soft}) lets the runner watch at once: running at most ${allowed} at a time (raise the limit with ulimit -n)`;

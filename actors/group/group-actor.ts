@@ -9,7 +9,7 @@ import { unreachable } from '../../vocabulary/unreachable.js';
 import { STOPPING_REASON, groupTimedOut } from '../../vocabulary/wording.js';
 import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
 import { JobActorType } from '../job/job-actor.js';
-import { reportAborted, reportCrashed, reportEnded, reportLine } from '../node-outcome.js';
+import { reportAborted, reportCrashed, reportEnded, reportLine, reportNotStarted, type ChildRange } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
 import type { GroupInit, GroupMessage, Halt, JobMessage, RunSettings, RunWiring, Stop } from '../protocol.js';
 import { requestOf } from '../resources/pools.js';
@@ -233,11 +233,10 @@ export class GroupActor {
       this.#notStarting ??= stop.cause?.text ?? STOPPING_REASON;
       this.#context.send(this.#wiring.resources, { type: 'cancel', from: this.#context.self });
     }
-    const reason = this.#notStarting ?? STOPPING_REASON;
     for (const child of this.#children.values()) {
       if (child.phase === 'running' && child.address !== null) this.#context.send(child.address, stop);
-      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, reason);
     }
+    this.#abortNotStarted(this.#notStarting ?? STOPPING_REASON);
     this.#maybeFinish();
   }
 
@@ -249,8 +248,8 @@ export class GroupActor {
     }
     for (const child of this.#children.values()) {
       if (child.phase === 'running' && child.group !== null) this.#context.send(child.group, halt);
-      else if (child.phase === 'waiting' || child.phase === 'queued') this.#abort(child, halt.reason);
     }
+    this.#abortNotStarted(this.#notStarting ?? halt.reason);
     this.#maybeFinish();
   }
 
@@ -264,6 +263,27 @@ export class GroupActor {
     this.#timedOut = true;
     reportLine(this.#outbox, node, { ts: now(), severity: Severity.ERROR, text: `${text}: stopping what runs, starting nothing more`, show: true });
     this.#stop({ type: 'stop', force: false, cause: { kind: 'timeout', text } });
+  }
+
+  /**
+   * Aborts every child that has not started, for `reason`: neighbours (children are in id order)
+   * make one range and the group says it in one line, so a stop or fail-fast in a 100,000-job
+   * array writes a few rows, not one per job.
+   */
+  #abortNotStarted(reason: string): void {
+    const notStarted: ChildRange[] = [];
+    for (const child of this.#children.values()) {
+      if (child.phase !== 'waiting' && child.phase !== 'queued') continue;
+      const last = notStarted.at(-1);
+      const jobs = this.#leaves(child.node);
+      if (last !== undefined && last.to + 1 === child.node.id)
+        notStarted[notStarted.length - 1] = { from: last.from, to: child.node.subtreeEnd, jobs: last.jobs + jobs };
+      else notStarted.push({ from: child.node.id, to: child.node.subtreeEnd, jobs });
+      child.phase = 'done';
+      child.result = Result.aborted;
+      this.#open--;
+    }
+    if (notStarted.length > 0) reportNotStarted(this.#outbox, this.#init.node, notStarted, { ts: now(), reason });
   }
 
   #abort(child: Child, reason: string): void {

@@ -1,9 +1,11 @@
-// A job actor supervises one job: it starts its process directly (no shell) in its own process
-// group with stdin closed (creating its working directory first when asked), turns stdout and
-// stderr into INFO and ERROR lines, samples its process tree (warning when it uses more memory
-// than it asked for), stops it on request or when it runs past its timeout (SIGTERM, then
-// SIGKILL after the grace period), runs it again when a failed attempt matches its retry
-// rules, and reports pass or fail to its group.
+// A job actor supervises one job: it opens the job's API endpoint (GATOR_PARENT; local runs),
+// starts the process directly (no shell) in its own process group with stdin closed (creating
+// its working directory first when asked), gives each stdout and stderr line its severity as it
+// arrives (stdout INFO, stderr ERROR or the spec's `stderr:`, then the spec's parsers and
+// patterns), applies what the job reports through its API, samples its process tree (warning
+// when it uses more memory than it asked for), stops it on request or when it runs past its
+// timeout (SIGTERM, then SIGKILL after the grace period), runs it again when a failed attempt
+// matches its retry rules, and reports pass or fail to its group.
 import { defineActor, type ActorContext } from '../../runtime/index.js';
 import type { PlannedJob } from '../../spec/plan.js';
 import { Result, SEVERITY_NAME, Severity, STREAM_NAME, Stream, type SeverityLevel, type StreamCode } from '../../vocabulary/codes.js';
@@ -25,7 +27,11 @@ import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js
 import { reportEnded } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
 import type { GroupSignal, ProcessGroups, SignalReason } from '../process-groups.js';
-import type { JobInit, JobMessage, JobResume, RunSettings, StopCause } from '../protocol.js';
+import type { JobInit, JobMessage, JobResume, MessageLimits, RunSettings, StopCause } from '../protocol.js';
+import { LineClassifier, classifiesLines } from '../../parsers/index.js';
+import { apiLeftOpenLine, apiProblemLine, apiProblemsHidden, apiUnavailableLine, failedTestLine } from '../../vocabulary/wording.js';
+import type { ApiEndpoint } from './api/endpoints.js';
+import { JobRequests } from './api/requests.js';
 import { mergeSchedulerOptions } from '../../cluster/settings.js';
 import { resourceRequest } from './launch/cluster-launcher.js';
 import { DRAIN_MS, type Launched, type LaunchListener } from './launch/launcher.js';
@@ -34,7 +40,8 @@ import { makeDirectory } from './make-directory.js';
 import { OutputWatch, retryReason } from './retry.js';
 import type { TreeSample } from './sampler.js';
 import { describeSpawnError } from './spawn-error.js';
-import { judge, type Verdict } from './verdict.js';
+import { checkTestResults, resultsFileOf } from './test-results.js';
+import { effectiveLimits, judge, type Verdict } from './verdict.js';
 /** Only this much of a first error line travels to the console. */
 const FIRST_ERROR_CHARS = 1000;
 
@@ -47,6 +54,14 @@ const NOT_BLANK = /\S/;
 const FORCE_END_MS = 1000;
 /** Waits before starting again a job the runner had no resources for, growing to the last. */
 const RELAUNCH_MS = [100, 250, 500, 1000, 2000];
+/** After the job's process ended, how long its API connections may stay open (a client still sending). */
+const API_DRAIN_SECONDS = 2;
+/** Problems with a job's API requests written to its log; the rest are counted. */
+const API_PROBLEMS_SHOWN = 20;
+/** Gator's client sends whole seconds: a timestamp within this of arrival is taken as arrival time. */
+const TIMESTAMP_SLACK_S = 1;
+
+type ExitCause = 'spawn' | 'lost' | 'cluster-lost' | null;
 
 export class JobActor {
   #context: ActorContext<JobMessage>;
@@ -90,6 +105,19 @@ export class JobActor {
   #resume: JobResume | null;
   /** The cluster node the job runs on, once known. */
   #host: string | undefined;
+  /** Parsers and patterns, or null when the job has none (then stdout is INFO and stderr its default). */
+  #classifier: LineClassifier | null;
+  /** The stream the line being classified came from, for the metrics a parser reads from it. */
+  #lineStream: StreamCode = Stream.stdout;
+  #limits: MessageLimits;
+  /** The job's API endpoint; null on a cluster (it listens on loopback only). */
+  #api: ApiEndpoint | null = null;
+  /** The endpoint's port, once it listens (null: none). */
+  #port: number | null = null;
+  #requests: JobRequests;
+  #apiProblems = 0;
+  /** The process has exited; its end waits for the API connections to close. */
+  #exited: { readonly code: number | null; readonly signal: NodeJS.Signals | null } | null = null;
 
   constructor(context: ActorContext<JobMessage>, init: JobInit, services: JobHostServices) {
     this.#context = context;
@@ -106,21 +134,48 @@ export class JobActor {
       this.#firstError = init.resume.firstError;
       this.#ingested = init.resume.offset;
     }
+    const lines = init.job.lines;
+    const stderr = lines.stderr;
+    this.#classifier = this.#newClassifier();
+    this.#limits = effectiveLimits(init.settings.limits, init.job.limits);
     this.#splitters = [
       new LineSplitter((text, raw) => this.#line(Stream.stdout, Severity.INFO, text, raw)),
-      new LineSplitter((text, raw) => this.#line(Stream.stderr, Severity.ERROR, text, raw)),
+      new LineSplitter((text, raw) => this.#line(Stream.stderr, stderr, text, raw)),
     ];
+    this.#requests = new JobRequests({
+      log: (severity, text, ts) => this.#reported(severity, text, ts),
+      metric: (name, value) => this.#metric(name, value, Stream.api),
+    });
     this.#unsubscribeFlow = this.#outbox.onFlow((paused) => context.send(context.self, { type: 'flow', paused }));
     this.#outputWatch = OutputWatch.for(this.#job.policy.retry);
-    this.#start();
+    if (init.settings.cluster !== undefined) {
+      // A cluster job runs on another machine; the endpoint listens on loopback only.
+      this.#start();
+      return;
+    }
+    const send = (message: JobMessage): void => context.send(context.self, message);
+    // Each job has an endpoint of its own: Gator's client sends no job id, the port is the identity.
+    this.#api = services.api.open({
+      ready: (port) => send({ type: 'api-open', port, error: null }),
+      failed: (reason) => send({ type: 'api-open', port: null, error: reason }),
+      request: (token, request) => send({ type: 'api-request', token, request }),
+      problem: (text) => send({ type: 'api-problem', text }),
+    });
+    if (this.#outbox.paused) this.#api.hold(true);
+  }
+
+  #newClassifier(): LineClassifier | null {
+    const lines = this.#job.lines;
+    return classifiesLines(lines) ? new LineClassifier(lines, (name, value) => this.#metric(name, value, this.#lineStream)) : null;
   }
 
   get command(): string {
     return displayCommand(this.#job.command, this.#job.args);
   }
 
-  /** Starts an attempt (again, after a shortage of the runner's own resources). */
+  /** Starts an attempt (again, after a retry or a shortage of the runner's own resources). */
   #start(): void {
+    const port = this.#port;
     const job = this.#job;
     const self = this.#context.self;
     const send = (message: JobMessage): void => this.#context.send(self, message);
@@ -149,10 +204,19 @@ export class JobActor {
     };
     const cluster = this.#settings.cluster;
     if (cluster === undefined) {
+      // As Gator's wrapper does: the endpoint (host:port, no scheme), and Python output
+      // unbuffered so its lines (and their severities) arrive as they are printed.
+      const env: Record<string, string | undefined> = {
+        PYTHONUNBUFFERED: '1',
+        ...RUNNER_ENV,
+        ...job.env,
+        GATOR_PARENT: port === null ? undefined : `127.0.0.1:${port}`,
+      };
+      if (port === null) delete env['GATOR_PARENT'];
       // On a cluster the job's timeout is its scheduler time limit instead.
       const limit = job.policy.timeout;
       if (limit !== null) this.#timeoutTimer = setTimeout(() => send({ type: 'timed-out' }), limit * 1000);
-      this.#process = this.#services.launcher.launch({ command: job.command, args: job.args, cwd: job.cwd, env: { ...RUNNER_ENV, ...job.env } }, listener);
+      this.#process = this.#services.launcher.launch({ command: job.command, args: job.args, cwd: job.cwd, env }, listener);
     } else {
       // The job's own timeout is its Slurm time limit, unless a scheduler: section sets one.
       const timeout = job.policy.timeout === null ? {} : { timeSeconds: job.policy.timeout };
@@ -210,7 +274,34 @@ export class JobActor {
         this.#splitters[0].end();
         this.#splitters[1].end();
         if (message.cut) this.#runtimeLine(Severity.WARNING, this.#forced ? FORCED_CUT_LINE : outputCutLine(DRAIN_MS / 1000));
-        this.#finish(message.code, message.signal, null);
+        this.#exited = { code: message.code, signal: message.signal };
+        // What the job sent its endpoint just before it exited is still to be read: wait for
+        // its connections to close (they do when the process exits), or a little longer.
+        if (this.#api === null) this.#finish(message.code, message.signal, null);
+        else this.#api.drain(API_DRAIN_SECONDS * 1000, (open) => this.#context.send(this.#context.self, { type: 'api-drained', open }));
+        return;
+      case 'api-open':
+        if (message.port === null) this.#runtimeLine(Severity.WARNING, apiUnavailableLine(message.error ?? 'unknown reason'));
+        if (this.#stopping) {
+          // Stopped before it started: nothing to run.
+          this.#finish(null, null, null);
+          return;
+        }
+        this.#port = message.port;
+        this.#start();
+        return;
+      case 'api-request': {
+        const { reply, problem } = this.#requests.apply(message.request);
+        if (problem !== null) this.#apiProblem(problem);
+        this.#api?.answer(message.token, reply);
+        return;
+      }
+      case 'api-problem':
+        this.#apiProblem(message.text);
+        return;
+      case 'api-drained':
+        if (message.open > 0) this.#runtimeLine(Severity.WARNING, apiLeftOpenLine(message.open, API_DRAIN_SECONDS));
+        this.#finish(this.#exited?.code ?? null, this.#exited?.signal ?? null, null);
         return;
       case 'spawn-failed':
         if (message.shortage) {
@@ -285,19 +376,40 @@ export class JobActor {
     }
   }
 
-  #line(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null): void {
-    // Blank lines carry nothing and would count a stray stderr newline as an error (as Gator).
-    if (!NOT_BLANK.test(text)) return;
+  #line(stream: 0 | 1, base: SeverityLevel, text: string, raw: Uint8Array | null): void {
+    let severity = base;
+    if (this.#classifier !== null) {
+      // Parsers see every line, blank ones too (they end multi-line messages).
+      this.#lineStream = stream;
+      severity = this.#classifier.output(stream, text, base);
+    }
+    // Every line is kept, so that a replay is the job's output. A blank one carries no message:
+    // it is INFO whatever its stream, so a stray blank line on stderr fails no job (as in Gator).
     this.#outputWatch?.line(text);
-    this.#record(stream, severity, text, raw);
+    this.#record(stream, NOT_BLANK.test(text) ? severity : Severity.INFO, text, raw);
+  }
+
+  /** A message the job sent through its API: its severity, then the patterns (not the parsers). */
+  #reported(severity: SeverityLevel, text: string, stamp: number | null): void {
+    const arrived = now();
+    const ts = stamp === null || Math.abs(stamp - arrived) < TIMESTAMP_SLACK_S ? arrived : stamp;
+    this.#record(Stream.api, this.#classifier === null ? severity : this.#classifier.reported(text, severity), text, null, ts);
+  }
+
+  #metric(name: string, value: number, source: StreamCode): void {
+    this.#outbox.metric({ jobId: this.#job.id, ts: now(), name, value, source });
+  }
+
+  #apiProblem(problem: string): void {
+    this.#apiProblems++;
+    if (this.#apiProblems <= API_PROBLEMS_SHOWN) this.#runtimeLine(Severity.WARNING, apiProblemLine(problem));
   }
 
   #runtimeLine(severity: SeverityLevel, text: string): void {
     this.#record(Stream.runtime, severity, text, null);
   }
 
-  #record(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null): void {
-    const ts = now();
+  #record(stream: StreamCode, severity: SeverityLevel, text: string, raw: Uint8Array | null, ts = now()): void {
     this.#counts[severity / 10 - 1]!++;
     if (severity >= Severity.ERROR && this.#firstError === null) this.#firstError = text.slice(0, FIRST_ERROR_CHARS);
     this.#outbox.message(this.#job.id, ts, severity, stream, text, raw, this.#attempt);
@@ -403,12 +515,36 @@ export class JobActor {
   #flow(paused: boolean): void {
     if (paused) this.#process?.pause();
     else this.#process?.resume();
+    this.#api?.hold(paused);
   }
 
-  #finish(exitCode: number | null, signal: NodeJS.Signals | null, cause: 'spawn' | 'lost' | 'cluster-lost' | null): void {
+  /** Reads cocotb's results file after a job with the cocotb parser; the failure's wording, or null. */
+  #testResults(cause: ExitCause): string | null {
+    const job = this.#job;
+    if (cause !== null || this.#stopping || !job.lines.parsers.includes('cocotb')) return null;
+    const file = resultsFileOf({ ...RUNNER_ENV, ...job.env }, job.cwd);
+    const { failure, tests } = checkTestResults(file, this.#startedAt * 1000);
+    if (tests.length > 0) {
+      const count = (outcome: string): number => tests.filter((t) => t.outcome === outcome).length;
+      this.#metric('cocotb_tests', tests.length, Stream.runtime);
+      this.#metric('cocotb_passed', count('passed'), Stream.runtime);
+      this.#metric('cocotb_failed', count('failed'), Stream.runtime);
+      this.#metric('cocotb_skipped', count('skipped'), Stream.runtime);
+    }
+    for (const test of tests) {
+      if (test.outcome === 'failed')
+        this.#runtimeLine(Severity.ERROR, failedTestLine(test.classname === '' ? test.name : `${test.classname}.${test.name}`, test.message));
+    }
+    if (failure !== null && tests.length === 0) this.#runtimeLine(Severity.ERROR, failure);
+    return failure;
+  }
+
+  #finish(exitCode: number | null, signal: NodeJS.Signals | null, cause: ExitCause): void {
     if (this.#done) return;
     const endedAt = now();
     this.#clearTimers();
+    // Stopped before it started: it never ran.
+    if (this.#startedAt === 0) this.#startedAt = endedAt;
     if (this.#stopping || this.#timedOut !== null) {
       // Whatever the leader left behind in its group must not outlive the run.
       this.#signal('SIGKILL', 'stragglers');
@@ -417,6 +553,9 @@ export class JobActor {
     if (this.#timedOut !== null && this.#killed) {
       this.#runtimeLine(Severity.WARNING, `did not end within ${formatLimit(this.#settings.grace)} of SIGTERM: killed (SIGKILL)`);
     }
+    if (this.#apiProblems > API_PROBLEMS_SHOWN) this.#runtimeLine(Severity.WARNING, apiProblemsHidden(this.#apiProblems - API_PROBLEMS_SHOWN));
+    const testResults = this.#testResults(cause);
+    const classifier = this.#classifier;
     const verdict = judge(
       {
         exitCode,
@@ -427,12 +566,16 @@ export class JobActor {
         clusterLost: cause === 'cluster-lost',
         timedOut: this.#timedOut !== null,
         interrupted: this.#stopping,
+        failMatch: classifier?.failMatch?.line ?? null,
+        missingPass: classifier?.missingPass ?? [],
+        testResults,
       },
-      this.#settings.limits,
+      this.#limits,
     );
     if (verdict.result === Result.failure && verdict.failure === 'signal') this.#runtimeLine(Severity.ERROR, `killed by ${signal}`);
     if (verdict.result === Result.failure && this.#retry(verdict, exitCode, signal, endedAt)) return;
     this.#done = true;
+    this.#api?.close();
     reportEnded(
       this.#outbox,
       { ...this.#job, leaves: 1 },
@@ -440,6 +583,8 @@ export class JobActor {
         ts: endedAt,
         result: verdict.result,
         failure: verdict.failure,
+        detail: verdict.detail,
+        limits: this.#limits,
         duration: endedAt - this.#startedAt,
         jobs: 1,
         exitCode,
@@ -500,6 +645,9 @@ export class JobActor {
     this.#killed = false;
     this.#overMemory = false;
     this.#outputWatch?.reset();
+    this.#exited = null;
+    // Fail and pass patterns judge each attempt by its own lines; the endpoint stays open.
+    this.#classifier = this.#newClassifier();
     this.#start();
     return true;
   }
@@ -517,6 +665,7 @@ export class JobActor {
     if (this.#forceTimer !== null) clearTimeout(this.#forceTimer);
     if (this.#relaunchTimer !== null) clearTimeout(this.#relaunchTimer);
     this.#unsubscribeFlow();
+    this.#api?.close();
     // An actor that failed must not leave its processes running.
     if (!this.#done) this.#signal('SIGKILL', 'actor-failed');
   }

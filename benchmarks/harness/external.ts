@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ROOT } from './paths.js';
 import type { ExternalSection } from './report.js';
 
-export const EXTERNAL_SCRIPTS = ['benchmarks/replay.ts', 'benchmarks/progress-overhead.ts', 'benchmarks/hub.ts'] as const;
+export const EXTERNAL_SCRIPTS = ['benchmarks/replay.ts', 'benchmarks/progress-overhead.ts', 'benchmarks/hub.ts', 'benchmarks/verdicts.ts'] as const;
 
 const runScript = (script: string, quick: boolean, timeoutS: number): Promise<ExternalSection> =>
   new Promise((resolve) => {

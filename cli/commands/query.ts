@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 import { openRun } from '../../storage/readers/open-run.js';
 import { cellText, csvField, prepareUserQuery, type Cell } from '../../storage/readers/user-query.js';
 import { describeViews } from '../../storage/readers/view-docs.js';
+import { visible } from '../../console/visible.js';
 import { UsageError, withUserErrors } from '../usage-error.js';
 import { OutputSink } from '../output.js';
 
@@ -24,24 +25,30 @@ interface QueryFlags {
 /** Rows the table format looks at to size its columns before it starts printing. */
 const TABLE_SAMPLE = 1000;
 
+/** What JSON.stringify leaves raw but a terminal acts on: DEL, C1 and the bidirectional controls. */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const jsonString = (value: string): string => JSON.stringify(value).replace(JSON_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 const jsonValue = (cell: Cell): string => {
   if (cell === null) return 'null';
   if (typeof cell === 'bigint') return cell.toString();
   if (Buffer.isBuffer(cell)) return JSON.stringify(cell.toString('hex'));
   if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : 'null';
-  return JSON.stringify(cell);
+  return jsonString(cell);
 };
 
 // Tab-separated output keeps one row per line: tabs, newlines and backslashes are escaped.
 const tsvField = (value: string): string => value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 // A table cell is one line too, with control characters shown rather than sent to the terminal.
-const tableCell = (value: string): string => value.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, ' ');
+const tableCell = (value: string): string => visible(value.replace(/\n/g, '\\n').replace(/\r/g, '\\r'), { tabs: 'space' });
 const width = (value: string): number => [...value].length;
 
 export function register(program: Command): void {
   program
     .command('query')
-    .description('run a read-only SQL query on a run database (its views: jobs, messages, attempts, samples, metrics, run, cluster_jobs)')
+    .description(
+      'run a read-only SQL query on a run database (its views: jobs, messages, attempts, samples, metrics, metric_values, metric_rollup, run, cluster_jobs)',
+    )
     .argument('[run]', 'a tracking directory, a run.sqlite, or a tracking root (default: ./tracking/latest)')
     .argument('[sql]', 'one SELECT (or WITH / VALUES / reporting PRAGMA) statement')
     .option('--csv', 'comma-separated values with a header row (RFC 4180)')
@@ -127,7 +134,9 @@ async function writeRows(columns: readonly string[], rows: IterableIterator<Cell
   switch (format) {
     case 'csv':
     case 'tsv': {
-      const field = format === 'csv' ? csvField : tsvField;
+      // What a job printed reaches a terminal only made visible; into a file or pipe it stays data.
+      const shown = process.stdout.isTTY === true ? (value: string): string => visible(value) : (value: string): string => value;
+      const field = format === 'csv' ? (value: string): string => csvField(shown(value)) : (value: string): string => shown(tsvField(value));
       const separator = format === 'csv' ? ',' : '\t';
       const end = format === 'csv' ? '\r\n' : '\n';
       if (header) await emit(columns.map(field).join(separator) + end);
@@ -139,7 +148,7 @@ async function writeRows(columns: readonly string[], rows: IterableIterator<Cell
     }
     case 'jsonl':
     case 'json': {
-      const keys = columns.map((column) => JSON.stringify(column));
+      const keys = columns.map((column) => jsonString(column));
       const object = (row: Cell[]): string => `{${row.map((cell, i) => `${keys[i]}:${jsonValue(cell)}`).join(',')}}`;
       if (format === 'jsonl') {
         for (const row of rows) {

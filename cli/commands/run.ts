@@ -3,17 +3,29 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, totalmem } from 'node:os';
 import { type Command, Option } from 'commander';
-import type { RunEnded } from '../../actors/events.js';
+import type { RunEnded, RunObserver } from '../../actors/events.js';
 import type { MessageLimits } from '../../actors/protocol.js';
 import { bootRuntime, type RunRuntime } from '../../actors/boot-runtime.js';
-import type { RunRequest, startRun } from '../../actors/start-run.js';
+import type { RunHandle, RunRequest, startRun } from '../../actors/start-run.js';
 import type { Plan } from '../../spec/plan.js';
 import type { Pools } from '../../actors/resources/admission.js';
 import { ExitCode, Severity } from '../../vocabulary/codes.js';
+import { fileBudgetNotice } from '../../vocabulary/wording.js';
 import type { ClusterSettings } from '../../cluster/settings.js';
 import { writeClusterPlan } from '../../cluster/plan-file.js';
-import { collectLicense, parseCount, parseLimit, parseMemoryFlag, parseMultiplier, parseRunSeed, parseSeconds, parseTimeout } from '../option-parsers.js';
-import { prepareTracking } from '../tracking.js';
+import {
+  collectLicense,
+  limitOf,
+  parseCount,
+  parseLimit,
+  parseMemoryFlag,
+  parseMultiplier,
+  parseRunSeed,
+  parseSeconds,
+  parseTimeout,
+  type LimitOption,
+} from '../option-parsers.js';
+import { prepareTracking, type Tracking } from '../tracking.js';
 import { UsageError } from '../usage-error.js';
 import { handleSignals } from '../signals.js';
 import { addClusterOptions, clusterSettings, type ClusterFlags } from '../cluster-options.js';
@@ -25,9 +37,9 @@ export interface RunFlags extends ClusterFlags {
   readonly tracking?: string;
   readonly interval: number;
   readonly jobs: number;
-  readonly limitWarning: number | null;
-  readonly limitError: number | null;
-  readonly limitCritical: number | null;
+  readonly limitWarning: LimitOption | null;
+  readonly limitError: LimitOption;
+  readonly limitCritical: LimitOption;
   readonly grace: number;
   readonly verbose: boolean;
   readonly quiet: boolean;
@@ -47,12 +59,14 @@ export interface RunFlags extends ClusterFlags {
   readonly cores?: number;
   readonly memory?: number;
   readonly license: Readonly<Record<string, number>>;
+  readonly shared: boolean;
 }
 
 /** Adds the options shared by `run` and `rerun`. */
 export const addRunOptions = (command: Command): Command =>
   addClusterOptions(command)
     .option('--tracking <dir>', "directory for this run's database (default: ./tracking/<timestamp>, linked from ./tracking/latest)")
+    .option('--shared', 'let your group read the run: directories 0750 and database 0640 instead of 0700 and 0600 (for team tracking directories)', false)
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
     .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
     .addOption(
@@ -60,9 +74,14 @@ export const addRunOptions = (command: Command): Command =>
         .argParser(parseLimit)
         .default(null, 'unlimited'),
     )
-    .option('--limit-error <n>', 'a job fails with more ERROR messages than this (stderr lines are ERROR)', parseLimit, 0)
-    .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this', parseLimit, 0)
-    .option('--grace <seconds>', 'seconds between SIGTERM and SIGKILL when jobs are stopped (Ctrl+C, a timeout)', parseSeconds, 5)
+    .option(
+      '--limit-error <n>',
+      'a job fails with more ERROR messages than this (stderr lines are ERROR unless its stderr: or parsers: say otherwise)',
+      parseLimit,
+      0,
+    )
+    .option('--limit-critical <n>', 'a job fails with more CRITICAL messages than this (UVM_FATAL with parsers: [uvm])', parseLimit, 0)
+    .option('--grace <seconds>', 'on Ctrl+C, SIGTERM or a timeout, seconds between SIGTERM and SIGKILL of the jobs it stops', parseSeconds, 5)
     .option('--seed <n>', "the run seed every job's GATOR_SEED derives from: 0 to 4294967295, or random (the default)", parseRunSeed)
     .option('--timeout <duration>', 'time limit of each job whose spec sets none (90s, 30m, 2h; default: none)', parseTimeout)
     .option('--timeout-multiplier <x>', 'scale every job and group time limit by x (0 lifts them all)', parseMultiplier, 1)
@@ -85,7 +104,18 @@ export function register(program: Command): void {
     .command('run')
     .description('run the jobs of a Gator YAML spec and record everything in one SQLite database')
     .argument('<spec>', 'the YAML spec (!JobGroup, !JobArray or !Job at the top)')
-    .option('--id <ident>', "name of the root node when the spec gives none (default: the spec file's name)");
+    .option('--id <ident>', "name of the root node when the spec gives none (default: the spec file's name)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Verdicts: a job passes when it exits 0 and its message counts stay within its limits. In the spec, any node',
+        "can set parsers: [uvm, verilator, vcs, xcelium, questa, icarus, dsim, gcc, make, python, cocotb] (each line's",
+        'severity, as it arrives), fail_patterns, pass_patterns, ignore_patterns, severity_patterns, limits: and',
+        'stderr:, inherited down the tree (README, "Verdicts"). Every job gets GATOR_PARENT=127.0.0.1:PORT, its own',
+        "job API endpoint: `gator log`, `gator metric`, HTTP, or Python Gator's websocket client.",
+      ].join('\n'),
+    );
   addRunOptions(command).action(async (spec: string, flags: RunFlags) => {
     process.exitCode = await runSpec(spec, flags, program.args);
   });
@@ -99,7 +129,7 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
   // Awaited later; a thread that fails to boot must not be an unhandled rejection meanwhile.
   booting.catch(() => undefined);
   // Loaded after the threads start booting, so the two overlap: start-up is paid by every run.
-  const { loadSpec, planRun, SpecError } = await import('../../spec/index.js');
+  const { describeSpecWarning, loadSpec, planRun, SpecError } = await import('../../spec/index.js');
   let plan: Plan;
   try {
     const root = loadSpec(specPath);
@@ -112,6 +142,8 @@ async function runSpec(specPath: string, flags: RunFlags, argv: readonly string[
       defaultTimeout: flags.timeout ?? null,
       timeoutMultiplier: flags.timeoutMultiplier,
     });
+    // Before anything runs, once per place in the spec.
+    for (const warning of plan.warnings ?? []) process.stderr.write(`gator: warning: ${describeSpecWarning(warning)}\n`);
   } catch (error) {
     await (await booting).kernel.shutdown();
     if (error instanceof SpecError) {
@@ -176,14 +208,14 @@ export async function executePlan(
   rerun?: RunRequest['rerun'],
   runtime?: Promise<RunRuntime>,
 ): Promise<number> {
-  let tracking: { dir: string; dbPath: string };
+  let tracking: Tracking;
   let control: RunControl;
   try {
     const plan = planned.plan;
     if (plan === null) throw new TypeError('executePlan needs a plan');
     // Before anything is created: a job that could never start fails the run now.
     control = await runControl(plan, flags);
-    tracking = prepareTracking(flags.tracking);
+    tracking = prepareTracking(flags.tracking, { shared: flags.shared });
   } catch (error) {
     await (await runtime)?.kernel.shutdown();
     if (error instanceof UsageError) {
@@ -205,7 +237,7 @@ export async function executePlan(
     reportFollows: true,
     env: process.env,
   });
-  const limits: MessageLimits = { warning: flags.limitWarning, error: flags.limitError, critical: flags.limitCritical };
+  const limits: MessageLimits = { warning: limitOf(flags.limitWarning), error: limitOf(flags.limitError), critical: limitOf(flags.limitCritical) };
   const runId = randomUUID();
   let cluster: ClusterSettings | undefined;
   if (flags.scheduler === 'slurm') {
@@ -217,10 +249,11 @@ export async function executePlan(
       return 2;
     }
   }
+  const slots = cluster === undefined ? await jobsTheRunnerCanWatch(flags.jobs, runConsole.observer, runtime) : CLUSTER_SLOTS;
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
   // The plan lives only in this function's frame, which ends once the run has it: at
   // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
-  const { startRun: start } = await import('../../actors/start-run.js');
+  const { startRun: start, InterruptedBeforeStart } = await import('../../actors/start-run.js');
   const launch = (): ReturnType<typeof startRun> => {
     const plan = planned.plan;
     if (plan === null) throw new TypeError('executePlan needs a plan');
@@ -231,9 +264,10 @@ export async function executePlan(
       {
         plan,
         dbPath: tracking.dbPath,
+        fileMode: tracking.modes.file,
         runId,
         settings: { limits, interval: flags.interval, grace: flags.grace, consoleSeverity, ...(cluster === undefined ? {} : { cluster }) },
-        slots: cluster === undefined ? flags.jobs : CLUSTER_SLOTS,
+        slots,
         pools: control.pools,
         maxFailures: control.maxFailures,
         onMaxFailures: control.onMaxFailures,
@@ -254,20 +288,33 @@ export async function executePlan(
           ...(cluster === undefined ? {} : { cluster }),
         },
         ...(rerun === undefined ? {} : { rerun }),
+        interrupted: () => stopAsked !== null,
       },
       runConsole.observer,
       runtime,
     );
   };
-  let handle;
+  // Handled from before the database is made: a stop asked for while the run starts takes
+  // effect between slices of the database (which is then not kept) or as soon as it runs.
+  let handle: RunHandle | null = null;
+  let stopAsked: boolean | null = null;
+  const signals = handleSignals((force) => {
+    if (handle === null) stopAsked = (stopAsked ?? false) || force;
+    else handle.stop(force);
+  });
   try {
     handle = await launch();
   } catch (error) {
+    signals.dispose();
     await (await runtime)?.kernel.shutdown();
     runConsole.close();
+    if (error instanceof InterruptedBeforeStart) {
+      process.stderr.write(`gator: ${error.message}\n`);
+      return ExitCode.interrupted;
+    }
     throw error;
   }
-  const signals = handleSignals((force) => handle.stop(force));
+  if (stopAsked !== null) handle.stop(stopAsked);
   let end: RunEnded;
   try {
     end = await handle.done;
@@ -309,4 +356,21 @@ async function writeReport(end: RunEnded, flags: RunFlags, human: NodeJS.WriteSt
     const color = decideColor({ flag: flags.color, env: process.env, isTTY: human.isTTY === true });
     human.write(renderReport(report, { color, width: human.columns ?? 100 }));
   }
+}
+
+/**
+ * `-j`, or fewer when the open-file limit would not let the runner watch that many jobs at once
+ * (said once). The soft limit is raised to the hard one first: Node cannot do it itself.
+ */
+async function jobsTheRunnerCanWatch(wanted: number, observer: RunObserver, runtime: Promise<RunRuntime> | undefined): Promise<number> {
+  const { jobsWithinBudget, openFilesInUse, raiseOpenFileLimit, usesSpawnServer } = await import('../../actors/job/launch/open-files.js');
+  const limits = await raiseOpenFileLimit();
+  if (limits === null) return wanted;
+  const facts = { limits, inUse: openFilesInUse(), spawnServer: usesSpawnServer(), jobThreads: 1 };
+  // Most limits are far above any -j: only a tight one waits for the threads to count them.
+  if (jobsWithinBudget(wanted, facts) === wanted) return wanted;
+  const jobThreads = (await runtime)?.jobHosts.length ?? 1;
+  const allowed = jobsWithinBudget(wanted, { ...facts, inUse: openFilesInUse(), jobThreads });
+  if (allowed < wanted) observer.notice?.(fileBudgetNotice(wanted, allowed, limits.soft));
+  return allowed;
 }

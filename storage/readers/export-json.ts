@@ -6,7 +6,10 @@ import { SEVERITY_NAMES, type SeverityName } from '../../vocabulary/codes.js';
 import { failureKind, failureReason, firstErrorLine, jobDuration, tallyJobs, type JobRow, type Tally } from './jobs.js';
 import { shownJob, type RunStatus, type ShownResult, type ShownState } from './liveness.js';
 import { reproCommand } from './repro.js';
+import { readJobMetrics, readMetricRollup, type MetricStats, type RolledUpMetric } from './metrics.js';
 import type { RunRow } from './run-info.js';
+
+const withMetrics = (metrics: Record<string, JsonMetric> | undefined): { metrics?: Record<string, JsonMetric> } => (metrics === undefined ? {} : { metrics });
 
 export interface JsonNode {
   readonly id: number;
@@ -32,6 +35,13 @@ export interface JsonNode {
   /** For a group, summed over its jobs. */
   readonly messages: Readonly<Record<Lowercase<SeverityName>, number>>;
   readonly command?: string | null;
+  /** Jobs: the message limits it was judged by (null: unlimited). */
+  readonly limits?: JobRow['limits'];
+  /**
+   * By name. A job's: its last value and count/sum/min/max/mean of all it reported; a group's or
+   * array's: count/sum/min/max/mean over its jobs' last values (view metric_rollup).
+   */
+  readonly metrics?: Readonly<Record<string, JsonMetric>>;
   readonly children?: readonly JsonNode[];
   readonly rerunOf: number | null;
   /** Jobs: the seed, parameter values, time limit, attempts, and the shell line that reruns it outside gator. */
@@ -41,6 +51,15 @@ export interface JsonNode {
   readonly attempt?: number;
   readonly flaky?: boolean;
   readonly repro?: string | null;
+}
+
+export interface JsonMetric {
+  readonly value?: number;
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
 }
 
 export interface JsonReport {
@@ -61,6 +80,8 @@ export interface JsonReport {
     readonly seed: number | null;
   };
   readonly tally: Tally;
+  /** Metrics rolled up over the whole run, by name (over each job's last value). */
+  readonly metrics: Readonly<Record<string, JsonMetric>>;
   readonly root: JsonNode | null;
 }
 
@@ -77,7 +98,24 @@ const maxOf = (values: readonly (number | null)[]): number | null =>
 const minOf = (values: readonly (number | null)[]): number | null =>
   values.reduce<number | null>((min, v) => (v === null ? min : min === null ? v : Math.min(min, v)), null);
 
+const byName = (metrics: readonly (MetricStats & { readonly value?: number })[]): Record<string, JsonMetric> | undefined => {
+  if (metrics.length === 0) return undefined;
+  const out: Record<string, JsonMetric> = {};
+  for (const { name, ...stats } of metrics) Object.defineProperty(out, name, { value: stats, enumerable: true, writable: true, configurable: true });
+  return out;
+};
+
 export function exportJson(db: Database.Database, jobs: readonly JobRow[], options: JsonOptions): JsonReport {
+  const jobMetrics = readJobMetrics(db);
+  const rollup = readMetricRollup(db);
+  const rolledUp = new Map<number | null, RolledUpMetric[]>();
+  for (const row of rollup) {
+    const list = rolledUp.get(row.nodeId);
+    if (list === undefined) rolledUp.set(row.nodeId, [row]);
+    else list.push(row);
+  }
+  const stats = (rows: readonly RolledUpMetric[] | undefined): MetricStats[] =>
+    (rows ?? []).map(({ name, count, sum, min, max, mean }) => ({ name, count, sum, min, max, mean }));
   const children = new Map<number, JobRow[]>();
   for (const job of jobs) {
     if (job.parentId === null) continue;
@@ -119,6 +157,8 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
         attempt: job.attempt,
         flaky: job.flaky,
         repro: reproCommand(job),
+        limits: job.limits,
+        ...withMetrics(byName(jobMetrics.get(job.id) ?? [])),
       };
     }
     const kids = (children.get(job.id) ?? []).map(build);
@@ -140,6 +180,7 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
       cpuPeak: maxOf(kids.map((kid) => kid.cpuPeak)),
       rssPeak: maxOf(kids.map((kid) => kid.rssPeak)),
       messages,
+      ...withMetrics(byName(stats(rolledUp.get(job.id)))),
       children: kids,
     };
   };
@@ -163,6 +204,7 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
       seed: run.seed,
     },
     tally: tallyJobs(jobs, options.status),
+    metrics: byName(stats(rolledUp.get(null))) ?? {},
     root: root === undefined ? null : build(root),
   };
 }

@@ -5,6 +5,7 @@
 // with a pointer to the rest in the run database (GitLab and Jenkins choke on huge outputs).
 import type Database from 'better-sqlite3';
 import { replayCommand } from '../../vocabulary/wording.js';
+import { readMetricRollup, type RolledUpMetric } from './metrics.js';
 import { failureKind, failureReason, firstErrorLine, jobDuration, tailLines, type JobRow } from './jobs.js';
 import { shownJob, type RunStatus } from './liveness.js';
 import { reproCommand } from './repro.js';
@@ -104,7 +105,21 @@ function testCase(db: Database.Database, job: JobRow, classname: string, options
 }
 
 /** The run as one JUnit XML document. */
+/** `gator.metric.NAME.count|sum|min|max|mean` properties of a group's or array's roll-up. */
+const metricProperties = (rows: readonly RolledUpMetric[] | undefined): string[] =>
+  (rows ?? []).flatMap((m) =>
+    (['count', 'sum', 'min', 'max', 'mean'] as const).map(
+      (stat) => `      <property name="${xmlAttr(`gator.metric.${m.name}.${stat}`)}" value="${xmlAttr(String(m[stat]))}"/>`,
+    ),
+  );
+
 export function exportJunit(db: Database.Database, jobs: readonly JobRow[], options: JunitOptions): string {
+  const rolledUp = new Map<number | null, RolledUpMetric[]>();
+  for (const row of readMetricRollup(db)) {
+    const list = rolledUp.get(row.nodeId);
+    if (list === undefined) rolledUp.set(row.nodeId, [row]);
+    else list.push(row);
+  }
   const byId = new Map(jobs.map((job) => [job.id, job]));
   // Leaf jobs grouped under their parent, suites in spec order; a lone root job is its own suite.
   const suites = new Map<number, JobRow[]>();
@@ -147,6 +162,8 @@ export function exportJunit(db: Database.Database, jobs: readonly JobRow[], opti
       `      <property name="gator.spec" value="${xmlAttr(options.run.specPath)}"/>`,
       `      <property name="gator.database" value="${xmlAttr(options.dbPath)}"/>`,
       `      <property name="gator.status" value="${xmlAttr(options.status)}"/>`,
+      // The suite's group or array rolled up (a lone root job's suite: the run's).
+      ...metricProperties(rolledUp.get(owner.kind === 'job' ? null : owner.id)),
       '    </properties>',
       ...cases.map((c) => c.xml),
       '  </testsuite>',

@@ -63,6 +63,12 @@ export interface JobRow {
   readonly queuedAt: number | null;
   readonly launchedAt: number | null;
   readonly waitedFor: string | null;
+  /** The fact behind a pattern or test-results failure. */
+  readonly failureDetail: string | null;
+  /** The limits the job was judged by (null: unlimited). */
+  readonly limits: { readonly warning: number | null; readonly error: number | null; readonly critical: number | null };
+  /** Its spec's parsers, patterns, stderr severity and limits as recorded (JSON), or null. */
+  readonly rules: string | null;
 }
 
 interface RawJob {
@@ -108,6 +114,11 @@ interface RawJob {
   queued_at: number | null;
   launched_at: number | null;
   waited_for: string | null;
+  failure_detail: string | null;
+  limit_warning: number | null;
+  limit_error: number | null;
+  limit_critical: number | null;
+  rules: string | null;
 }
 
 const parseJson = <T>(text: string | null, valid: (value: unknown) => value is T): T | null => {
@@ -177,12 +188,15 @@ const toJob = (row: RawJob): JobRow => ({
   queuedAt: row.queued_at,
   launchedAt: row.launched_at,
   waitedFor: row.waited_for,
+  failureDetail: row.failure_detail,
+  limits: { warning: row.limit_warning, error: row.limit_error, critical: row.limit_critical },
+  rules: row.rules,
 });
 
 const JOB_COLUMNS = `id, parent_id, path, ident, kind, array_index, array_indices, state, result, failure, exit_code, signal, pid,
   started_at, ended_at, command, argv, env, cwd, msg_debug, msg_info, msg_warning, msg_error, msg_critical,
   cpu_peak, rss_peak, rerun_of, seed, seed_template, params, timeout, retries, retry_on, mkdir, attempt, flaky,
-  cores, memory, licenses, queued_at, launched_at, waited_for`;
+  cores, memory, licenses, queued_at, launched_at, waited_for, failure_detail, limit_warning, limit_error, limit_critical, rules`;
 
 /** Every node of the run in id order (pre-order: parents before children, spec order). */
 export function readJobs(db: Database.Database): JobRow[] {
@@ -236,6 +250,8 @@ const facts = (job: JobRow): FailureFacts => ({
   warnings: job.messages.WARNING,
   criticals: job.messages.CRITICAL,
   timeout: job.timeout,
+  limits: job.limits,
+  detail: job.failureDetail,
 });
 
 /** Why a job did not pass, in a few words, as reports show it. */

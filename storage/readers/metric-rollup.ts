@@ -1,5 +1,6 @@
-// Metrics rolled up over the run: per name, how many jobs reported it and their sum, min, max
-// and mean; and one job's metrics.
+// Metrics rolled up over the run, as the dashboard shows them: per name, how many jobs reported
+// it and their sum, min, max and mean (the run's rows of the metric_rollup view, which owns the
+// roll-up); and one job's metrics.
 import type Database from 'better-sqlite3';
 
 export interface MetricRollup {
@@ -12,11 +13,7 @@ export interface MetricRollup {
 }
 
 export function readMetricRollup(db: Database.Database): MetricRollup[] {
-  return db
-    .prepare(
-      'SELECT name, count(*) AS jobs, sum(value) AS sum, min(value) AS min, max(value) AS max, avg(value) AS mean FROM metrics GROUP BY name ORDER BY name',
-    )
-    .all() as MetricRollup[];
+  return db.prepare("SELECT name, count AS jobs, sum, min, max, mean FROM metric_rollup WHERE scope = 'run' ORDER BY name").all() as MetricRollup[];
 }
 
 export function readJobMetrics(db: Database.Database, jobId: number): { name: string; value: number }[] {

@@ -39,6 +39,10 @@ interface RawNode {
   msg_error: number;
   msg_critical: number;
   timeout: number | null;
+  failure_detail: string | null;
+  limit_warning: number | null;
+  limit_error: number | null;
+  limit_critical: number | null;
 }
 
 const asJob = (row: RawNode): JobRow => ({
@@ -80,6 +84,9 @@ const asJob = (row: RawNode): JobRow => ({
   queuedAt: null,
   launchedAt: null,
   waitedFor: null,
+  failureDetail: row.failure_detail,
+  limits: { warning: row.limit_warning, error: row.limit_error, critical: row.limit_critical },
+  rules: null,
 });
 
 /** Reasons are shown for what did not pass; a passed or unfinished job has none. */
@@ -92,7 +99,7 @@ export function readNodeSummaries(db: Database.Database, ids: readonly number[],
   const rows = db
     .prepare(
       `SELECT id, parent_id, path, ident, kind, state, result, failure, exit_code, signal, started_at, ended_at,
-              msg_warning, msg_error, msg_critical, timeout
+              msg_warning, msg_error, msg_critical, timeout, failure_detail, limit_warning, limit_error, limit_critical
        FROM jobs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
     )
     .all(JSON.stringify(ids)) as RawNode[];

@@ -1,7 +1,7 @@
 // Naming a run: a tracking directory, a `run.sqlite` path, a tracking root (its `latest`), or
 // nothing (./tracking/latest). Every command opens the database here, read-only, so that no
 // reader can ever change a byte of a run.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { APPLICATION_ID, PUBLIC_VIEWS, SCHEMA_VERSION } from '../schema.js';
@@ -44,11 +44,26 @@ const isDir = (path: string): boolean => {
 };
 
 /**
+ * `latest` is the link each run points at itself. Something else by that name (a directory
+ * someone made) was left alone by the runs since, so it may be any run: never read it unasked.
+ */
+const notStale = (latest: string, shown: string): void => {
+  let link: boolean;
+  try {
+    link = lstatSync(latest).isSymbolicLink();
+  } catch {
+    return; // Missing: reported as such by the caller.
+  }
+  if (!link) throw new RunNotFoundError(shown, 'it is not the link gator makes, so it may not be the newest run; name the run to read');
+};
+
+/**
  * Resolves a RUN argument to its database file, without opening it. Links are resolved, so a
  * path printed from here (a JUnit pointer, say) keeps naming this run after `latest` moves on.
  */
 export function resolveRun(arg: string | undefined, cwd: string = process.cwd()): RunLocation {
   const named = arg ?? join(DEFAULT_TRACKING_ROOT, LATEST_LINK);
+  if (arg === undefined) notStale(resolve(cwd, named), named);
   const path = realpath(resolve(cwd, named));
   if (!existsSync(path)) {
     const hint = arg === undefined ? 'no runs yet here (name a tracking directory or a run.sqlite)' : 'no such file or directory';
@@ -60,6 +75,7 @@ export function resolveRun(arg: string | undefined, cwd: string = process.cwd())
   // A tracking root (./tracking) names its newest run.
   const latest = join(path, LATEST_LINK, RUN_DB_NAME);
   if (existsSync(latest)) {
+    notStale(join(path, LATEST_LINK), join(named, LATEST_LINK));
     const dbPath = realpath(latest);
     return { dbPath, dir: dirname(dbPath) };
   }

@@ -1,11 +1,13 @@
 // `gator rerun`: the jobs to run again, as a plan the runner executes like any other. Each job
 // is repeated exactly as it ran (argv, the spec's environment overlay with GATOR_ARRAY_INDEX
 // and its seed, cwd, array indices, parameters, resources, timeout and retries) under a root
-// group `rerun`, and remembers the node it repeats. With new seeds, each job that did not pin
+// group `rerun`, and remembers the node it repeats; it is judged by the rules it was judged by
+// (parsers, patterns, stderr severity, limits). With new seeds, each job that did not pin
 // its seed gets the one a new run seed gives its path, put everywhere the old one was.
 import type { JobPolicy, Plan, PlannedGroup, PlannedJob, SeedTemplate } from '../../spec/plan.js';
 import { DEFAULT_RETRY_ON } from '../../spec/build-plan.js';
 import { deriveSeed } from '../../spec/seed.js';
+import { verdictFromJson } from '../../spec/verdict-rules.js';
 import { NothingToRerunError, RerunError } from './errors.js';
 import { selectNodes } from './job-glob.js';
 import { type JobRow } from './jobs.js';
@@ -136,6 +138,8 @@ export function planRerun(
       seedTemplate: job.seedTemplate,
       params: job.params,
       policy,
+      // Judged as the run judged it: its parsers, patterns, stderr severity and limits.
+      ...verdictFromJson(job.rules),
     };
   });
   const root: PlannedGroup = {

@@ -9,6 +9,7 @@ import { describeFailure, errorSignature, replayCommand } from '../../vocabulary
 import { NotARunDatabaseError } from './errors.js';
 import { readJob } from './jobs.js';
 import { reproCommand } from './repro.js';
+import { readMetricRollup, type RolledUpMetric } from './metrics.js';
 import { readRun, type RunRow } from './run-info.js';
 
 export interface Counts {
@@ -74,6 +75,8 @@ export interface RunReport {
   readonly failures: { readonly jobs: number; readonly buckets: readonly FailureBucket[] };
   /** Jobs that passed only after a retry, with the attempt that passed. */
   readonly flaky: readonly { readonly path: string; readonly attempt: number }[];
+  /** Metrics rolled up per group, array and the run (empty when no job reported any). */
+  readonly metrics: readonly RolledUpMetric[];
 }
 
 export interface ReadReportOptions {
@@ -99,6 +102,10 @@ interface NodeRow {
   readonly timeout: number | null;
   readonly attempt: number;
   readonly flaky: number;
+  readonly failure_detail: string | null;
+  readonly limit_warning: number | null;
+  readonly limit_error: number | null;
+  readonly limit_critical: number | null;
 }
 
 const reasonOf = (row: NodeRow): string =>
@@ -110,6 +117,8 @@ const reasonOf = (row: NodeRow): string =>
     warnings: row.msg_warning,
     criticals: row.msg_critical,
     timeout: row.timeout,
+    limits: { warning: row.limit_warning, error: row.limit_error, critical: row.limit_critical },
+    detail: row.failure_detail,
   });
 
 /** A group's leaf-job tally, plus when its jobs ran and their peak memory. */
@@ -204,7 +213,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
     const rows = db
       .prepare<[], NodeRow>(
         `SELECT id, parent_id, path, kind, result, exit_code, signal, failure, started_at, ended_at, rss_peak,
-                msg_error, msg_critical, msg_warning, timeout, attempt, flaky
+                msg_error, msg_critical, msg_warning, timeout, attempt, flaky, failure_detail, limit_warning, limit_error, limit_critical
          FROM jobs ORDER BY id`,
       )
       .all();
@@ -270,6 +279,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
       groups,
       failures: { jobs: failed.length, buckets: failureBuckets },
       flaky: rows.filter((row) => row.kind === 'job' && row.flaky === 1).map((row) => ({ path: row.path, attempt: row.attempt })),
+      metrics: readMetricRollup(db),
     };
   } finally {
     db.close();

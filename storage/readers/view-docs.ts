@@ -58,6 +58,12 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       waited_for: 'the pool that last held it back: slots, cores, memory or license:NAME; NULL when it never waited',
       seed_template:
         'JSON: where the seed appears in argv (by index), env (by name) and cwd, as the pieces around it, so gator rerun --new-seeds can put in another; NULL when only in GATOR_SEED',
+      failure_detail: 'the fact behind the failure: the line that matched a fail pattern, the pass patterns never matched, the failing tests of a results file',
+      limit_warning: "the job fails with more WARNING messages than this; NULL: unlimited (its spec's limits, else --limit-warning)",
+      limit_error: "the job fails with more ERROR messages than this; NULL: unlimited (its spec's limits, else --limit-error)",
+      limit_critical: "the job fails with more CRITICAL messages than this; NULL: unlimited (its spec's limits, else --limit-critical)",
+      stderr_severity: 'the severity its stderr lines get when no parser or pattern classifies them (ERROR unless its spec says stderr:)',
+      rules: 'JSON: the parsers, patterns, stderr severity and limits its spec gave it (inherited down the tree); NULL: none',
     },
   },
   messages: {
@@ -71,6 +77,7 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
       stream: 'stdout, stderr, api (reported by the job itself) or runtime (the runner)',
       text: 'the line, without its newline',
       attempt: 'the attempt of the job the line belongs to: 1 unless the job was retried',
+      raw: "the line's exact bytes (BLOB) when they are not valid UTF-8 (text then shows U+FFFD for the bad bytes); else NULL",
     },
   },
   attempts: {
@@ -104,12 +111,45 @@ export const VIEW_DOCS: Readonly<Record<ViewName, ViewDoc>> = {
     },
   },
   metrics: {
-    about: 'named numbers a job reported about itself (the last value per name)',
+    about: 'named numbers a job reported about itself or a parser read from its output: one row per job and name',
     columns: {
       job_id: "the job's id in jobs",
       job_path: "the job's dotted path",
       name: 'metric name',
-      value: 'metric value (REAL)',
+      value: 'the last value reported (what the roll-up uses, as Gator does)',
+      count: 'how many values were reported under this name',
+      sum: 'the sum of every value reported',
+      min: 'the smallest value reported',
+      max: 'the largest value reported',
+      mean: 'sum / count',
+      ts: 'unix seconds (REAL) of the last report',
+    },
+  },
+  metric_values: {
+    about: 'every metric value as it was reported, in order',
+    columns: {
+      id: 'increasing in the order values were stored',
+      job_id: "the job's id in jobs",
+      job_path: "the job's dotted path",
+      ts: 'unix seconds (REAL) when it was reported',
+      name: 'metric name',
+      value: 'the value (REAL)',
+      source:
+        'api (the job reported it: websocket, HTTP or gator metric), stdout or stderr (a parser read it from a line), runtime (the runner, e.g. cocotb results)',
+    },
+  },
+  metric_rollup: {
+    about: 'metrics rolled up the tree: per group, array and the whole run, and per name, over the last value of each job below',
+    columns: {
+      scope: 'group, array, or run (one row per name for the whole run)',
+      node_id: "the group's or array's id in jobs; NULL for the run",
+      path: "the group's or array's dotted path; NULL for the run",
+      name: 'metric name',
+      count: 'how many jobs below reported it',
+      sum: 'sum of their values',
+      min: 'smallest of their values',
+      max: 'largest of their values',
+      mean: 'sum / count',
     },
   },
   run: {

@@ -76,7 +76,7 @@ describe('gator query', () => {
     for (const sql of [
       'DELETE FROM node',
       'UPDATE node SET result = 1 WHERE result = 2',
-      "INSERT INTO metric VALUES (0, 'x', 1)",
+      "INSERT INTO metric (job_id, name, value, count, sum, min, max, ts) VALUES (0, 'x', 1, 1, 1, 1, 1, 0)",
       `ATTACH DATABASE '${join(dir, 'evil.sqlite')}' AS evil`,
       'PRAGMA journal_mode = DELETE',
       'CREATE TABLE x (y)',

@@ -60,6 +60,13 @@ describe('where a run goes', () => {
       [],
       'no temporary link left',
     );
+    // Readers do not take it for the newest run either.
+    const query = await gator(['query', 'SELECT count(*) FROM jobs'], { cwd });
+    assert.equal(query.code, 2);
+    assert.match(
+      query.stderr,
+      /^gator: no run found at tracking\/latest: it is not the link gator makes, so it may not be the newest run; name the run to read\n$/,
+    );
   });
 });
 
@@ -129,5 +136,32 @@ describe('who may read a run', () => {
     assert.equal(mode(join(cwd, 'tracking')), '700');
     assert.equal(mode(join(cwd, 'tracking', run)), '700');
     for (const file of readdirSync(join(cwd, 'tracking', run))) assert.equal(mode(join(cwd, 'tracking', run, file)), '600', file);
+  });
+});
+
+describe('who may read a shared run', () => {
+  it('with --shared makes directories 0750 and the database 0640, whatever the umask', async () => {
+    const cwd = tempDir();
+    const spec = writeSpec(cwd, 'hello.yaml', ECHO);
+    const result = await gator(['run', spec, '--shared'], { cwd, umask: 0o077 });
+    assert.equal(result.code, 0, result.stderr);
+    const run = readdirSync(join(cwd, 'tracking')).find((name) => name !== 'latest')!;
+    assert.equal(mode(join(cwd, 'tracking')), '750');
+    assert.equal(mode(join(cwd, 'tracking', run)), '750');
+    for (const file of readdirSync(join(cwd, 'tracking', run))) assert.equal(mode(join(cwd, 'tracking', run, file)), '640', file);
+  });
+});
+
+describe('said before a run', () => {
+  it('warns once per spec location, not once per job, about a variable that is not set', async () => {
+    const cwd = tempDir();
+    const spec = writeSpec(
+      cwd,
+      'loop.yaml',
+      '!JobArray\n  id: loop\n  repeats: 5\n  jobs:\n  - !Job\n    id: j\n    command: sh\n    args: [-c, "for i in 1 2; do echo $i; done"]\n',
+    );
+    const result = await gator(['run', spec, '--tracking', join(cwd, 'run')], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, `gator: warning: ${spec}:8:16: $i is not set and expands to empty; write $$i for a literal $\n`);
   });
 });

@@ -2,6 +2,7 @@
 // Outbox on a fake context, a launcher that starts nothing, a sampler that samples nothing and
 // process groups that record their signals instead of sending them.
 import type { JobHostServices } from '../../actors/job-host-services.js';
+import type { ApiEndpoint, ApiEndpoints, EndpointHandler } from '../../actors/job/api/endpoints.js';
 import type { Launched, Launcher, LaunchListener, LaunchSpec } from '../../actors/job/launch/launcher.js';
 import type { TreeSampler } from '../../actors/job/sampler.js';
 import { Outbox } from '../../actors/outbox-actor.js';
@@ -22,11 +23,22 @@ export const SETTINGS: RunSettings = {
 };
 
 export class FakeLauncher implements Launcher {
-  readonly launches: { spec: LaunchSpec; listener: LaunchListener; flow: boolean[] }[] = [];
+  readonly launches: { spec: LaunchSpec; listener: LaunchListener; flow: boolean[]; cut: { asked: boolean } }[] = [];
   launch(spec: LaunchSpec, listener: LaunchListener): Launched {
     const flow: boolean[] = [];
-    this.launches.push({ spec, listener, flow });
-    return { pause: () => void flow.push(true), resume: () => void flow.push(false), cut: () => undefined };
+    const cut = { asked: false };
+    this.launches.push({ spec, listener, flow, cut });
+    return { pause: () => void flow.push(true), resume: () => void flow.push(false), cut: () => void (cut.asked = true) };
+  }
+}
+
+/** Job-API endpoints that listen at once (a made-up port) and have no connections. */
+export class FakeApiEndpoints implements ApiEndpoints {
+  readonly opened: EndpointHandler[] = [];
+  open(handler: EndpointHandler): ApiEndpoint {
+    this.opened.push(handler);
+    handler.ready(40_000 + this.opened.length);
+    return { answer: () => undefined, hold: () => undefined, drain: (_ms, done) => done(0), close: () => undefined };
   }
 }
 
@@ -69,6 +81,7 @@ export const makeRig = (options: { debug?: boolean } = {}): Rig => {
       clusterLauncher: () => {
         throw new Error('no cluster in actor unit tests');
       },
+      api: new FakeApiEndpoints(),
     },
     outboxContext,
     launcher,

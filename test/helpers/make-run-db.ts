@@ -164,7 +164,7 @@ export class RunDbBuilder {
   }
 
   metric(jobId: number, name: string, value: number): void {
-    this.#step((writer) => writer.write({ metrics: [{ jobId, name, value }] }));
+    this.#step((writer) => writer.write({ metrics: [{ jobId, ts: 0, name, value, source: Stream.api }] }));
   }
 
   heartbeat(ts: number): void {

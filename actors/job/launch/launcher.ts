@@ -79,7 +79,7 @@ export const refuseLaunch = (listener: LaunchListener, where: string): Launched 
   return { pause: () => undefined, resume: () => undefined, cut: () => undefined };
 };
 
-const SERVER_BINARY = fileURLToPath(new URL('../../../native/gator-spawn', import.meta.url));
+export const SERVER_BINARY = fileURLToPath(new URL('../../../native/gator-spawn', import.meta.url));
 
 /** How a thread's launcher was chosen, for the runner's DEBUG detail. */
 export interface LauncherChoice {

@@ -43,11 +43,18 @@ export class NodeLauncher implements Launcher {
       }
     };
     let cutAtExit = false;
+    let paused = false;
+    let exited = false;
+    /** What the process wrote before it exited is in the pipes: read it, then wait a short while for what it left behind. */
+    const armDrain = (): void => {
+      if (drain !== null) clearTimeout(drain);
+      // Paused, nothing is read: the clock starts again at resume, so no written line is lost.
+      drain = exited && !paused && !cutAtExit ? setTimeout(closePipes, DRAIN_MS) : null;
+    };
     child.on('exit', () => {
-      // What the process wrote before it exited is already in the pipes: read it, then wait a
-      // short while for what it left behind.
+      exited = true;
       if (cutAtExit) setImmediate(closePipes);
-      else drain = setTimeout(closePipes, DRAIN_MS);
+      else armDrain();
     });
     child.on('close', (code, signal) => {
       if (drain !== null) clearTimeout(drain);
@@ -55,8 +62,16 @@ export class NodeLauncher implements Launcher {
       listener.ended(code, signal, cut);
     });
     return {
-      pause: () => streams.forEach((stream) => stream.pause()),
-      resume: () => streams.forEach((stream) => stream.resume()),
+      pause: () => {
+        paused = true;
+        streams.forEach((stream) => stream.pause());
+        armDrain();
+      },
+      resume: () => {
+        paused = false;
+        streams.forEach((stream) => stream.resume());
+        armDrain();
+      },
       cut: () => {
         cutAtExit = true;
         if (child.exitCode !== null || child.signalCode !== null) setImmediate(closePipes);

@@ -89,7 +89,7 @@ describe('GroupActor', () => {
     assert.deepEqual(context.to(reportTo)[0]?.result, Result.failure);
   });
 
-  it('on stop, cancels its slot requests, stops running children and aborts the rest', () => {
+  it('on stop, cancels its slot requests, stops running children and aborts the rest together', () => {
     const { rig, context, actor, throttle, id } = start();
     actor.receive({ type: 'granted', id: id('top.build'), waitedFor: null });
     const build = context.spawned[0]!.address;
@@ -97,14 +97,19 @@ describe('GroupActor', () => {
     assert.deepEqual(context.to(throttle).at(-1), { type: 'cancel', from: context.self });
     assert.deepEqual(context.to(build), [{ type: 'stop', force: false }]);
     actor.receive({ type: 'child-ended', id: id('top.build'), result: Result.failure });
-    const ends = rig.ship().events.filter((event) => event.type === 'ended');
+    const { changes, events } = rig.ship();
+    const ends = events.flatMap((event) => (event.type === 'ended' ? [event.node] : []));
+    // sims (an array of 2) and report are neighbours that never started: one range, one end.
     assert.deepEqual(
-      ends.map((event) => event.type === 'ended' && [event.node.path, event.node.result]),
+      ends.map((node) => [node.path, node.result, node.id, node.subtreeEnd, node.jobs, node.notStarted ?? null]),
       [
-        ['top.sims', 'aborted'],
-        ['top.report', 'aborted'],
-        ['top', 'failure'],
+        ['top', 'aborted', id('top.sims'), id('top.report'), 3, 'the run is stopping'],
+        ['top', 'failure', id('top'), id('top.report'), 0, null],
       ],
+    );
+    assert.deepEqual(
+      changes.filter((change) => change.type === 'aborted').map((change) => change.type === 'aborted' && [change.from, change.to]),
+      [[id('top.sims'), id('top.report')]],
     );
   });
 

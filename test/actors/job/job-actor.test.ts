@@ -16,11 +16,13 @@ const start = (settings = SETTINGS) => {
   const context = new FakeContext<JobMessage>();
   const reportTo = context.address<ChildEnded>(2);
   const actor = new JobActor(context, { reportTo, job: JOB, settings, wiring: null as never }, rig.services);
-  const launch = rig.launcher.launches[0]!;
   /** Delivers what the launcher's callbacks sent the actor, as the runtime would. */
   const pump = (): void => {
     for (let own = context.takeOwn(); own.length > 0; own = context.takeOwn()) for (const message of own) actor.receive(message);
   };
+  // The job starts once its API endpoint listens.
+  pump();
+  const launch = rig.launcher.launches[0]!;
   return { rig, context, actor, launch, reportTo, pump };
 };
 
@@ -36,11 +38,11 @@ describe('JobActor', () => {
     pump();
     assert.ok(rig.sampler.watched.has(4242));
     const { changes, events, lines } = rig.ship();
-    assert.equal(lines, 3, 'two INFO lines and one ERROR; the blank line is dropped');
+    assert.equal(lines, 4, 'three INFO lines (the blank one kept) and one ERROR');
     const ended = changes.find((change) => change.type === 'ended');
     assert.deepEqual(
       { result: ended?.type === 'ended' && ended.result, failure: ended?.type === 'ended' && ended.failure, counts: ended?.type === 'ended' && ended.counts },
-      { result: Result.failure, failure: 'error-count', counts: [0, 2, 0, 1, 0] },
+      { result: Result.failure, failure: 'error-count', counts: [0, 3, 0, 1, 0] },
     );
     const end = events.find((event) => event.type === 'ended');
     assert.equal(end?.type === 'ended' && end.node.firstError, 'boom');
@@ -89,6 +91,53 @@ describe('JobActor', () => {
     forced.pump();
     forced.actor.receive({ type: 'stop', force: true });
     assert.deepEqual(forced.rig.signals, [[32, 'SIGKILL', 'force']]);
+    assert.equal(forced.launch.cut.asked, true, 'it ends at the reap, without a drain');
+  });
+
+  it('ends a forced job whose process is not reaped after all, and says its output may be cut', () => {
+    const { rig, context, actor, launch, reportTo, pump } = start();
+    launch.listener.started(33);
+    pump();
+    actor.receive({ type: 'stop', force: true });
+    actor.receive({ type: 'force-expired' });
+    const { changes, events } = rig.ship();
+    const ended = changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.failure === 'interrupted');
+    assert.ok(events.some((event) => event.type === 'message' && event.message.text.startsWith('output may have been cut')));
+    assert.equal(context.to(reportTo).length, 1);
+    actor.stopped();
+  });
+
+  it('notes a cut output: processes the job left behind held its pipes past the drain', () => {
+    const { rig, launch, pump } = start();
+    launch.listener.started(34);
+    launch.listener.output(0, Buffer.from('started\n'));
+    launch.listener.ended(0, null, true);
+    pump();
+    const { changes, events } = rig.ship();
+    const ended = changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.result === Result.success, 'a cut output fails nothing');
+    const note = events.find((event) => event.type === 'message' && event.message.severity === 'WARNING');
+    assert.match(note?.type === 'message' ? note.message.text : '', /^output may have been cut: after the job's own process ended/);
+  });
+
+  it('waits out a shortage of the runner, says so once, and starts the job again; a stop meanwhile ends it as interrupted', () => {
+    const { rig, context, actor, launch, pump } = start();
+    launch.listener.failed('EMFILE', 'resource failed: EMFILE', true);
+    pump();
+    const { events } = rig.ship();
+    assert.deepEqual(
+      events.filter((event) => event.type === 'notice').map((event) => event.type === 'notice' && event.key),
+      ['shortage EMFILE'],
+    );
+    actor.receive({ type: 'relaunch' });
+    assert.equal(rig.launcher.launches.length, 2, 'started again');
+    rig.launcher.launches[1]!.listener.failed('EMFILE', 'resource failed: EMFILE', true);
+    pump();
+    actor.receive({ type: 'stop', force: false });
+    const ended = rig.ship().changes.find((change) => change.type === 'ended');
+    assert.ok(ended?.type === 'ended' && ended.failure === 'interrupted', 'never started, never blamed');
+    assert.ok(context.stopped);
   });
 
   it('kills and fails as internal when what watched the process is lost', () => {

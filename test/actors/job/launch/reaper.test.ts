@@ -16,7 +16,7 @@ const startRunner = async (marker: string, count: number, mode = ''): Promise<{ 
   return { runner, pids: line.split(' ').map(Number) };
 };
 
-const reaperOf = (runner: ChildProcessWithoutNullStreams): number[] => pgrep('-P', String(runner.pid), '-f', 'while read');
+const reaperOf = (runner: ChildProcessWithoutNullStreams): number[] => pgrep('-P', String(runner.pid), '-f', '^awk ');
 
 /** A marker no other test run uses: the runner's jobs sleep 300.<marker><i> seconds. */
 const uniqueDigits = (): string => `${process.pid}${Math.floor(Math.random() * 1e9)}`;
