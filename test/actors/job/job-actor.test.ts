@@ -184,6 +184,8 @@ describe('JobActor', () => {
     const pump = (): void => {
       for (let own = context.takeOwn(); own.length > 0; own = context.takeOwn()) for (const message of own) actor.receive(message);
     };
+    // The job starts once its API endpoint listens.
+    pump();
     return { rig, context, actor, reportTo, pump, job };
   };
 
