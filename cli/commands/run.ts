@@ -250,6 +250,8 @@ export async function executePlan(
     }
   }
   const slots = cluster === undefined ? await jobsTheRunnerCanWatch(flags.jobs, runConsole.observer, runtime) : CLUSTER_SLOTS;
+  // The open-file budget may allow fewer jobs at once than -j: the slot pool is what it allows.
+  const pools = cluster === undefined ? { ...control.pools, slots } : control.pools;
   const consoleSeverity = flags.verbose ? Severity.DEBUG : flags.allMsg ? Severity.INFO : Severity.WARNING;
   // The plan lives only in this function's frame, which ends once the run has it: at
   // 100,000 jobs it is tens of megabytes that would otherwise stay for the whole run.
@@ -268,7 +270,7 @@ export async function executePlan(
         runId,
         settings: { limits, interval: flags.interval, grace: flags.grace, consoleSeverity, ...(cluster === undefined ? {} : { cluster }) },
         slots,
-        pools: control.pools,
+        pools,
         maxFailures: control.maxFailures,
         onMaxFailures: control.onMaxFailures,
         argv: ['gator', ...argv],
@@ -284,7 +286,7 @@ export async function executePlan(
           timeoutMultiplier: flags.timeoutMultiplier,
           maxFailures: control.maxFailures,
           onMaxFailures: control.onMaxFailures,
-          pools: control.pools,
+          pools,
           ...(cluster === undefined ? {} : { cluster }),
         },
         ...(rerun === undefined ? {} : { rerun }),
