@@ -81,8 +81,13 @@ export interface FailureGroup {
     readonly firstError: string | null;
     readonly lastLines: readonly { readonly ts: number; readonly severity: string; readonly text: string }[];
   };
-  /** The command to copy, as `gator report` shows it for this group. */
-  readonly command: string;
+  /** The command that prints the example job's whole log, as `gator report` shows it. */
+  readonly replay: string;
+  /**
+   * The shell line that runs the example job again outside gator, as `gator repro` prints it and
+   * `gator report` shows it; null when the run database does not record what the job ran.
+   */
+  readonly repro: string | null;
 }
 
 export interface Failures {

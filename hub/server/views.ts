@@ -229,7 +229,8 @@ export class Views {
           firstError: bucket.example.firstError,
           lastLines: bucket.example.lastLines.map((line) => ({ ts: line.ts, severity: line.severity, text: line.text })),
         },
-        command: bucket.example.replay,
+        replay: bucket.example.replay,
+        repro: bucket.example.repro,
       })),
     };
   }

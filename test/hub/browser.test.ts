@@ -195,16 +195,17 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     );
   });
 
-  it('shows the failure groups gator report computes, each command copyable and correct', async () => {
+  it('shows the failure groups gator report computes, each with its replay and repro lines copyable and correct', async () => {
     const report = spawnSync(process.execPath, [GATOR, 'report', join(root, 'failed')], {
       cwd: dir,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
     }).stdout;
-    // Every group of the report: its headline, its jobs, and the command it shows.
-    const expected = [...report.matchAll(/✘ (.*)\n((?: {2}[^ ].*\n)*)(?:.*\n)*? {2}whole log: (.*)/g)].map((match) => ({
+    // Every group of the report: its headline, its jobs, and the two commands it shows.
+    const expected = [...report.matchAll(/✘ (.*)\n((?: {2}[^ ].*\n)*)(?:.*\n)*? {2}whole log: (.*)\n {2}repro: +(.*)/g)].map((match) => ({
       headline: match[1] as string,
-      command: match[3] as string,
+      replay: match[3] as string,
+      repro: match[4] as string,
     }));
     assert.equal(expected.length, 3, report);
     await page.goto(open('/runs/failed/failures'));
@@ -213,14 +214,20 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     const shown = await page.locator('[data-testid="failure-group"]').evaluateAll((groups) =>
       (groups as unknown as DomNode[]).map((group) => ({
         headline: group.querySelector('.headline')?.textContent ?? '',
-        command: group.querySelector('.command')?.textContent ?? '',
+        replay: group.querySelector('[data-testid="replay"] .command')?.textContent ?? '',
+        repro: group.querySelector('[data-testid="repro"] .command')?.textContent ?? '',
+        example: group.querySelector('.reason a')?.textContent ?? '',
         jobs: Array.from(group.querySelectorAll('.group-jobs li'), (li) => li.textContent ?? ''),
       })),
     );
     assert.deepEqual(
-      shown.map(({ headline, command }) => ({ headline, command })),
+      shown.map(({ headline, replay, repro }) => ({ headline, replay, repro })),
       expected,
     );
+    // The repro line is the one `gator repro` prints for the group's example job.
+    for (const group of shown) {
+      assert.equal(group.repro, gatorOutput(['repro', join(root, 'failed'), group.example]).trimEnd(), group.example);
+    }
     // Each group's jobs are the failed jobs with that first error, as `gator query` finds them.
     const failedJobs = gatorOutput([
       'query',
@@ -235,17 +242,31 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
       shown.map((group) => group.jobs.length),
       [2, 2, 1],
     );
-    await page.locator('[data-testid="failure-group"] button.copy').first().click();
-    assert.equal(
-      await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()),
-      expected[0]?.command,
-    );
-    // The copied command works: it prints the example job's log.
-    const command = (expected[0]?.command ?? '').split(' ');
+    const clipboard = (): Promise<string> =>
+      page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    const first = page.locator('[data-testid="failure-group"]').first();
+    await first.locator('[data-testid="replay"] button.copy').click();
+    assert.equal(await clipboard(), expected[0]?.replay);
+    // The copied replay command works: it prints the example job's log.
+    const command = (expected[0]?.replay ?? '').split(' ');
     assert.equal(command[0], 'gator');
     const replayed = spawnSync(process.execPath, [GATOR, ...command.slice(1)], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(replayed.status, 0);
     assert.match(replayed.stdout, /UVM_ERROR mismatch/);
+    // The copied repro line runs the example job again outside gator, from anywhere: the same
+    // exit code and the same first error as the run recorded.
+    await first.locator('[data-testid="repro"] button.copy').click();
+    const repro = await clipboard();
+    assert.equal(repro, expected[0]?.repro);
+    const example = shown[0]?.example ?? '';
+    const [exitCode] = gatorOutput(['query', join(root, 'failed'), `SELECT exit_code FROM jobs WHERE path = '${example}'`, '--no-header'])
+      .trim()
+      .split('\n');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    const rerun = spawnSync('sh', ['-c', repro], { cwd: elsewhere, encoding: 'utf8' });
+    assert.equal(rerun.status, Number(exitCode), rerun.stderr);
+    assert.match(rerun.stderr, /UVM_ERROR mismatch at 0x1f\d seed \d/);
   });
 
   it("filters a job's log by severity and text, and plots CPU and RSS from its samples", async () => {

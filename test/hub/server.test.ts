@@ -160,6 +160,28 @@ describe('gator hub over HTTP', () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) assert.ok((await get('/api/runs/failed', { method })).status >= 400, method);
   });
 
+  it("gives each failure group its example's replay command and the repro line `gator repro` prints", async () => {
+    const failures = (await (await get('/api/runs/failed/failures')).json()) as {
+      jobs: number;
+      groups: { count: number; example: { path: string }; replay: string; repro: string | null }[];
+    };
+    assert.equal(failures.jobs, 2);
+    assert.equal(failures.groups.length, 1, JSON.stringify(failures));
+    const [group] = failures.groups;
+    assert.ok(group !== undefined);
+    assert.equal(group.count, 2);
+    assert.match(group.example.path, /^fail\.sims\.sim_[01]$/);
+    // The hub runs in dir, so the path is the one a user there types.
+    assert.equal(group.replay, `gator replay tracking/failed/run.sqlite --job ${group.example.path}`);
+    // The same line, byte for byte, as the CLI prints for that job.
+    assert.equal(group.repro, gatorOutput(['repro', join(root, 'failed'), group.example.path]).trimEnd());
+    // And it runs the job again outside gator: the same failure on stderr, the same exit code.
+    const again = spawnSync('sh', ['-c', group.repro ?? 'false'], { cwd: gate, encoding: 'utf8' });
+    assert.equal(again.status, 1);
+    assert.equal(again.stdout, 'start\n');
+    assert.equal(again.stderr, `ERROR: mismatch at 0x1f${group.example.path.slice(-1)}\n`);
+  });
+
   it('rolls up metrics, sums resource samples per tick and lays out the timeline of a run', async () => {
     // Metrics come from the job API; this run's rows are written directly, as the writer lays them out.
     mkdirSync(join(root, 'metrics'));

@@ -1,5 +1,6 @@
 // The failure groups, exactly as `gator report` computes them (the same reader): biggest group
-// first, each with its jobs, an example's last lines and the command to copy.
+// first, each with its jobs, an example's last lines, and two commands to copy: the one that prints
+// the example's whole log and the shell line that runs it again outside gator.
 import { useEffect, useState } from 'preact/hooks';
 import type { Failures, RunSummary } from '../../protocol.js';
 import { getJson, runPath } from '../api.js';
@@ -58,7 +59,8 @@ export function FailuresTab({ run }: { run: RunSummary }) {
                 ))}
               </pre>
             ) : null}
-            <CopyCommand command={group.command} label="whole log:" />
+            <CopyCommand command={group.replay} label="whole log:" testId="replay" />
+            {group.repro === null ? null : <CopyCommand command={group.repro} label="repro:" testId="repro" />}
           </article>
         );
       })}

@@ -17,10 +17,10 @@ const copyText = async (text: string): Promise<void> => {
   area.remove();
 };
 
-export function CopyCommand({ command, label }: { command: string; label?: string }) {
+export function CopyCommand({ command, label, testId }: { command: string; label?: string; testId?: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <div class="copy-command">
+    <div class="copy-command" data-testid={testId}>
       {label === undefined ? null : <span class="copy-label">{label}</span>}
       <code class="command">{command}</code>
       <button
