@@ -153,9 +153,17 @@ export class JobActor {
       this.#start();
       return;
     }
-    const send = (message: JobMessage): void => context.send(context.self, message);
-    // Each job has an endpoint of its own: Gator's client sends no job id, the port is the identity.
-    this.#api = services.api.open({
+    this.#openEndpoint();
+  }
+
+  /**
+   * Opens the attempt's API endpoint; the attempt starts at `api-open`. Each job has one of its
+   * own (Gator's client sends no job id: the port is the identity), and each attempt a new one,
+   * since the last attempt's was closed once its connections drained.
+   */
+  #openEndpoint(): void {
+    const send = (message: JobMessage): void => this.#context.send(this.#context.self, message);
+    this.#api = this.#services.api.open({
       ready: (port) => send({ type: 'api-open', port, error: null }),
       failed: (reason) => send({ type: 'api-open', port: null, error: reason }),
       request: (token, request) => send({ type: 'api-request', token, request }),
@@ -646,9 +654,14 @@ export class JobActor {
     this.#overMemory = false;
     this.#outputWatch?.reset();
     this.#exited = null;
-    // Fail and pass patterns judge each attempt by its own lines; the endpoint stays open.
+    // Fail and pass patterns judge each attempt by its own lines.
     this.#classifier = this.#newClassifier();
-    this.#start();
+    if (this.#api === null) this.#start();
+    else {
+      this.#api.close();
+      this.#port = null;
+      this.#openEndpoint();
+    }
     return true;
   }
 

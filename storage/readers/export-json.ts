@@ -145,7 +145,7 @@ export function exportJson(db: Database.Database, jobs: readonly JobRow[], optio
     if (job.kind === 'job') {
       return {
         ...base,
-        firstError: failed ? firstErrorLine(db, job.id) : null,
+        firstError: failed ? firstErrorLine(db, job.id, job.attempt) : null,
         duration: job.startedAt === null ? null : jobDuration(job, options.endTime),
         cpuPeak: job.cpuPeak,
         rssPeak: job.rssPeak,

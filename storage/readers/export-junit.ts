@@ -77,7 +77,7 @@ function testCase(db: Database.Database, job: JobRow, classname: string, options
   if (shown.result === 'failure' || shown.result === 'cut-off') {
     const kind = failureKind(job, shown.result);
     const reason = failureReason(job, shown.result);
-    const firstError = firstErrorLine(db, job.id);
+    const firstError = firstErrorLine(db, job.id, job.attempt);
     outcome = ERROR_KINDS.has(kind) ? 'error' : 'failure';
     const message = (firstError ?? reason).slice(0, options.messageChars ?? 1000);
     const repro = reproCommand(job);

@@ -210,10 +210,13 @@ export function readJob(db: Database.Database, id: number): JobRow | null {
   return row === undefined ? null : toJob(row);
 }
 
-/** The job's first ERROR or CRITICAL line, the one triage starts from. */
-export function firstErrorLine(db: Database.Database, jobId: number): string | null {
-  const text = db.prepare("SELECT text FROM messages WHERE job_id = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1").pluck().get(jobId) as
-    string | undefined;
+/** The first ERROR or CRITICAL line of the job's `attempt` (its last, for its verdict), the one triage starts from. */
+export function firstErrorLine(db: Database.Database, jobId: number, attempt = 1): string | null {
+  // A retried job failed for its last attempt: its first error is that attempt's.
+  const text = db
+    .prepare("SELECT text FROM messages WHERE job_id = ? AND attempt = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1")
+    .pluck()
+    .get(jobId, attempt) as string | undefined;
   return text ?? null;
 }
 

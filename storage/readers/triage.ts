@@ -219,8 +219,9 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
       .all();
     const { groups, totals } = groupRows(rows);
 
-    const firstError = db.prepare<[number], { text: string }>(
-      `SELECT text FROM messages WHERE job_id = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1`,
+    // A retried job failed for its last attempt: its first error is that attempt's.
+    const firstError = db.prepare<[number, number], { text: string }>(
+      `SELECT text FROM messages WHERE job_id = ? AND attempt = ? AND severity IN ('ERROR', 'CRITICAL') ORDER BY id LIMIT 1`,
     );
     const lastLines = db.prepare<[number, number], ReportLine>('SELECT ts, severity, stream, text FROM messages WHERE job_id = ? ORDER BY id DESC LIMIT ?');
     const failed = rows
@@ -228,7 +229,7 @@ export const readRunReport = (dbPath: string, options: ReadReportOptions = {}): 
       .sort((a, b) => (a.ended_at ?? Infinity) - (b.ended_at ?? Infinity) || a.id - b.id);
     const buckets = new Map<string, { rows: NodeRow[]; firstError: string | null }>();
     for (const row of failed) {
-      const error = firstError.get(row.id)?.text ?? null;
+      const error = firstError.get(row.id, row.attempt)?.text ?? null;
       const signature = error === null ? `(no ERROR line) ${reasonOf(row)}` : errorSignature(error);
       const bucket = buckets.get(signature);
       if (bucket === undefined) buckets.set(signature, { rows: [row], firstError: error });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { gator, openDb, tempDir, writeSpec } from '../helpers/cli.js';
+import { gator, openDb, pathWithGator, tempDir, writeSpec } from '../helpers/cli.js';
 
 const dir = tempDir('gator-cli-retries-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,5 +81,65 @@ describe('retries', () => {
       report.stdout,
       /3 jobs passed only after a retry \(flaky\):\n {2}top\.twice \(attempt 3\)\n {2}top\.killed \(attempt 2\)\n {2}top\.licence \(attempt 2\)/,
     );
+  });
+});
+
+describe('a retried job and its API endpoint', () => {
+  it('gives each attempt an endpoint of its own, and judges each attempt by its own fail and pass patterns', async () => {
+    const spec = writeSpec(
+      dir,
+      'api-retry.yaml',
+      `!Job
+  id: api
+  retries: 2
+  retry_on: [any]
+  fail_patterns: ['^TEST FAILED']
+  pass_patterns: ['^TEST PASSED$$']
+  command: sh
+  args: [-c, 'n=$$(cat api.count 2>/dev/null || echo 0); n=$$((n+1)); echo $$n > api.count; gator log -s warning "attempt $$n" && gator metric tries $$n && if [ $$n -lt 2 ]; then echo TEST FAILED; else echo TEST PASSED; fi']
+`,
+    );
+    const tracking = join(dir, 'tracking', 'api');
+    const run = await gator(['run', spec, '--quiet', '--tracking', tracking], { cwd: dir, env: { PATH: pathWithGator() } });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const db = openDb(join(tracking, 'run.sqlite'));
+    try {
+      assert.deepEqual(db.prepare("SELECT result, failure, attempt, flaky FROM jobs WHERE path = 'api'").all(), [
+        { result: 'success', failure: null, attempt: 2, flaky: 1 },
+      ]);
+      assert.deepEqual(db.prepare("SELECT attempt, text FROM messages WHERE stream = 'api' ORDER BY id").all(), [
+        { attempt: 1, text: 'attempt 1' },
+        { attempt: 2, text: 'attempt 2' },
+      ]);
+      assert.deepEqual(db.prepare("SELECT attempt, failure FROM attempts WHERE job_path = 'api' ORDER BY attempt").all(), [
+        { attempt: 1, failure: 'fail-pattern' },
+        { attempt: 2, failure: null },
+      ]);
+      assert.equal(db.prepare("SELECT count(*) FROM messages WHERE stream = 'stderr'").pluck().get(), 0, 'no client failed to reach its endpoint');
+    } finally {
+      db.close();
+    }
+  });
+
+  it("reports a job that failed on every attempt by its last attempt's first error", async () => {
+    const spec = writeSpec(
+      dir,
+      'last-error.yaml',
+      `!Job
+  id: twice
+  retries: 1
+  retry_on: [any]
+  command: sh
+  args: [-c, 'n=$$(cat twice.count 2>/dev/null || echo 0); n=$$((n+1)); echo $$n > twice.count; if [ $$n = 1 ]; then echo "licence server down" >&2; else echo "scoreboard mismatch" >&2; fi; exit 1']
+`,
+    );
+    const tracking = join(dir, 'tracking', 'last-error');
+    const run = await gator(['run', spec, '--quiet', '--tracking', tracking], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    const report = await gator(['report', tracking, '--no-color'], { cwd: dir });
+    assert.match(report.stdout, /1 job failed with `scoreboard mismatch`/);
+    const tree = await gator(['report', tracking, '--json', '-'], { cwd: dir });
+    const json = JSON.parse(tree.stdout) as { root: { path: string; firstError?: string | null } };
+    assert.equal(json.root.firstError, 'scoreboard mismatch', tree.stdout);
   });
 });

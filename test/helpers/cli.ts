@@ -1,6 +1,6 @@
 // Runs the built `gator` CLI as a real process, the way users do.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,14 @@ import Database from 'better-sqlite3';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const GATOR = join(ROOT, 'bin', 'gator.js');
+
+/** A PATH on which `gator` is this repository's CLI, as after `npm install -g` (for jobs that call `gator log`). */
+export const pathWithGator = (): string => {
+  const bin = join(mkdtempSync(join(tmpdir(), 'gator-bin-')), 'bin');
+  mkdirSync(bin);
+  symlinkSync(GATOR, join(bin, 'gator'));
+  return `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+};
 
 export interface GatorResult {
   readonly code: number | null;

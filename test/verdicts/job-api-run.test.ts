@@ -3,24 +3,15 @@
 // the tree and exported, and the endpoint's end (a late client, a client that never closes).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { GATOR, ROOT, gator, openDb, tempDir, writeSpec } from '../helpers/cli.js';
+import { ROOT, gator, openDb, pathWithGator, tempDir, writeSpec } from '../helpers/cli.js';
 import { assertValidJunit } from '../helpers/junit-schema.js';
 import { PYTHON_SKIP, pythonWithWebsockets } from '../helpers/python.js';
 
 const PY_JOB = join(ROOT, 'test', 'fixtures', 'api', 'gator_job.py');
 const STUBBORN = join(ROOT, 'test', 'fixtures', 'api', 'stubborn.mjs');
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
-
-/** A PATH on which `gator` is this repository's CLI, as after `npm install -g`. */
-const pathWithGator = (): string => {
-  const bin = join(tempDir('gator-bin-'), 'bin');
-  mkdirSync(bin);
-  symlinkSync(GATOR, join(bin, 'gator'));
-  return `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`;
-};
 
 const runSpec = async (yaml: string, extra: readonly string[] = []) => {
   const dir = tempDir();

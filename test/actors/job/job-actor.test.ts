@@ -216,6 +216,9 @@ describe('JobActor', () => {
     rig.launcher.launches[0]!.listener.ended(3, null, false);
     pump();
     assert.equal(rig.launcher.launches.length, 2, 'started again');
+    // The first attempt's endpoint closed as it drained: the second attempt has one of its own.
+    const parents = rig.launcher.launches.map((launch) => launch.spec.env['GATOR_PARENT']);
+    assert.deepEqual(parents, ['127.0.0.1:40001', '127.0.0.1:40002']);
     assert.deepEqual(context.to(reportTo), [], 'not ended yet');
     rig.launcher.launches[1]!.listener.started(82);
     rig.launcher.launches[1]!.listener.output(0, Buffer.from('second\n'));
