@@ -26,7 +26,7 @@ export interface BenchOptions {
   readonly timeoutS: number;
   /** Sizes of W1 above which GNU parallel is skipped (it costs minutes per repetition at 100,000). */
   readonly parallelMaxN: number;
-  /** A built checkout of an earlier version, run beside this one in W1 (`--before DIR`); null: none. */
+  /** A built checkout of an earlier version, run beside this one in every workload (`--before DIR`); null: none. */
   readonly before: string | null;
   /** The arguments as given, for the report's "reproduce" line. */
   readonly argv: readonly string[];
@@ -47,7 +47,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-external        do not run benchmarks/replay.ts, benchmarks/progress-overhead.ts and benchmarks/hub.ts
   --external-quick     run those with --quick even in a full run (always so with --quick)
   --no-install         never apt-get install missing tools (GNU parallel, time)
-  --before DIR         also run W1 with the gator built in DIR (an earlier checkout, npm-installed), in the same rounds`;
+  --before DIR         also run W1-W4 with the gator built in DIR (an earlier checkout, npm-installed), in the same rounds`;
 
 const count = (text: string, name: string): number => {
   const value = Number(text.replaceAll('_', ''));

@@ -85,3 +85,13 @@ export const gatorRun = (options: {
     after: clean,
   };
 };
+
+/**
+ * The same run by the earlier build given with `--before DIR`, as a second runner variant of
+ * the case (so it is alternated with this build in the same rounds); none without `--before`.
+ */
+export const gatorBefore = (
+  before: string | null,
+  options: { readonly spec: string; readonly tracking: string; readonly jobs: number | null; readonly expect: Expectation },
+): Variant[] =>
+  before === null ? [] : [gatorRun({ ...options, key: 'gator-before', label: `gator before (${shown(before)})`, bin: join(before, 'bin', 'gator.js') })];

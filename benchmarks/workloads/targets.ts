@@ -56,6 +56,22 @@ const w1At = (results: readonly CaseResult[], options: BenchOptions, n: number):
 
 const scaled = (n: number, wanted: number): string => (n === wanted ? '' : ` (scaled down: N=${n.toLocaleString('en-US')})`);
 
+/** This build against the earlier one (`--before`) in one case: wall ratio of medians, CPU beside it. */
+const againstBefore = (target: string, result: CaseResult | undefined, what: string): TargetRow => {
+  const now = summaryOf(result, 'gator');
+  const before = summaryOf(result, 'gator-before');
+  if (now === null || before === null) return notMeasured(target, '≤ 1.05', `${what} with --before not measured`);
+  const ratio = now.wallS.median / before.wallS.median;
+  const cpu = now.cpuS.median / before.cpuS.median;
+  return judged(
+    target,
+    ratio,
+    1.05,
+    'max',
+    `${x(ratio)} (${s(now.wallS.median)} vs ${s(before.wallS.median)}; CPU ${x(cpu)}: ${s(now.cpuS.median)} vs ${s(before.cpuS.median)})`,
+  );
+};
+
 export const evaluateTargets = (results: readonly CaseResult[], options: BenchOptions): TargetRow[] => {
   const rows: TargetRow[] = [];
 
@@ -205,6 +221,10 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
           ),
     );
   }
+  if (options.before !== null) {
+    const w3 = find(results, W3_ID);
+    rows.push(againstBefore("W3 tree: gator's wall within 5% of the earlier build's (--before)", w3, 'W3'));
+  }
   {
     const target = 'W4: one `echo` job ≤ 4× `node -e 0`';
     const w4 = find(results, W4_ID);
@@ -221,6 +241,9 @@ export const evaluateTargets = (results: readonly CaseResult[], options: BenchOp
             `${x(gator.wallS.median / node.wallS.median)} (${s(gator.wallS.median)} vs ${s(node.wallS.median)})`,
           ),
     );
+  }
+  if (options.before !== null) {
+    rows.push(againstBefore("W4: gator's wall (so its ratio to `node -e 0`) within 5% of the earlier build's (--before)", find(results, W4_ID), 'W4'));
   }
   return rows;
 };

@@ -3,8 +3,7 @@
 import { join } from 'node:path';
 import { parallelTrue, xargsTrue } from '../harness/baselines.js';
 import { repsFor, type BenchContext } from '../harness/options.js';
-import { shown } from '../harness/paths.js';
-import { gatorRun, writeSpec } from '../harness/runner.js';
+import { gatorBefore, gatorRun, writeSpec } from '../harness/runner.js';
 import type { Case } from '../harness/types.js';
 
 export const w1Id = (n: number): string => `W1 N=${n.toLocaleString('en-US')}`;
@@ -63,19 +62,12 @@ export const w1Cases = ({ options, parallelMissing }: BenchContext): Case[] =>
               }),
             ]
           : []),
-        ...(options.before === null
-          ? []
-          : [
-              gatorRun({
-                spec,
-                tracking: join(options.work, 'track', `w1-before-${n}`),
-                jobs: options.jobsFlag,
-                expect: { passedJobs: n, stdoutLines: 0 },
-                key: 'gator-before',
-                label: `gator before (${shown(options.before)})`,
-                bin: join(options.before, 'bin', 'gator.js'),
-              }),
-            ]),
+        ...gatorBefore(options.before, {
+          spec,
+          tracking: join(options.work, 'track', `w1-before-${n}`),
+          jobs: options.jobsFlag,
+          expect: { passedJobs: n, stdoutLines: 0 },
+        }),
         xargsTrue(n, options.slots),
         // GNU parallel is a slow secondary baseline (minutes per repetition at N=10,000 here):
         // once per size above 1,000 unless --reps says otherwise.

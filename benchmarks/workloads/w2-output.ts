@@ -6,8 +6,7 @@
 import { join } from 'node:path';
 import { redirectToFiles, sqliteLoop } from '../harness/baselines.js';
 import { repsFor, type BenchContext } from '../harness/options.js';
-import { shown } from '../harness/paths.js';
-import { gatorRun, writeSpec } from '../harness/runner.js';
+import { gatorBefore, gatorRun, writeSpec } from '../harness/runner.js';
 import type { Case } from '../harness/types.js';
 
 export const W2_ID = 'W2 output';
@@ -39,19 +38,12 @@ export const w2Cases = ({ options }: BenchContext): Case[] => {
       note: "The bare loop's rate uses its own timing of open + schema + inserts + close (printed by the loop), not the Node and tsx start-up before it; its wall column includes that start-up.",
       variants: [
         gatorRun({ spec, tracking: join(options.work, 'track', 'w2'), jobs: options.jobsFlag, expect: { passedJobs: jobs, stdoutLines: jobs * lines } }),
-        ...(options.before === null
-          ? []
-          : [
-              gatorRun({
-                spec,
-                tracking: join(options.work, 'track', 'w2-before'),
-                jobs: options.jobsFlag,
-                expect: { passedJobs: jobs, stdoutLines: jobs * lines },
-                key: 'gator-before',
-                label: `gator before (${shown(options.before)})`,
-                bin: join(options.before, 'bin', 'gator.js'),
-              }),
-            ]),
+        ...gatorBefore(options.before, {
+          spec,
+          tracking: join(options.work, 'track', 'w2-before'),
+          jobs: options.jobsFlag,
+          expect: { passedJobs: jobs, stdoutLines: jobs * lines },
+        }),
         redirectToFiles(jobs, lines, options.slots, join(options.work, 'w2-files')),
         sqliteLoop(jobs, lines, STORAGE_BATCH, join(options.work, 'w2-loop.sqlite')),
       ],

@@ -5,7 +5,7 @@
 // alternation with that W1 case when it is part of the run.
 import { join } from 'node:path';
 import { repsFor, type BenchContext } from '../harness/options.js';
-import { gatorRun, writeSpec } from '../harness/runner.js';
+import { gatorBefore, gatorRun, writeSpec } from '../harness/runner.js';
 import type { Case } from '../harness/types.js';
 
 export const W3_ID = 'W3 tree';
@@ -39,7 +39,15 @@ export const w3Cases = ({ options }: BenchContext): Case[] => {
       jobs: leaves,
       lines: 0,
       reps: repsFor(options, leaves),
-      variants: [gatorRun({ spec, tracking: join(options.work, 'track', 'w3'), jobs: options.jobsFlag, expect: { passedJobs: leaves, stdoutLines: 0 } })],
+      variants: [
+        gatorRun({ spec, tracking: join(options.work, 'track', 'w3'), jobs: options.jobsFlag, expect: { passedJobs: leaves, stdoutLines: 0 } }),
+        ...gatorBefore(options.before, {
+          spec,
+          tracking: join(options.work, 'track', 'w3-before'),
+          jobs: options.jobsFlag,
+          expect: { passedJobs: leaves, stdoutLines: 0 },
+        }),
+      ],
     },
   ];
 };

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { nodeStart } from '../harness/baselines.js';
 import type { BenchContext } from '../harness/options.js';
-import { gatorRun, writeSpec } from '../harness/runner.js';
+import { gatorBefore, gatorRun, writeSpec } from '../harness/runner.js';
 import type { Case } from '../harness/types.js';
 
 export const W4_ID = 'W4 start-up';
@@ -26,6 +26,12 @@ export const w4Cases = ({ options }: BenchContext): Case[] => {
       reps: options.reps ?? (options.quick ? 5 : 11),
       variants: [
         gatorRun({ spec, tracking: join(options.work, 'track', 'w4'), jobs: options.jobsFlag, expect: { passedJobs: 1, stdoutLines: 1 } }),
+        ...gatorBefore(options.before, {
+          spec,
+          tracking: join(options.work, 'track', 'w4-before'),
+          jobs: options.jobsFlag,
+          expect: { passedJobs: 1, stdoutLines: 1 },
+        }),
         nodeStart(),
       ],
     },
