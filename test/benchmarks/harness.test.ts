@@ -52,6 +52,29 @@ describe('benchmark harness', () => {
     assert.match(result.stdout, /W1 N=10,000: gator wall/);
   });
 
+  it('runs an earlier build (--before) beside this one in W3 and W4, and judges both against it', async () => {
+    const out = join(dir, 'RESULTS-before.md');
+    // This checkout stands in for the earlier build: the rows and targets are what is checked.
+    const result = await bench([
+      ...['--only', 'W3,W4', '--w3-leaves', '100', '--reps', '1', '--before', ROOT],
+      ...['--out', out, '--work', join(dir, 'work-before'), '--no-external', '--no-install'],
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const text = readFileSync(out, 'utf8');
+    const before = /^\| \*\*gator before \(.*\)\*\* \| 1\/1 \| [\d.]+ \| [\d.]+ \|/gm;
+    assert.equal(text.match(before)?.length, 2, 'one earlier-build row in W3 and one in W4');
+    assert.match(text, /^- gator before \(.*\): `node .*bin\/gator\.js run .*w3-100\.yaml --tracking .*w3-before --quiet`$/m);
+    assert.match(text, /^- gator before \(.*\): `node .*bin\/gator\.js run .*w4-echo\.yaml --tracking .*w4-before --quiet`$/m);
+    assert.match(
+      text,
+      /^\| W3 tree: gator's wall within 5% of the earlier build's \(--before\) \| [\d.]+× \(.*; CPU [\d.]+×: .*\) \| ≤ 1\.05 \| (met|\*\*not met\*\*) \|/m,
+    );
+    assert.match(
+      text,
+      /^\| W4: gator's wall .* within 5% of the earlier build's \(--before\) \| [\d.]+× \(.*; CPU [\d.]+×: .*\) \| ≤ 1\.05 \| (met|\*\*not met\*\*) \|/m,
+    );
+  });
+
   it('parses GNU time and `times` output and takes medians', () => {
     assert.deepEqual(parseGnuTime('Command exited with non-zero status 1\n1.50 0.75 0.25 20480\n'), { userS: 0.75, sysS: 0.25, maxRssBytes: 20480 * 1024 });
     assert.equal(parseGnuTime('garbage'), null);
