@@ -65,6 +65,7 @@ export const reportEnded = (outbox: Outbox, node: CountedNode, outcome: Outcome)
     cpuPeak: outcome.cpuPeak ?? null,
     rssPeak: outcome.rssPeak ?? null,
     ...(outcome.flaky === true ? { flaky: true } : {}),
+    ...(outcome.timeout === undefined || outcome.timeout === null ? {} : { timeout: outcome.timeout }),
   });
   outbox.event({
     type: 'ended',

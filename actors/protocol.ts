@@ -162,6 +162,8 @@ export type JobMessage =
   | { readonly type: 'flow'; readonly paused: boolean }
   | { readonly type: 'note'; readonly severity: 'DEBUG' | 'WARNING' | 'ERROR'; readonly text: string }
   | { readonly type: 'ingested'; readonly offset: number }
+  /** The cluster's scheduler is ending the job for its time limit (seconds; null: not known). */
+  | { readonly type: 'time-limit'; readonly seconds: number | null }
   | { readonly type: 'placed'; readonly clusterId: string; readonly host: string | null }
   /** The job's API endpoint listens on `port`, or could not open (`port` null: the job runs without one). */
   | { readonly type: 'api-open'; readonly port: number | null; readonly error: string | null }

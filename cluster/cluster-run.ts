@@ -7,7 +7,7 @@
 // the scheduler ended without a final frame, and cancels the run in one call.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isFinished, SubmitError, type ClusterBackend, type ClusterJobStatus, type ClusterLimits, type ResourceRequest } from './backend.js';
+import { isFinished, SubmitError, type ClusterBackend, type ClusterJobStatus, type ClusterLimits, type ClusterState, type ResourceRequest } from './backend.js';
 import { HeadChannel, writeHeadFile } from './channel.js';
 import type { LeafFrame } from './frames.js';
 import { manifestPath, readManifest, writeManifest, type ClusterPaths, type LeafTask, type Transport } from './manifest.js';
@@ -43,7 +43,7 @@ export interface LeafJob extends LeafTask {
   readonly resources: ResourceRequest;
 }
 
-/** What a job hears about its leaf, in this order: submitted, hello, started, output/sample/warning, ended. */
+/** What a job hears about its leaf, in this order: submitted, hello, started, output/sample/warning/time limit, ended. */
 export interface LeafListener {
   submitted(clusterId: string): void;
   hello(host: string, clusterId: string): void;
@@ -53,6 +53,8 @@ export interface LeafListener {
   output(stream: 0 | 1, chunk: Buffer): void;
   sample(ts: number, nproc: number, cpu: number, rss: number): void;
   warning(text: string): void;
+  /** The scheduler is ending the job for its time limit, of this many seconds (null: not known). */
+  timeLimit(seconds: number | null): void;
   /** Every frame up to spool offset `offset` has been delivered. */
   ingested(offset: number): void;
   ended(exitCode: number | null, signal: string | null): void;
@@ -89,6 +91,8 @@ interface Tracked {
   live: boolean;
   stateName: string;
   reason: string;
+  /** The scheduler's last state for it, reduced (null: not listed yet). */
+  state: ClusterState | null;
   /** When the scheduler was first seen to have finished it (or lost it). */
   finishedAt: number | null;
   started: boolean;
@@ -234,6 +238,7 @@ export class ClusterRun {
       live: false,
       stateName: '',
       reason: '',
+      state: null,
       finishedAt: null,
       started: false,
       held: null,
@@ -427,6 +432,7 @@ export class ClusterRun {
       if (tracked.stateName !== status.stateName) this.#changed = true;
       tracked.stateName = status.stateName;
       tracked.reason = status.reason;
+      tracked.state = status.state;
       if (isFinished(status.state) && tracked.finishedAt === null) tracked.finishedAt = at;
     };
     for (const status of statuses) {
@@ -478,7 +484,11 @@ export class ClusterRun {
     const id = tracked.submissionId;
     const batchSize = this.#byBatch.get(tracked.batch)?.length ?? 1;
     const output = id === null ? null : join(this.#options.paths.outputDir, batchSize > 1 ? `${id}_${tracked.index}.out` : `${id}.out`);
-    this.#end(tracked, () => tracked.listener.lost(reason, output === null ? null : tail(output)));
+    this.#end(tracked, () => {
+      // Ended for its time limit, and killed before its leaf could say so: still a timeout.
+      if (tracked.state === 'timeout') tracked.listener.timeLimit(null);
+      tracked.listener.lost(reason, output === null ? null : tail(output));
+    });
   }
 
   #readSpools(): void {
@@ -546,6 +556,9 @@ export class ClusterRun {
         break;
       case 'warning':
         listener.warning(frame.text);
+        break;
+      case 'time-limit':
+        listener.timeLimit(frame.seconds);
         break;
       case 'ended':
         listener.ingested(end);

@@ -1,6 +1,7 @@
 // The leaf wrapper's frames: what a job running on a cluster node reports to the head. The
 // layout is the spawn server's (u8 type, u32 node id, u32 payload length, little-endian, then
-// the payload) so one reading loop serves both; the leaf adds hello, samples and warnings.
+// the payload) so one reading loop serves both; the leaf adds hello, samples, warnings and the
+// scheduler's time limit.
 export const FRAME_HEADER = 9;
 
 export type LeafFrame =
@@ -12,6 +13,8 @@ export type LeafFrame =
   | { readonly type: 'sample'; readonly id: number; readonly ts: number; readonly nproc: number; readonly cpu: number; readonly rss: number }
   /** Something the leaf itself has to say (a cancel, a time limit): a runtime WARNING line. */
   | { readonly type: 'warning'; readonly id: number; readonly text: string }
+  /** The scheduler is ending the job for its time limit, of this many seconds (null: not known): a `timeout`. */
+  | { readonly type: 'time-limit'; readonly id: number; readonly seconds: number | null }
   | { readonly type: 'ended'; readonly id: number; readonly exitCode: number | null; readonly signal: string | null };
 
 const header = (type: string, id: number, length: number): Buffer => {
@@ -55,6 +58,11 @@ export const encodeFrame = (frame: LeafFrame): Buffer => {
     }
     case 'warning':
       return textFrame('w', frame.id, frame.text);
+    case 'time-limit': {
+      const buffer = header('t', frame.id, 8);
+      buffer.writeDoubleLE(frame.seconds ?? -1, FRAME_HEADER);
+      return buffer;
+    }
     case 'ended':
       return textFrame('x', frame.id, JSON.stringify({ exitCode: frame.exitCode, signal: frame.signal }));
   }
@@ -85,6 +93,10 @@ const decode = (type: number, id: number, payload: Buffer): LeafFrame => {
       return { type: 'sample', id, ts: payload.readDoubleLE(0), nproc: payload.readUInt32LE(8), cpu: payload.readDoubleLE(12), rss: payload.readDoubleLE(20) };
     case 0x77:
       return { type: 'warning', id, text: payload.toString('utf8') };
+    case 0x74: {
+      const seconds = payload.readDoubleLE(0);
+      return { type: 'time-limit', id, seconds: seconds < 0 ? null : seconds };
+    }
     case 0x78: {
       const ended = json();
       return {

@@ -4,7 +4,8 @@
 // exit as frames: always appended to the job's spool file on the shared filesystem, and also
 // sent over TCP to the head when the head can be reached. It exits with the job's status.
 // Slurm's SIGTERM (a cancel or a time limit) stops the job's process group (SIGKILL after the
-// grace) and is reported as a runtime WARNING before the final frame.
+// grace); before the final frame the leaf says why, having asked Slurm: a time limit as a
+// `time-limit` frame (the head judges the job a timeout), anything else as a runtime WARNING.
 import { hostname } from 'node:os';
 import { LeafChannel } from '../cluster/channel.js';
 import { encodeFrame, type LeafFrame } from '../cluster/frames.js';
@@ -13,6 +14,9 @@ import { SpoolWriter, spoolPath } from '../cluster/spool.js';
 import { createLauncher } from '../actors/job/launch/launcher.js';
 import { createSampler } from '../actors/job/sampler.js';
 import { ProcessGroups, type GroupSignal, type SignalReason } from '../actors/process-groups.js';
+import { slurmEndReason } from '../cluster/slurm/backend.js';
+import { slurmMinutes } from '../cluster/slurm/sbatch-args.js';
+import { schedulerStoppedLine } from '../vocabulary/wording.js';
 
 const [manifestFile, indexText] = process.argv.slice(2);
 if (manifestFile === undefined) {
@@ -51,25 +55,37 @@ const signalJob = (signal: GroupSignal, reason: SignalReason): void => {
   if (pid !== null) processGroups.signal(pid, signal, reason);
 };
 
-const stop = (why: string): void => {
+/** How long the leaf asks Slurm why it is stopping: well inside KillWait (30 s by default), after which Slurm SIGKILLs the leaf too. */
+const ASK_MS = 3000;
+/** Settles once the leaf has said why the job is stopping; the final frame waits for it. */
+let stopSaid: Promise<void> = Promise.resolve();
+
+/** Stops the job at once; `say` makes the frame that tells the head why, emitted when known. */
+const stop = (say: () => Promise<LeafFrame>): void => {
   if (stopping || finished) return;
   stopping = true;
-  emit({ type: 'warning', id: task.id, text: `stopped by Slurm (${why}): sent SIGTERM, SIGKILL in ${manifest.grace} s` });
   signalJob('SIGTERM', 'stop');
   setTimeout(() => signalJob('SIGKILL', 'grace-expired'), manifest.grace * 1000).unref();
+  stopSaid = say().then(emit);
 };
 const begun = Date.now();
-/** Slurm sends the same SIGTERM for a cancel and a time limit; the clock tells them apart. */
-const why = (): string => {
+const warning = (why: string): LeafFrame => ({ type: 'warning', id: task.id, text: schedulerStoppedLine(why, manifest.grace) });
+/**
+ * Slurm sends the same SIGTERM for a cancel and a time limit: the controller tells them apart
+ * (`Reason=TimeLimit`, and the limit). Where it does not answer in time, the clock does: the
+ * task ran for the whole `--time` it was given.
+ */
+const whySlurmStops = async (): Promise<LeafFrame> => {
+  const asked = clusterId === '' ? null : await slurmEndReason(clusterId, ASK_MS);
   const limit = manifest.timeSeconds;
-  if (limit !== undefined && limit !== null && (Date.now() - begun) / 1000 >= Math.ceil(limit / 60) * 60 - 5) {
-    return `its time limit of ${Math.ceil(limit / 60)} min was reached`;
-  }
-  return 'cancelled';
+  const given = limit === undefined || limit === null || limit <= 0 ? null : slurmMinutes(limit) * 60;
+  const timeLimit = asked === null ? given !== null && (Date.now() - begun) / 1000 >= given - 5 : asked.timeLimit;
+  if (!timeLimit) return warning('cancelled');
+  return { type: 'time-limit', id: task.id, seconds: (asked?.timeLimit === true ? asked.seconds : null) ?? given };
 };
-process.on('SIGTERM', () => stop(why()));
-process.on('SIGINT', () => stop('interrupted'));
-process.on('SIGUSR2', () => stop('time limit near'));
+process.on('SIGTERM', () => stop(whySlurmStops));
+process.on('SIGINT', () => stop(() => Promise.resolve(warning('interrupted'))));
+process.on('SIGUSR2', () => stop(() => Promise.resolve(warning('time limit near'))));
 
 let ending = false;
 
@@ -79,6 +95,7 @@ const finish = async (exitCode: number | null, signal: NodeJS.Signals | null): P
   // Slurm's SIGTERM reaches the job and the leaf at once, and the job's end may be seen first:
   // a job killed by a signal waits a moment, so the leaf's own SIGTERM can say why first.
   if (!stopping && (signal !== null || (exitCode ?? 0) > 128)) await new Promise((resolve) => setTimeout(resolve, 300));
+  await stopSaid;
   finished = true;
   if (pid !== null) sampler.unwatch(pid);
   // Whatever the job left in its group must not outlive the task.

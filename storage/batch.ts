@@ -43,6 +43,8 @@ export type NodeChange =
       readonly rssPeak: number | null;
       /** A job that passed only after a retry. */
       readonly flaky?: boolean;
+      /** Seconds: the limit a `timeout` failure ran into, kept as the job's `timeout` (on a cluster, the scheduler's time limit). */
+      readonly timeout?: number;
     }
   /** A job on a cluster: the scheduler's id and, once it runs, the compute host. */
   | { readonly type: 'cluster'; readonly id: number; readonly clusterId: string; readonly host: string | null }

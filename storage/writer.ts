@@ -182,7 +182,7 @@ export class RunWriter {
       `UPDATE node SET state = ${State.complete}, ended_at = ?, result = ?, failure = ?, failure_detail = ?, exit_code = ?, signal = ?,
          msg_debug = coalesce(?, msg_debug), msg_info = coalesce(?, msg_info), msg_warning = coalesce(?, msg_warning),
          msg_error = coalesce(?, msg_error), msg_critical = coalesce(?, msg_critical),
-         cpu_peak = coalesce(?, cpu_peak), rss_peak = coalesce(?, rss_peak), flaky = ?
+         cpu_peak = coalesce(?, cpu_peak), rss_peak = coalesce(?, rss_peak), flaky = ?, timeout = coalesce(?, timeout)
        WHERE id = ?`,
     );
     this.#aborted = db.prepare(
@@ -554,6 +554,7 @@ export class RunWriter {
           change.cpuPeak,
           change.rssPeak,
           change.flaky === true ? 1 : 0,
+          change.timeout ?? null,
           change.id,
         );
         return;

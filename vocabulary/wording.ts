@@ -153,6 +153,11 @@ export const formatLimit = (seconds: number): string => {
 /** The runtime line of a job that ran past its `timeout`. */
 export const timedOutLine = (limit: number, grace: number): string =>
   `reached its ${formatLimit(limit)} timeout: sent SIGTERM, SIGKILL in ${formatLimit(grace)}`;
+/** The runtime line of a cluster job its scheduler stopped at its time limit (null: a limit it did not say). */
+export const schedulerTimeLimitLine = (limit: number | null, grace: number): string =>
+  `reached its ${limit === null ? '' : `${formatLimit(limit)} `}Slurm time limit: Slurm stopped it (SIGTERM, SIGKILL in ${formatLimit(grace)})`;
+/** The runtime line of a cluster job its scheduler stopped for another reason (a cancel). */
+export const schedulerStoppedLine = (why: string, grace: number): string => `stopped by Slurm (${why}): sent SIGTERM, SIGKILL in ${formatLimit(grace)}`;
 /** What a job or group stopped by its group's `group_timeout` is told. */
 export const groupTimedOut = (path: string, limit: number): string => `group '${path}' timed out after ${formatLimit(limit)} (its group_timeout)`;
 

@@ -19,6 +19,7 @@ import {
   outputCutLine,
   overMemoryLine,
   retryLine,
+  schedulerTimeLimitLine,
   shortageNotice,
   timedOutLine,
 } from '../../vocabulary/wording.js';
@@ -80,7 +81,7 @@ export class JobActor {
   #attempt = 1;
   #outputWatch: OutputWatch | null;
   #timeoutTimer: NodeJS.Timeout | null = null;
-  /** Set when the attempt ran out of time: its own `timeout` (`limit`), or its group's (null). */
+  /** Set when the attempt ran out of time: its own `timeout` or its cluster time limit (`limit`), or its group's (null). */
   #timedOut: { readonly limit: number | null } | null = null;
   /** SIGTERM was not enough: the grace period ran out and the group was killed. */
   #killed = false;
@@ -209,6 +210,7 @@ export class JobActor {
       note: (severity, text) => send({ type: 'note', severity, text }),
       ingested: (offset) => send({ type: 'ingested', offset }),
       placed: (clusterId, host) => send({ type: 'placed', clusterId, host }),
+      timeLimit: (seconds) => send({ type: 'time-limit', seconds }),
     };
     const cluster = this.#settings.cluster;
     if (cluster === undefined) {
@@ -341,7 +343,8 @@ export class JobActor {
         if (this.#remote !== null) {
           // A cluster job the run itself cancelled is interrupted; one that ended out of our sight is lost.
           this.#runtimeLine(this.#stopping ? Severity.WARNING : Severity.ERROR, this.#stopping ? `stopped: ${message.reason}` : `lost: ${message.reason}`);
-          this.#finish(null, null, this.#stopping ? null : 'cluster-lost');
+          // One its scheduler ended for its time limit is a timeout, whether or not its final report came.
+          this.#finish(null, null, this.#stopping || this.#timedOut !== null ? null : 'cluster-lost');
           return;
         }
         this.#runtimeLine(Severity.ERROR, `lost track of the job: ${message.reason}`);
@@ -365,6 +368,12 @@ export class JobActor {
         if (this.#timeoutTimer !== null) clearTimeout(this.#timeoutTimer);
         this.#timeoutTimer = null;
         this.#timeout();
+        return;
+      case 'time-limit':
+        // On a cluster the job's timeout is the scheduler's time limit: its end is a timeout too.
+        if (this.#done || this.#timedOut !== null) return;
+        this.#timedOut = { limit: message.seconds };
+        this.#runtimeLine(Severity.ERROR, schedulerTimeLimitLine(message.seconds, this.#settings.grace));
         return;
       case 'flow':
         this.#flow(message.paused);

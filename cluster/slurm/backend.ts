@@ -4,7 +4,17 @@
 import { spawn } from 'node:child_process';
 import type { ClusterBackend, ClusterCalls, ClusterJobStatus, ClusterLimits, SubmitRequest, Submitted } from '../backend.js';
 import { SubmitError } from '../backend.js';
-import { classifySubmitError, limitsFromConfig, parseConfig, parseParsable, parseSqueue, slurmMessage, SQUEUE_FORMAT } from './parse.js';
+import {
+  classifySubmitError,
+  limitsFromConfig,
+  parseConfig,
+  parseEndReason,
+  parseParsable,
+  parseSqueue,
+  slurmMessage,
+  SQUEUE_FORMAT,
+  type EndReason,
+} from './parse.js';
 import { sbatchArgs, TAG_PREFIX } from './sbatch-args.js';
 
 /** A Slurm command that does not answer within this long is treated as a transient failure. */
@@ -16,7 +26,7 @@ interface CommandResult {
   readonly stderr: string;
 }
 
-const run = (command: string, args: readonly string[]): Promise<CommandResult> =>
+const run = (command: string, args: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> =>
   new Promise((resolve) => {
     // Its own process group: a terminal's Ctrl+C reaches the whole foreground group, and must
     // not kill the scancel that the first Ctrl+C started (nor an sbatch half way through).
@@ -29,7 +39,7 @@ const run = (command: string, args: readonly string[]): Promise<CommandResult> =
     const timer = setTimeout(() => {
       why = `${command}: timed out`;
       child.kill('SIGKILL');
-    }, COMMAND_TIMEOUT_MS);
+    }, timeoutMs);
     child.on('error', (error: NodeJS.ErrnoException) => {
       why = `${command}: ${error.code === 'ENOENT' ? 'not found on PATH' : (error.code ?? error.message)}`;
     });
@@ -43,6 +53,17 @@ const run = (command: string, args: readonly string[]): Promise<CommandResult> =
 
 /** Whether Slurm's client tools are installed and a controller answers. */
 export const slurmAnswers = async (): Promise<boolean> => (await run('sinfo', ['-h', '-o', '%T'])).code === 0;
+
+/**
+ * Why Slurm is stopping job `clusterId` (`123` or `123_4`), asked by its leaf when the SIGTERM
+ * arrives: Slurm sends the same signal for a cancel and a time limit, and only the controller
+ * knows which (squeue shows the job COMPLETING with `Reason=TimeLimit`, or `None` for a cancel).
+ * Null when squeue did not answer within `timeoutMs`: the leaf must report before KillWait ends.
+ */
+export const slurmEndReason = async (clusterId: string, timeoutMs: number): Promise<EndReason | null> => {
+  const result = await run('squeue', ['-h', '-t', 'all', '-j', clusterId, '-o', '%r|%l'], timeoutMs);
+  return result.code === 0 ? parseEndReason(result.stdout) : null;
+};
 
 export class SlurmBackend implements ClusterBackend {
   readonly kind = 'slurm';

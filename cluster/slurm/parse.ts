@@ -1,5 +1,6 @@
 // Reading what Slurm's commands print: `scontrol show config`, `squeue -o '%i|%T|%r|%k'`,
-// `sbatch --parsable`, and sbatch's errors sorted into retry, wait or give up.
+// `squeue -o '%r|%l'` for why a job is ending, `sbatch --parsable`, and sbatch's errors sorted
+// into retry, wait or give up.
 import type { ClusterJobStatus, ClusterLimits, ClusterState, SubmitFailureKind } from '../backend.js';
 
 /** `Key = value` lines of `scontrol show config`. */
@@ -79,6 +80,40 @@ export const parseSqueue = (text: string, tagPrefix: string): ClusterJobStatus[]
     });
   }
   return statuses;
+};
+
+/**
+ * Seconds in a Slurm duration as squeue prints it (`M:SS`, `H:MM:SS`, `D-HH:MM:SS`); null for
+ * `UNLIMITED`, `NOT_SET`, `INVALID` and anything else.
+ */
+export const parseSlurmDuration = (text: string): number | null => {
+  const match = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(text.trim());
+  if (match === null) return null;
+  const [, days, a, b, c] = match;
+  const parts = [a, b, c].filter((part) => part !== undefined).map(Number);
+  // With a day, or three fields, the first is hours; `M:SS` otherwise, and a bare number is minutes.
+  const [h, m, s] =
+    days !== undefined || parts.length === 3
+      ? [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0]
+      : parts.length === 2
+        ? [0, parts[0]!, parts[1]!]
+        : [0, parts[0]!, 0];
+  return Number(days ?? 0) * 86_400 + h * 3600 + m * 60 + s;
+};
+
+/**
+ * Why Slurm is ending a job, from `squeue -h -o '%r|%l'` of that job while it is being stopped:
+ * for its time limit (`Reason=TimeLimit`, with the limit in seconds when squeue gave one), or
+ * for something else (a cancel says `None`).
+ */
+export type EndReason = { readonly timeLimit: true; readonly seconds: number | null } | { readonly timeLimit: false };
+
+/** Null when squeue did not list the job (the answer says nothing). */
+export const parseEndReason = (text: string): EndReason | null => {
+  const line = text.split('\n').find((candidate) => candidate.includes('|'));
+  if (line === undefined) return null;
+  const [reason = '', limit = ''] = line.trim().split('|');
+  return reason === 'TimeLimit' ? { timeLimit: true, seconds: parseSlurmDuration(limit) } : { timeLimit: false };
 };
 
 /** `sbatch --parsable` prints `jobid` or `jobid;cluster`. */

@@ -8,9 +8,12 @@ const MIB = 1024 * 1024;
 /** Marks the `--comment` of every job Gator submits; the rest is the batch's tag. */
 export const TAG_PREFIX = 'gator:';
 
-/** Seconds as Slurm's `D-HH:MM:SS`, rounded up to whole minutes (Slurm's own granularity). */
+/** A time limit in seconds as the whole minutes Slurm enforces (its own granularity): rounded up, at least one. */
+export const slurmMinutes = (seconds: number): number => Math.max(1, Math.ceil(seconds / 60));
+
+/** Seconds as Slurm's `D-HH:MM:SS`, rounded up to whole minutes. */
 export const slurmTime = (seconds: number): string => {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  const minutes = slurmMinutes(seconds);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;

@@ -41,6 +41,7 @@ const listen = (): { heard: Heard; listener: LeafListener } => {
     },
     sample: () => heard.samples++,
     warning: (text) => heard.events.push(`warning ${text}`),
+    timeLimit: (seconds) => heard.events.push(`time-limit ${seconds}`),
     ingested: (offset) => (heard.ingested = offset),
     ended: (code, signal) => (heard.end = `ended ${code} ${signal}`),
     rejected: (message) => (heard.end = `rejected ${message}`),

@@ -70,6 +70,7 @@ export class ClusterLauncher {
       output: (stream: 0 | 1, chunk: Buffer) => listener.output(stream, chunk),
       sample: (ts: number, nproc: number, cpu: number, rss: number) => listener.sample?.({ ts, nproc, cpu, rss }),
       warning: (text: string) => listener.note?.('WARNING', text),
+      timeLimit: (seconds: number | null) => listener.timeLimit?.(seconds),
       ingested: (offset: number) => listener.ingested?.(offset),
       ended: (exitCode: number | null, signal: string | null) => listener.ended(exitCode, signal as NodeJS.Signals | null, false),
       rejected: (message: string) => listener.failed('ESUBMIT', `Slurm refused the job: ${message}`, false),

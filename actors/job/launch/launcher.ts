@@ -30,6 +30,8 @@ export interface LaunchListener {
   note?(severity: 'DEBUG' | 'WARNING' | 'ERROR', text: string): void;
   /** A cluster leaf: every frame up to this spool offset has been delivered. */
   ingested?(offset: number): void;
+  /** A cluster leaf: the scheduler is ending it for its time limit, of this many seconds (null: not known). */
+  timeLimit?(seconds: number | null): void;
   /** A cluster leaf: the scheduler's id for it and, once it runs, its host. */
   placed?(clusterId: string, host: string | null): void;
   started(pid: number): void;

@@ -2,7 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeFrame, readFrames, type LeafFrame } from '../../../cluster/frames.js';
-import { classifySubmitError, limitsFromConfig, parseConfig, parseParsable, parseSqueue, slurmMessage } from '../../../cluster/slurm/parse.js';
+import {
+  classifySubmitError,
+  limitsFromConfig,
+  parseConfig,
+  parseEndReason,
+  parseParsable,
+  parseSlurmDuration,
+  parseSqueue,
+  slurmMessage,
+} from '../../../cluster/slurm/parse.js';
 import { resourceArgs, slurmTime } from '../../../cluster/slurm/sbatch-args.js';
 
 const NONE = { cores: 0, memoryBytes: 0, licenses: {}, timeSeconds: null, partition: null, account: null, qos: null, extraArgs: [] };
@@ -29,6 +38,20 @@ describe('Slurm output parsing', () => {
       ],
     );
     assert.equal(parseSqueue('9|OUT_OF_MEMORY|None|gator:1', 'gator:')[0]!.state, 'out-of-memory');
+  });
+
+  it('reads durations and why a job is ending (squeue -o %r|%l while Slurm stops it)', () => {
+    assert.equal(parseSlurmDuration('1:00'), 60);
+    assert.equal(parseSlurmDuration('0:30'), 30);
+    assert.equal(parseSlurmDuration('1:30:00'), 5400);
+    assert.equal(parseSlurmDuration('2-01:00:05'), 2 * 86400 + 3605);
+    assert.equal(parseSlurmDuration('UNLIMITED'), null);
+    assert.equal(parseSlurmDuration('NOT_SET'), null);
+    // As squeue printed it for a job past --time=1, and for a scancel, on Slurm 22.05.
+    assert.deepEqual(parseEndReason('TimeLimit|1:00\n'), { timeLimit: true, seconds: 60 });
+    assert.deepEqual(parseEndReason('TimeLimit|UNLIMITED\n'), { timeLimit: true, seconds: null });
+    assert.deepEqual(parseEndReason('None|UNLIMITED\n'), { timeLimit: false });
+    assert.equal(parseEndReason(''), null);
   });
 
   it('reads --parsable with and without a cluster suffix', () => {
@@ -84,6 +107,7 @@ describe('leaf frames', () => {
       { type: 'output', id: 7, stream: 1, chunk: Buffer.from([0xff, 0x0a]) },
       { type: 'sample', id: 7, ts: 1.5, nproc: 2, cpu: 12.5, rss: 4096 },
       { type: 'warning', id: 7, text: 'stopped' },
+      { type: 'time-limit', id: 7, seconds: 120 },
       { type: 'failed', id: 7, code: 'ENOENT', message: 'exec failed' },
       { type: 'ended', id: 7, exitCode: null, signal: 'SIGTERM' },
     ];
