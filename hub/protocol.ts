@@ -27,6 +27,12 @@ export interface RunSummary {
   readonly latest: boolean;
 }
 
+/** A run under DIR that cannot be shown (an older gator's database, a damaged file), and why, in one sentence. */
+export interface UnreadableRun {
+  readonly name: string;
+  readonly reason: string;
+}
+
 export interface RunDetail extends RunSummary {
   readonly argv: readonly string[];
   readonly pid: number | null;
@@ -210,6 +216,8 @@ export interface StreamEvents {
   runs: readonly RunSummary[];
   /** One run's summary changed (counts, status, result). */
   run: RunSummary;
+  /** The runs that cannot be read, at connect and whenever that list changes. */
+  unreadable: readonly UnreadableRun[];
   /** Nodes of the watched run changed: new rows for leaves, new counts for groups. */
   nodes: { readonly run: string; readonly nodes: readonly TreeNode[]; readonly reset: boolean };
   /** The watched job's row changed. */

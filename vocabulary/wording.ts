@@ -203,10 +203,26 @@ export const shellQuote = (word: string): string => (SHELL_SAFE.test(word) ? wor
 export const displayCommand = (command: string, args: readonly string[]): string => [command, ...args].map(shellQuote).join(' ');
 
 /** `gator replay <db> --job <path>`, with the database path relative to `cwd` when that is shorter. */
-export const replayCommand = (dbPath: string, jobPath: string, cwd: string = process.cwd()): string => {
-  const relative = path.relative(cwd, dbPath);
-  const shown = relative !== '' && !relative.startsWith('..') && relative.length < dbPath.length ? relative : dbPath;
-  return `gator replay ${shellQuote(shown)} --job ${shellQuote(jobPath)}`;
+export const replayCommand = (dbPath: string, jobPath: string, cwd: string = process.cwd()): string =>
+  `gator replay ${shellQuote(shownPath(dbPath, cwd))} --job ${shellQuote(jobPath)}`;
+
+/** A file as a person here would name it: relative to `cwd` when it is under it, else as given. */
+export const shownPath = (file: string, cwd: string = process.cwd()): string => {
+  const relative = path.relative(cwd, file);
+  return relative !== '' && !relative.startsWith('..') && relative.length < file.length ? relative : file;
+};
+
+/**
+ * Why a run database written by another gator cannot be read, in one sentence: the file, the
+ * version it was written with and the one this gator reads. `missing`: the public views an
+ * older database of this same version lacks (written before they were added).
+ */
+export const runDatabaseVersionLine = (file: string, written: number, reads: number, missing: readonly string[] = []): string => {
+  if (written > reads)
+    return `${file} was written by a newer gator (run database version ${written}; this gator reads version ${reads}): open it with that gator`;
+  const without = missing.length === 0 ? '' : ` without the ${missing.length === 1 ? 'view' : 'views'} ${missing.join(', ')}`;
+  const withThem = missing.length === 0 ? '' : ` with ${missing.length === 1 ? 'it' : 'them'}`;
+  return `${file} was written by an older gator (run database version ${written}${without}; this gator reads version ${reads}${withThem}): open it with the gator that wrote it`;
 };
 
 /**

@@ -4,7 +4,7 @@ import { type Command } from 'commander';
 import { formatDuration } from '../../console/durations.js';
 import { DEFAULT_TRACKING_ROOT } from '../../storage/readers/open-run.js';
 import { listRuns, type ListedRun } from '../../storage/readers/runs-list.js';
-import { withUserErrors } from '../usage-error.js';
+import { USAGE_EXIT, withUserErrors } from '../usage-error.js';
 
 interface RunsFlags {
   readonly json: boolean;
@@ -70,6 +70,8 @@ function runs(dir: string, flags: RunsFlags): void {
   }
   for (const bad of unreadable) process.stderr.write(`gator: skipped ${bad.dir}: ${bad.error}\n`);
   if (listed.length === 0 && unreadable.length === 0) process.stderr.write(`gator: no runs under ${dir}\n`);
+  // Nothing could be listed and something could not be read: the user's to fix, as for the other readers.
+  else if (listed.length === 0) process.exitCode = USAGE_EXIT;
 }
 
 function table(listed: readonly ListedRun[]): string {

@@ -54,6 +54,8 @@ export class Live {
   #watcher: FSWatcher | null = null;
   #scanSoon: NodeJS.Timeout | null = null;
   #busy = false;
+  /** The unreadable runs as last sent, so a scan that changes nothing sends nothing. */
+  #unreadableSaid = '[]';
 
   constructor(
     readonly catalog: Catalog,
@@ -94,6 +96,7 @@ export class Live {
   subscribe(subscriber: Subscriber): () => void {
     this.#subscribers.add(subscriber);
     subscriber.send('runs', this.views.summaries());
+    subscriber.send('unreadable', this.views.unreadable());
     return () => this.#subscribers.delete(subscriber);
   }
 
@@ -104,6 +107,12 @@ export class Live {
   rescan(): void {
     const change = this.catalog.scan();
     this.#watch();
+    const unreadable = this.views.unreadable();
+    const said = JSON.stringify(unreadable);
+    if (said !== this.#unreadableSaid) {
+      this.#unreadableSaid = said;
+      for (const subscriber of this.#subscribers) subscriber.send('unreadable', unreadable);
+    }
     if (change.added.length === 0 && change.removed.length === 0) return;
     for (const name of change.removed) this.logs.forget(name);
     const runs = this.views.summaries();

@@ -94,6 +94,7 @@ export function hubApp({ views, live, assets, access: accessOptions }: HubRoutes
 
   // --- the JSON API -------------------------------------------------------------------------
   app.get('/api/runs', (c) => c.json(views.summaries()));
+  app.get('/api/unreadable', (c) => c.json(views.unreadable()));
   app.get('/api/runs/:run', (c) => c.json(views.detail(runName(c))));
   app.get('/api/runs/:run/children', (c) => {
     const parent = c.req.query('parent');

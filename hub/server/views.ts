@@ -14,6 +14,7 @@ import type {
   Series,
   TimelineData,
   TreeNode,
+  UnreadableRun,
   ViewDoc,
 } from '../protocol.js';
 import { failureReason, jobDuration, readJob } from '../../storage/readers/jobs.js';
@@ -54,8 +55,17 @@ export class Views {
 
   run(name: string): WatchedRun {
     const run = this.catalog.get(name);
-    if (run === undefined) throw new NotFound(`no run named ${JSON.stringify(name)} here`);
-    return run;
+    if (run !== undefined) return run;
+    const unreadable = this.catalog.unreadable().find((entry) => entry.name === name);
+    throw new NotFound(unreadable === undefined ? `no run named ${JSON.stringify(name)} here` : unreadable.error);
+  }
+
+  /** Runs under DIR that cannot be read, by name, with the readers' sentence for each. */
+  unreadable(): UnreadableRun[] {
+    return this.catalog
+      .unreadable()
+      .map(({ name, error }) => ({ name, reason: error }))
+      .sort((a, b) => (a.name < b.name ? 1 : -1));
   }
 
   summaries(): RunSummary[] {

@@ -1,5 +1,6 @@
 // What can go wrong when reading a run database, as typed errors whose message is the one
 // line a user sees after `gator: `.
+import { runDatabaseVersionLine, shownPath } from '../../vocabulary/wording.js';
 
 /** Base of every reader error: the message is complete and fit to print as is. */
 export class ReaderError extends Error {
@@ -30,6 +31,22 @@ export class NotARunDatabaseError extends ReaderError {
     options?: { cause?: unknown },
   ) {
     super(`${dbPath} is not a readable Gator run database: ${detail}`, options);
+  }
+}
+
+/**
+ * The file is a Gator run database, written by a gator of another schema version (older: a lower
+ * `user_version`, or the same one without views added since; newer: a higher one).
+ */
+export class RunDatabaseVersionError extends ReaderError {
+  override readonly name = 'RunDatabaseVersionError';
+  constructor(
+    readonly dbPath: string,
+    readonly written: number,
+    readonly reads: number,
+    readonly missingViews: readonly string[] = [],
+  ) {
+    super(runDatabaseVersionLine(shownPath(dbPath), written, reads, missingViews));
   }
 }
 

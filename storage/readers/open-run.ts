@@ -5,7 +5,7 @@ import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { APPLICATION_ID, PUBLIC_VIEWS, SCHEMA_VERSION } from '../schema.js';
-import { NotARunDatabaseError, RunNotFoundError, sqliteMessage } from './errors.js';
+import { NotARunDatabaseError, RunDatabaseVersionError, RunNotFoundError, sqliteMessage } from './errors.js';
 
 /** The database file in every run's tracking directory (the runner's `cli/tracking.ts` agrees). */
 export const RUN_DB_NAME = 'run.sqlite';
@@ -101,16 +101,19 @@ export function openRunDatabase(dbPath: string): Database.Database {
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     if (applicationId !== 0 && applicationId !== APPLICATION_ID) throw new NotARunDatabaseError(dbPath, 'it belongs to another application');
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new NotARunDatabaseError(dbPath, `it was written by a newer Gator (schema ${version}; this one reads up to ${SCHEMA_VERSION})`);
-    }
+    if (version > SCHEMA_VERSION) throw new RunDatabaseVersionError(dbPath, version, SCHEMA_VERSION);
     const views = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'view'").pluck().all() as string[]);
     const missing = PUBLIC_VIEWS.filter((view) => !views.has(view));
+    // Every gator marks its databases: one of an older schema is refused in so many words, the
+    // views it lacks being only the symptom (its columns differ too).
+    if (applicationId === APPLICATION_ID && (version < SCHEMA_VERSION || missing.length > 0)) {
+      throw new RunDatabaseVersionError(dbPath, version, SCHEMA_VERSION, version < SCHEMA_VERSION ? [] : missing);
+    }
     if (missing.length > 0) throw new NotARunDatabaseError(dbPath, `views missing: ${missing.join(', ')}`);
     return db;
   } catch (error) {
     db.close();
-    if (error instanceof NotARunDatabaseError) throw error;
+    if (error instanceof NotARunDatabaseError || error instanceof RunDatabaseVersionError) throw error;
     throw new NotARunDatabaseError(dbPath, sqliteMessage(error), { cause: error });
   }
 }

@@ -646,3 +646,17 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   if (file === undefined) throw new Error('usage: make-run-db.ts live DB');
   runLiveWriter(file);
 }
+
+/**
+ * Makes a run database written by the real writer look like an older gator's: an earlier
+ * `PRAGMA user_version`, and the public views that gator did not have yet dropped.
+ */
+export function ageRunDatabase(dbPath: string, version: number, dropViews: readonly string[]): void {
+  const db = new Database(dbPath);
+  try {
+    for (const view of dropViews) db.exec(`DROP VIEW ${view}`);
+    db.pragma(`user_version = ${version}`);
+  } finally {
+    db.close();
+  }
+}

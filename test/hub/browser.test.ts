@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { GATOR } from '../helpers/cli.js';
+import { ageRunDatabase } from '../helpers/make-run-db.js';
 import {
   browserSkip,
   exited,
@@ -157,6 +158,27 @@ describe('the hub in a browser', { skip: skip ?? false }, () => {
     await until(async () => ((await countIn('live', 'passed')) === 2 ? true : undefined), 'passed to become 2 in place');
     assert.equal(await countIn('live', 'running'), 2);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 42, 'the page was not reloaded');
+  });
+
+  it("lists an older gator's run as unreadable, with the reason, as it appears and without a reload", async () => {
+    await page.goto(open('/'));
+    await page.locator('tr[data-run="passed"]').waitFor();
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 9));
+    assert.equal(runSpec(join(dir, 'smoke.yaml'), join(dir, 'aging'), [], dir), 0);
+    ageRunDatabase(join(dir, 'aging', 'run.sqlite'), 1, ['cluster_jobs', 'metric_rollup']);
+    renameSync(join(dir, 'aging'), join(root, 'ancient'));
+    const row = page.locator('tr[data-run="ancient"]');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-status'), 'unreadable');
+    assert.equal(await row.locator('[data-result]').textContent(), 'unreadable');
+    const cli = spawnSync(process.execPath, [GATOR, 'query', join('tracking', 'ancient'), 'SELECT 1'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(cli.status, 2);
+    assert.equal(`gator: ${await row.locator('[data-testid="unreadable-reason"]').textContent()}\n`, cli.stderr);
+    assert.match(cli.stderr, /was written by an older gator \(run database version 1; this gator reads version \d+\)/);
+    // The readable runs are still there, and the page was not reloaded.
+    assert.equal(await page.locator('tr[data-run="passed"] [data-result]').textContent(), 'passed');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 9);
+    rmSync(join(root, 'ancient'), { recursive: true, force: true });
   });
 
   it("shows a live job's new line on its open page and follows the newest line", async () => {

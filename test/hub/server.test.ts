@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GATOR } from '../helpers/cli.js';
-import { RunDbBuilder } from '../helpers/make-run-db.js';
+import { ageRunDatabase, RunDbBuilder } from '../helpers/make-run-db.js';
+import { SCHEMA_VERSION } from '../../storage/schema.js';
 import { exited, gatorOutput, runSpec, startHubProcess, startRun, tempRoot, until, writeFile, type HubProcess } from '../helpers/hub.js';
 
 const dir = tempRoot('gator-hub-server-');
@@ -180,6 +181,30 @@ describe('gator hub over HTTP', () => {
     assert.equal(again.status, 1);
     assert.equal(again.stdout, 'start\n');
     assert.equal(again.stderr, `ERROR: mismatch at 0x1f${group.example.path.slice(-1)}\n`);
+  });
+
+  it("lists an older gator's run as unreadable with the readers' sentence, and answers its pages with it", async () => {
+    // A real run, aged as an older gator left it, then moved in whole (the hub never sees it readable).
+    assert.equal(runSpec(join(dir, 'pass.yaml'), join(dir, 'aging')), 0);
+    ageRunDatabase(join(dir, 'aging', 'run.sqlite'), 2, ['cluster_jobs']);
+    renameSync(join(dir, 'aging'), join(root, 'old'));
+    const sentence = `tracking/old/run.sqlite was written by an older gator (run database version 2; this gator reads version ${SCHEMA_VERSION}): open it with the gator that wrote it`;
+    const listed = await until(async () => {
+      const unreadable = (await (await get('/api/unreadable')).json()) as { name: string; reason: string }[];
+      return unreadable.length > 0 ? unreadable : undefined;
+    }, 'the old run to be listed as unreadable');
+    assert.deepEqual(listed, [{ name: 'old', reason: sentence }]);
+    // The very sentence `gator query` says for it, from the directory the hub was started in.
+    const cli = spawnSync(process.execPath, [GATOR, 'query', join('tracking', 'old'), 'SELECT 1'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(cli.status, 2);
+    assert.equal(cli.stderr, `gator: ${sentence}\n`);
+    // Not among the readable runs, and its pages answer with the reason, not a missing run.
+    assert.ok(!((await (await get('/api/runs')).json()) as { name: string }[]).some((run) => run.name === 'old'));
+    const page = await get('/api/runs/old');
+    assert.equal(page.status, 404);
+    assert.deepEqual(await page.json(), { error: sentence });
+    rmSync(join(root, 'old'), { recursive: true, force: true });
+    await until(async () => (((await (await get('/api/unreadable')).json()) as unknown[]).length === 0 ? true : undefined), 'the old run to go');
   });
 
   it('rolls up metrics, sums resource samples per tick and lays out the timeline of a run', async () => {

@@ -1,7 +1,8 @@
 // The runs screen: every run under DIR, newest first, with its result and live counts; live
-// runs update in place from the stream.
+// runs update in place from the stream. Runs that cannot be read (an older gator's database)
+// are listed after them with the reason, in the readers' words.
 import { useEffect, useState } from 'preact/hooks';
-import type { RunSummary } from '../../protocol.js';
+import type { RunSummary, UnreadableRun } from '../../protocol.js';
 import { getJson, openStream } from '../api.js';
 import { CountCells } from '../parts/counts.js';
 import { CATEGORY_WORDS, dateTime, formatDuration, liveDuration, resultClass, resultWord } from '../format.js';
@@ -18,9 +19,11 @@ const sortRuns = (runs: readonly Received[]): Received[] => [...runs].sort((a, b
 export function RunsPage() {
   const [runs, setRuns] = useState<Received[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [unreadable, setUnreadable] = useState<readonly UnreadableRun[]>([]);
   const now = useNow(1000);
 
   useEffect(() => {
+    getJson<UnreadableRun[]>('/api/unreadable').then(setUnreadable, (e: Error) => setError(e.message));
     getJson<RunSummary[]>('/api/runs').then(
       (list) => setRuns(sortRuns(list.map((run) => ({ run, at: Date.now() })))),
       (e: Error) => setError(e.message),
@@ -29,6 +32,7 @@ export function RunsPage() {
       {},
       {
         runs: (list) => setRuns(sortRuns(list.map((run) => ({ run, at: Date.now() })))),
+        unreadable: setUnreadable,
         run: (run) =>
           setRuns((known) => {
             const list = known ?? [];
@@ -41,7 +45,7 @@ export function RunsPage() {
 
   if (error !== null) return <p class="error">{error}</p>;
   if (runs === null) return <p class="loading">Loading runs…</p>;
-  if (runs.length === 0)
+  if (runs.length === 0 && unreadable.length === 0)
     return (
       <p class="empty">
         No runs here yet. Start one with <code>gator run SPEC.yaml</code>; it appears here as soon as it begins.
@@ -87,6 +91,19 @@ export function RunsPage() {
                 {run.spec}
               </td>
               <td>{run.host}</td>
+            </tr>
+          ))}
+          {unreadable.map((run) => (
+            <tr data-run={run.name} data-status="unreadable" class="run-row unreadable">
+              <td>{run.name}</td>
+              <td>
+                <span class="badge unreadable" data-result>
+                  unreadable
+                </span>
+              </td>
+              <td colSpan={CATEGORY_WORDS.length + 5} class="unreadable-reason" data-testid="unreadable-reason">
+                {run.reason}
+              </td>
             </tr>
           ))}
         </tbody>

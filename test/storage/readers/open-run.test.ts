@@ -3,10 +3,11 @@ import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { NotARunDatabaseError, RunNotFoundError } from '../../../storage/readers/errors.js';
+import { NotARunDatabaseError, RunDatabaseVersionError, RunNotFoundError } from '../../../storage/readers/errors.js';
+import { SCHEMA_VERSION } from '../../../storage/schema.js';
 import { openRun, resolveRun } from '../../../storage/readers/open-run.js';
 import { readRun } from '../../../storage/readers/run-info.js';
-import { makeStandardRun, tempDir } from '../../helpers/make-run-db.js';
+import { ageRunDatabase, makeStandardRun, tempDir } from '../../helpers/make-run-db.js';
 
 const dir = realpathSync(tempDir());
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,6 +72,42 @@ describe('openRun', () => {
     assert.throws(
       () => openRun(foreign),
       (error: unknown) => error instanceof NotARunDatabaseError && /another application/.test(error.message),
+    );
+  });
+
+  it("refuses an older or a newer gator's run database in one sentence naming the file and both versions", () => {
+    const refused = (file: string): string => {
+      try {
+        openRun(file).close();
+      } catch (error) {
+        assert.ok(error instanceof RunDatabaseVersionError, String(error));
+        return error.message;
+      }
+      assert.fail(`${file} was opened`);
+    };
+    const made = (name: string): string => {
+      const file = join(dir, `${name}.sqlite`);
+      makeStandardRun(file, 'finished');
+      return file;
+    };
+    const old = made('old');
+    ageRunDatabase(old, 1, ['cluster_jobs', 'metric_rollup']);
+    assert.equal(
+      refused(old),
+      `${old} was written by an older gator (run database version 1; this gator reads version ${SCHEMA_VERSION}): open it with the gator that wrote it`,
+    );
+    // Made before a view was added, under the same version number: the views it lacks are named.
+    const before = made('before');
+    ageRunDatabase(before, SCHEMA_VERSION, ['cluster_jobs']);
+    assert.equal(
+      refused(before),
+      `${before} was written by an older gator (run database version ${SCHEMA_VERSION} without the view cluster_jobs; this gator reads version ${SCHEMA_VERSION} with it): open it with the gator that wrote it`,
+    );
+    const newer = made('newer');
+    ageRunDatabase(newer, SCHEMA_VERSION + 1, []);
+    assert.equal(
+      refused(newer),
+      `${newer} was written by a newer gator (run database version ${SCHEMA_VERSION + 1}; this gator reads version ${SCHEMA_VERSION}): open it with that gator`,
     );
   });
 });
