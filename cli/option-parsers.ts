@@ -10,9 +10,21 @@ export const parseCount = (value: string): number => {
   return n;
 };
 
+/** A day: no wait the runner's options set is longer (a timer past 24.8 days would fire at once). */
+const MAX_OPTION_SECONDS = 86_400;
+
 export const parseSeconds = (value: string): number => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected seconds (a number ≥ 0), got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > MAX_OPTION_SECONDS)
+    throw new InvalidArgumentError(`expected seconds from 0 to ${MAX_OPTION_SECONDS}, got '${value}'`);
+  return n;
+};
+
+/** `--interval`: how often each running job is sampled; under 0.1 s the sampling would take the CPU it measures. */
+export const parseSampleInterval = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0.1 || n > MAX_OPTION_SECONDS)
+    throw new InvalidArgumentError(`expected seconds from 0.1 to ${MAX_OPTION_SECONDS}, got '${value}'`);
   return n;
 };
 

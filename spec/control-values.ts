@@ -51,7 +51,8 @@ export function readDuration(ctx: ReadContext, field: Field): number | null | un
   } else {
     return wrongType(ctx, node, `${field.name} must be a duration such as 90s, 30m or 2h`);
   }
-  if (!Number.isFinite(seconds) || seconds < 0) return ctx.problems.add(ctx.src.posOf(node), `${field.name} must not be negative`);
+  if (seconds < 0) return ctx.problems.add(ctx.src.posOf(node), `${field.name} must not be negative`);
+  if (!Number.isFinite(seconds)) return ctx.problems.add(ctx.src.posOf(node), `${field.name} must be a finite duration, or none`);
   return seconds === 0 ? null : seconds;
 }
 

@@ -8,6 +8,7 @@ import { Result, Severity, type ResultCode } from '../../vocabulary/codes.js';
 import { unreachable } from '../../vocabulary/unreachable.js';
 import { STOPPING_REASON, groupTimedOut } from '../../vocabulary/wording.js';
 import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
+import { afterSeconds, type Timer } from '../timers.js';
 import { JobActorType } from '../job/job-actor.js';
 import { reportAborted, reportCrashed, reportEnded, reportLine, reportNotStarted, type ChildRange } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
@@ -49,7 +50,7 @@ export class GroupActor {
   /** Why children that have not started will not: the run stops, a timeout, `--max-failures`. */
   #notStarting: string | null = null;
   #timedOut = false;
-  #timer: NodeJS.Timeout | null = null;
+  #timer: Timer | null = null;
   #startedAt = now();
   #nextHost = 0;
 
@@ -73,7 +74,7 @@ export class GroupActor {
     }
     this.#open = this.#children.size;
     if (node.groupTimeout !== null && this.#open > 0) {
-      this.#timer = setTimeout(() => context.send(context.self, { type: 'group-timeout' }), node.groupTimeout * 1000);
+      this.#timer = afterSeconds(node.groupTimeout, () => context.send(context.self, { type: 'group-timeout' }));
     }
     // Taken over from an earlier head: what completed stays as it was, and its dependents count it.
     const resume = init.resume;
@@ -255,7 +256,7 @@ export class GroupActor {
 
   /** `group_timeout` ran out: stop what runs under the group (as `timeout`), start nothing more. */
   #groupTimeout(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = null;
     if (this.#open === 0 || this.#open === Number.POSITIVE_INFINITY) return;
     const node = this.#init.node;
@@ -331,7 +332,7 @@ export class GroupActor {
   }
 
   stopped(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer?.cancel();
   }
 }
 

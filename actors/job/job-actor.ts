@@ -25,6 +25,7 @@ import {
 } from '../../vocabulary/wording.js';
 import { describeRule } from '../../spec/retry-rule.js';
 import { JOB_HOST_SERVICES, type JobHostServices } from '../job-host-services.js';
+import { afterSeconds, type Timer } from '../timers.js';
 import { reportEnded } from '../node-outcome.js';
 import type { Outbox } from '../outbox-actor.js';
 import type { GroupSignal, ProcessGroups, SignalReason } from '../process-groups.js';
@@ -80,7 +81,7 @@ export class JobActor {
   /** 1 for the first attempt; more after retries. */
   #attempt = 1;
   #outputWatch: OutputWatch | null;
-  #timeoutTimer: NodeJS.Timeout | null = null;
+  #timeoutTimer: Timer | null = null;
   /** Set when the attempt ran out of time: its own `timeout` or its cluster time limit (`limit`), or its group's (null). */
   #timedOut: { readonly limit: number | null } | null = null;
   /** SIGTERM was not enough: the grace period ran out and the group was killed. */
@@ -93,7 +94,7 @@ export class JobActor {
   #splitters: [LineSplitter, LineSplitter];
   #stopping = false;
   #forced = false;
-  #graceTimer: NodeJS.Timeout | null = null;
+  #graceTimer: Timer | null = null;
   #forceTimer: NodeJS.Timeout | null = null;
   #relaunchTimer: NodeJS.Timeout | null = null;
   #shortages = 0;
@@ -225,7 +226,7 @@ export class JobActor {
       if (port === null) delete env['GATOR_PARENT'];
       // On a cluster the job's timeout is its scheduler time limit instead.
       const limit = job.policy.timeout;
-      if (limit !== null) this.#timeoutTimer = setTimeout(() => send({ type: 'timed-out' }), limit * 1000);
+      if (limit !== null) this.#timeoutTimer = afterSeconds(limit, () => send({ type: 'timed-out' }));
       this.#process = this.#services.launcher.launch({ command: job.command, args: job.args, cwd: job.cwd, env }, listener);
     } else {
       // The job's own timeout is its Slurm time limit, unless a scheduler: section sets one.
@@ -359,13 +360,13 @@ export class JobActor {
         return;
       case 'grace-expired':
         // Delivered by the timer, or by hand: either way it is spent.
-        if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
+        this.#graceTimer?.cancel();
         this.#graceTimer = null;
         if (this.#pid !== null) this.#killed = true;
         this.#signal('SIGKILL', 'grace-expired');
         return;
       case 'timed-out':
-        if (this.#timeoutTimer !== null) clearTimeout(this.#timeoutTimer);
+        this.#timeoutTimer?.cancel();
         this.#timeoutTimer = null;
         this.#timeout();
         return;
@@ -521,7 +522,7 @@ export class JobActor {
   }
 
   #startGrace(): void {
-    this.#graceTimer ??= setTimeout(() => this.#context.send(this.#context.self, { type: 'grace-expired' }), this.#settings.grace * 1000);
+    this.#graceTimer ??= afterSeconds(this.#settings.grace, () => this.#context.send(this.#context.self, { type: 'grace-expired' }));
   }
 
   #signal(signal: GroupSignal, reason: SignalReason): void {
@@ -675,8 +676,8 @@ export class JobActor {
   }
 
   #clearTimers(): void {
-    if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
-    if (this.#timeoutTimer !== null) clearTimeout(this.#timeoutTimer);
+    this.#graceTimer?.cancel();
+    this.#timeoutTimer?.cancel();
     this.#graceTimer = null;
     this.#timeoutTimer = null;
   }

@@ -21,6 +21,7 @@ import {
   parseMemoryFlag,
   parseMultiplier,
   parseRunSeed,
+  parseSampleInterval,
   parseSeconds,
   parseTimeout,
   type LimitOption,
@@ -68,7 +69,7 @@ export const addRunOptions = (command: Command): Command =>
     .option('--tracking <dir>', "directory for this run's database (default: ./tracking/<timestamp>, linked from ./tracking/latest)")
     .option('--shared', 'let your group read the run: directories 0750 and database 0640 instead of 0700 and 0600 (for team tracking directories)', false)
     .option('-j, --jobs <n>', 'jobs running at once', parseCount, availableParallelism())
-    .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSeconds, 1)
+    .option('--interval <seconds>', 'seconds between resource samples of each running job', parseSampleInterval, 1)
     .addOption(
       new Option('--limit-warning <n>', 'a job fails with more WARNING messages than this ("none": unlimited)')
         .argParser(parseLimit)

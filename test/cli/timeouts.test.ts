@@ -162,4 +162,13 @@ describe('timeouts', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--timeout.*cannot read "soon" as a duration/);
   });
+
+  it('waits out a timeout longer than 24.8 days instead of firing at once', async () => {
+    const longSpec = writeSpec(dir, 'long.yaml', `!Job {id: long, timeout: 30d, command: sleep, args: ['0.5']}\n`);
+    const t = join(dir, 'tracking', 'long');
+    const run = await gator(['run', longSpec, '--quiet', '--tracking', t], { cwd: dir });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.doesNotMatch(run.stderr, /TimeoutOverflowWarning/);
+    assert.equal(rows(t).get('long')?.result, 'success');
+  });
 });
