@@ -77,12 +77,13 @@ export class LiveView {
    */
   frame(force = false, reuse?: readonly string[]): void {
     if (this.#timer === null) return;
-    const panel = reuse ?? this.#render(this.#stream.columns || 80, this.#stream.rows || 24);
+    const [columns, rows] = this.#size();
+    const panel = reuse ?? this.#render(columns, rows);
     const panelText = panel.join('\n');
     if (!force && this.#queued.length === 0 && panelText === this.#lastPanel) return;
     const out =
       ansiEscapes.beginSynchronizedOutput +
-      this.#erase() +
+      this.#erase(columns) +
       this.#takeQueued() +
       // Wrapping off around the panel: a line whose width is misjudged is cut, not wrapped onto
       // a row the next erase would not know about.
@@ -106,6 +107,22 @@ export class LiveView {
     this.#guard.leave(ansiEscapes.beginSynchronizedOutput + this.#erase() + this.#takeQueued());
   }
 
+  /**
+   * The terminal's size now, asked of the terminal (one ioctl): `stream.columns` changes only
+   * when Node handles SIGWINCH, and a frame drawn between a resize and that signal erased the
+   * old panel at the old width while the terminal had re-wrapped it at the new one, leaving its
+   * top line behind (seen under load in the tmux test that narrows the terminal mid-run).
+   */
+  #size(): [columns: number, rows: number] {
+    try {
+      const [columns, rows] = this.#stream.getWindowSize();
+      if (columns > 0 && rows > 0) return [columns, rows];
+    } catch {
+      // Not a terminal after all (a test's stream): what the stream says.
+    }
+    return [this.#stream.columns || 80, this.#stream.rows || 24];
+  }
+
   #takeQueued(): string {
     const text = this.#queued.join('');
     this.#queued = [];
@@ -120,9 +137,9 @@ export class LiveView {
    * when the panel is all there is on screen, some terminals (tmux's scroll-on-clear) take a
    * whole-screen erase as a clear and push the old panel into the scrollback as debris.
    */
-  #erase(): string {
+  #erase(columns = this.#size()[0]): string {
     if (this.#drawn.length === 0) return '';
-    const width = Math.max(1, this.#stream.columns || 80);
+    const width = Math.max(1, columns);
     let rows = 0;
     for (const lineWidth of this.#drawn) rows += Math.max(1, Math.ceil(lineWidth / width));
     this.#drawn = [];

@@ -49,6 +49,19 @@ test('a narrower terminal: the erase counts re-wrapped rows and the new panel fi
   view.stop();
 });
 
+test('a resize the process has not heard of yet: the frame asks the terminal its width', () => {
+  const stream = new FakeStream({ isTTY: true, columns: 80, rows: 24 });
+  const view = new LiveView({ stream: stream.asStream, render: (w) => panelOf(w), fps: 1 });
+  view.start();
+  // The terminal is 40 columns now and has re-wrapped the panel; SIGWINCH is still on its way.
+  stream.resizeUnannounced(40, 24);
+  view.line('a log line');
+  view.frame();
+  const out = stream.writes.at(-1) ?? '';
+  assert.ok(out.startsWith(`${BSU}${erase(5)}a log line\n\u001b[?7lx`), JSON.stringify(out.slice(0, 80)));
+  view.stop();
+});
+
 test('a flood of lines is written without waiting for the next tick', () => {
   const stream = new FakeStream({ isTTY: true, columns: 80, rows: 24 });
   const view = new LiveView({ stream: stream.asStream, render: () => ['panel'], fps: 1 });
