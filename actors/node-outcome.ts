@@ -8,6 +8,7 @@ import { notStartedLine, prunedLine } from '../vocabulary/wording.js';
 import type { MessageCounts } from '../storage/batch.js';
 import type { Outbox } from './outbox-actor.js';
 import type { MessageLimits } from './protocol.js';
+import type { NodeEnded } from './events.js';
 
 /** The node an outcome is about. */
 export interface NodeRef {
@@ -117,28 +118,27 @@ export const reportAborted = (
   outbox.message(node.id, ts, Severity.WARNING, Stream.runtime, text, null);
   outbox.change({ type: 'aborted', from: node.id, to: node.subtreeEnd, ts });
   if (options.showLine) outbox.event({ type: 'message', message: { jobId: node.id, path: node.path, ts, severity: 'WARNING', stream: 'runtime', text } });
-  outbox.event({
-    type: 'ended',
-    node: {
-      id: node.id,
-      path: node.path,
-      kind: node.kind,
-      ts,
-      result: 'aborted',
-      duration: 0,
-      exitCode: null,
-      signal: null,
-      failure: null,
-      detail: null,
-      limits: null,
-      firstError: null,
-      jobs,
-      subtreeEnd: node.subtreeEnd,
-      leaves: jobs,
-      reason: options.reason,
-    },
-  });
+  outbox.event({ type: 'ended', node: { ...abortedEnd(node, { from: node.id, to: node.subtreeEnd, jobs }, ts), reason: options.reason } });
 };
+
+/** The console end of an aborted node, or of a range of a group's children (`path`, `kind`: the group's). */
+const abortedEnd = (node: NodeRef, range: ChildRange, ts: number): NodeEnded => ({
+  id: range.from,
+  path: node.path,
+  kind: node.kind,
+  ts,
+  result: 'aborted',
+  duration: 0,
+  exitCode: null,
+  signal: null,
+  failure: null,
+  detail: null,
+  limits: null,
+  firstError: null,
+  jobs: range.jobs,
+  subtreeEnd: range.to,
+  leaves: range.jobs,
+});
 
 /** Neighbouring children (ids `from` to `to`, their subtrees included) that settle `jobs` leaf jobs. */
 export interface ChildRange {
@@ -164,25 +164,7 @@ export const reportNotStarted = (
   outbox.message(group.id, ts, Severity.WARNING, Stream.runtime, prunedLine(notStartedLine(jobs, reason)), null);
   for (const range of ranges) {
     outbox.change({ type: 'aborted', from: range.from, to: range.to, ts });
-    outbox.event({
-      type: 'ended',
-      node: {
-        id: range.from,
-        path: group.path,
-        kind: group.kind,
-        ts,
-        result: 'aborted',
-        duration: 0,
-        exitCode: null,
-        signal: null,
-        failure: null,
-        firstError: null,
-        jobs: range.jobs,
-        subtreeEnd: range.to,
-        leaves: range.jobs,
-        notStarted: reason,
-      },
-    });
+    outbox.event({ type: 'ended', node: { ...abortedEnd(group, range, ts), notStarted: reason } });
   }
 };
 
