@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AWK_REAPER, SH_REAPER, reaperScript } from '../../actors/job/launch/reaper.js';
 
 const JOBS = Number(process.argv[process.argv.indexOf('--jobs') + 1] ?? 200) || 200;
 const TICK = 100; // clock ticks per second in /proc/<pid>/stat (USER_HZ)
@@ -29,19 +30,6 @@ const alive = (pid: number): boolean => {
   }
 };
 
-const SH_REAPER = `trap '' INT HUP TERM QUIT
-groups=' '
-while read -r op pgid; do
-  case $op in
-    +) groups="$groups$pgid " ;;
-    -) case $groups in *" $pgid "*) groups="\${groups%% $pgid *} \${groups#* $pgid }" ;; esac ;;
-  esac
-done
-for pgid in $groups; do kill -9 "-$pgid" 2>/dev/null; done
-`;
-const AWK_REAPER = `trap '' INT HUP TERM QUIT
-exec awk '$1 == "+" { live[$2] = 1 } $1 == "-" { delete live[$2] } END { for (g in live) list = list " -" g; if (list != "") system("kill -9" list " 2>/dev/null") }'
-`;
 const NODE_REAPER = `const groups = new Set(); let rest = '';
 process.stdin.on('data', (d) => { const lines = (rest + d).split('\\n'); rest = lines.pop();
   for (const l of lines) { const [op, p] = l.split(' '); if (op === '+') groups.add(+p); else groups.delete(+p); } });
@@ -52,8 +40,8 @@ interface Reaper {
   readonly command: readonly string[];
 }
 const REAPERS: Reaper[] = [
-  { name: '/bin/sh reaper (read loop)', command: ['/bin/sh', '-c', SH_REAPER] },
-  { name: 'awk reaper', command: ['/bin/sh', '-c', AWK_REAPER] },
+  { name: '/bin/sh reaper (read loop)', command: ['/bin/sh', '-c', reaperScript(SH_REAPER)] },
+  { name: 'awk reaper', command: ['/bin/sh', '-c', reaperScript(AWK_REAPER)] },
   { name: 'Node reaper', command: [process.execPath, '-e', NODE_REAPER] },
 ];
 

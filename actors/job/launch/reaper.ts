@@ -13,11 +13,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * per line, against 130-180 µs for a shell `read` loop, which reads a byte per system call and
  * rebuilds its list on every removal); the loop stays as the fallback where there is no awk.
  */
-const SCRIPT = `trap '' INT HUP TERM QUIT
-if command -v awk >/dev/null 2>&1; then
-  exec awk '$1 == "+" { live[$2] = 1 } $1 == "-" { delete live[$2] } END { for (g in live) list = list " -" g; if (list != "") system("kill -9" list " 2>/dev/null") }'
-fi
-groups=' '
+/** Signals that must not end the reaper: they reach it with the runner's group. */
+const IGNORE_SIGNALS = "trap '' INT HUP TERM QUIT\n";
+/** The awk reaper (benchmarks/micro/reaper.ts measures it alone). */
+export const AWK_REAPER = `exec awk '$1 == "+" { live[$2] = 1 } $1 == "-" { delete live[$2] } END { for (g in live) list = list " -" g; if (list != "") system("kill -9" list " 2>/dev/null") }'\n`;
+/** The shell read loop, where there is no awk (benchmarks/micro/reaper.ts measures it alone). */
+export const SH_REAPER = `groups=' '
 while read -r op pgid; do
   case $op in
     +) groups="$groups$pgid " ;;
@@ -26,6 +27,9 @@ while read -r op pgid; do
 done
 for pgid in $groups; do kill -9 "-$pgid" 2>/dev/null; done
 `;
+/** A reaper script on its own, as `/bin/sh -c` runs it. */
+export const reaperScript = (body: string): string => IGNORE_SIGNALS + body;
+const SCRIPT = reaperScript(`if command -v awk >/dev/null 2>&1; then\n  ${AWK_REAPER}fi\n${SH_REAPER}`);
 
 export class Reaper {
   #process: ChildProcess | null = null;
